@@ -1,0 +1,74 @@
+"""Where the app finds its Flowise: environment variables first, then Streamlit secrets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+# Each setting with the other names it is known by; APP_URL and FLOW_ID are what the widely copied
+# flowise-streamlit template puts in its secrets, so its users can switch by changing nothing else.
+_NAMES = {
+    "url": ("FLOWISE_URL", "APP_URL"),
+    "flow_id": ("FLOWISE_FLOW_ID", "FLOW_ID"),
+    "api_key": ("FLOWISE_API_KEY",),
+    "read_timeout": ("FLOWISE_READ_TIMEOUT",),
+}
+# People often paste the whole prediction URL from Flowise's "API endpoint" dialog.
+_PREDICTION_URL = re.compile(r"^(?P<base>.+?)/api/v1/predictions?/(?P<flow>[^/?#]+)/?$")
+DEFAULT_READ_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    url: str | None
+    flow_id: str | None
+    api_key: str | None = None
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+
+    @property
+    def is_demo(self) -> bool:
+        return self.url is None
+
+
+class SettingsError(ValueError):
+    """A setting is present but unusable; the message says which and how to fix it."""
+
+
+def _lookup(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> str | None:
+    for source in (environ, secrets):
+        for key in _NAMES[name]:
+            value = source.get(key)
+            if value is not None and str(value).strip():
+                return str(value).strip()
+    return None
+
+
+def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Settings:
+    url = _lookup("url", environ, secrets)
+    flow_id = _lookup("flow_id", environ, secrets)
+    raw_timeout = _lookup("read_timeout", environ, secrets)
+    try:
+        read_timeout = float(raw_timeout) if raw_timeout else DEFAULT_READ_TIMEOUT
+    except ValueError:
+        raise SettingsError(f"FLOWISE_READ_TIMEOUT must be a number of seconds, not {raw_timeout!r}.") from None
+    if read_timeout <= 0:
+        raise SettingsError("FLOWISE_READ_TIMEOUT must be more than 0 seconds.")
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingsError(
+                "FLOWISE_URL must be the address of your Flowise server, starting with http:// or https:// "
+                "(for example https://flowise.example.com)."
+            )
+        if match := _PREDICTION_URL.match(url):
+            url, flow_id = match["base"], flow_id or match["flow"]
+        if not flow_id:
+            raise SettingsError(
+                "FLOWISE_URL is set but FLOWISE_FLOW_ID is not. Set it to the id of the chatflow or agentflow "
+                "to talk to (the last part of the flow's URL in Flowise)."
+            )
+        url = url.rstrip("/")
+    return Settings(url=url, flow_id=flow_id, api_key=_lookup("api_key", environ, secrets), read_timeout=read_timeout)

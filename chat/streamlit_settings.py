@@ -1,0 +1,26 @@
+"""Settings as this Streamlit process sees them: its environment and its secrets."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from .settings import Settings, SettingsError, load_settings
+
+
+def _secrets() -> Mapping[str, Any]:
+    # Streamlit raises a FileNotFoundError subclass both when there is no secrets.toml (fine: use the
+    # environment) and when it does not parse (worth saying).
+    try:
+        return {key: st.secrets[key] for key in st.secrets}
+    except FileNotFoundError as exc:
+        if "parsing" in str(exc):
+            raise SettingsError("`.streamlit/secrets.toml` could not be read: check that it is valid TOML.") from None
+        return {}
+
+
+def current_settings() -> Settings:
+    return load_settings(os.environ, _secrets())

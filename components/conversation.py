@@ -1,0 +1,65 @@
+"""A conversation's turns: the question bubble and the answer bubble with what came with it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import streamlit as st
+
+from chat.state import Conversation, flow_streams
+from chat.turn import Turn
+from flowise_client import FlowiseClient, FlowiseError
+
+from .markdown import escape_markdown
+from .sources import render_sources
+from .tools import render_tools
+
+log = logging.getLogger(__name__)
+
+
+def render_question(turn: Turn) -> None:
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(turn.question))
+
+
+def render_answer_details(turn: Turn) -> None:
+    if turn.error:
+        st.error(turn.error, icon=":material/error:")
+    elif turn.complete and not turn.answer:
+        st.caption("The flow sent no text for this question.")
+    render_sources(turn.sources)
+    render_tools(turn.tools)
+
+
+def render_turn(turn: Turn) -> None:
+    render_question(turn)
+    with st.chat_message("assistant"):
+        if turn.answer:
+            st.markdown(turn.answer)
+        render_answer_details(turn)
+
+
+def _answer_tokens(client: FlowiseClient, flow_id: str, convo: Conversation, turn: Turn) -> Iterator[str]:
+    try:
+        streaming = flow_streams(client, flow_id)
+        with client.predict(flow_id, turn.question, convo.chat_id, streaming=streaming) as events:
+            for event in events:
+                if text := turn.apply(event):
+                    yield text
+    except FlowiseError as exc:
+        turn.fail(str(exc))
+    except Exception:
+        log.exception("Unexpected failure while reading an answer")
+        turn.fail("Something went wrong in this app while reading the answer. Please try again.")
+
+
+def ask(client: FlowiseClient, flow_id: str, convo: Conversation, question: str) -> None:
+    """Add a turn and stream its answer into the page; the turn is in the history from the start,
+    so whatever arrives stays even if the run is interrupted."""
+    turn = Turn(question)
+    convo.turns.append(turn)
+    render_question(turn)
+    with st.chat_message("assistant"):
+        st.write_stream(_answer_tokens(client, flow_id, convo, turn))
+        render_answer_details(turn)

@@ -1,0 +1,46 @@
+"""The "Sources (n)" expander under an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import streamlit as st
+
+from flowise_client.events import SourceDocument
+
+from .markdown import escape_markdown, http_url, link
+
+
+def _location(metadata: Mapping[str, Any]) -> str:
+    loc = metadata.get("loc") if isinstance(metadata.get("loc"), Mapping) else {}
+    page = metadata.get("page", loc.get("pageNumber"))
+    lines = loc.get("lines") if isinstance(loc.get("lines"), Mapping) else {}
+    parts = []
+    if isinstance(page, (int, str)) and str(page).strip():
+        parts.append(f"page {page}")
+    if isinstance(lines.get("from"), int) and isinstance(lines.get("to"), int):
+        parts.append(f"lines {lines['from']}–{lines['to']}")
+    return ", ".join(parts)
+
+
+def source_heading(doc: SourceDocument, number: int) -> str:
+    """Markdown heading line: title (a link only for http(s) URLs) and page/lines when known."""
+    meta = doc.metadata
+    url = next(filter(None, (http_url(meta.get(key)) for key in ("url", "source", "link"))), None)
+    title = next(
+        (str(meta[key]).strip() for key in ("title", "source", "url", "fileName") if str(meta.get(key) or "").strip()),
+        f"Document {number}",
+    )
+    heading = link(title, url) if url else escape_markdown(title)
+    where = _location(meta)
+    return f"**{number}.** {heading}" + (f" · {escape_markdown(where)}" if where else "")
+
+
+def render_sources(sources: Sequence[SourceDocument]) -> None:
+    if not sources:
+        return
+    with st.expander(f"Sources ({len(sources)})", icon=":material/description:"):
+        for number, doc in enumerate(sources, 1):
+            st.markdown(source_heading(doc, number))
+            st.text(doc.page_content)

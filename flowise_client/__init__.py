@@ -1,0 +1,35 @@
+"""A small client for Flowise's prediction API: typed events from a streamed or JSON answer.
+
+It has no Streamlit dependency, so it can be used and tested on its own. The event dataclasses
+live in :mod:`flowise_client.events`.
+"""
+
+from .client import FlowiseClient, Timeouts
+from .errors import (
+    FlowiseAuthError,
+    FlowiseConnectionLostError,
+    FlowiseError,
+    FlowiseNotFoundError,
+    FlowiseProtocolError,
+    FlowiseServerError,
+    FlowiseStreamError,
+    FlowiseTimeoutError,
+    FlowiseUnreachableError,
+)
+from .events import FlowiseEvent, parse_event
+
+__all__ = [
+    "FlowiseClient",
+    "Timeouts",
+    "FlowiseError",
+    "FlowiseAuthError",
+    "FlowiseConnectionLostError",
+    "FlowiseNotFoundError",
+    "FlowiseProtocolError",
+    "FlowiseServerError",
+    "FlowiseStreamError",
+    "FlowiseTimeoutError",
+    "FlowiseUnreachableError",
+    "FlowiseEvent",
+    "parse_event",
+]

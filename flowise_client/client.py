@@ -1,0 +1,273 @@
+"""HTTP client for Flowise's prediction API: one question in, typed events out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from urllib3.exceptions import ReadTimeoutError
+
+from .errors import (
+    FlowiseAuthError,
+    FlowiseConnectionLostError,
+    FlowiseError,
+    FlowiseNotFoundError,
+    FlowiseProtocolError,
+    FlowiseServerError,
+    FlowiseStreamError,
+    FlowiseTimeoutError,
+    FlowiseUnreachableError,
+)
+from .events import EndEvent, ErrorEvent, FlowiseEvent, parse_event
+from .prediction_json import events_from_prediction
+from .sse import iter_payloads
+
+# Flowise wraps the real cause in layers such as "Error: predictionsServices.buildChatflow - Error: ...".
+_ERROR_PREFIX = re.compile(r"^(?:Error:\s*)?[\w.]+ - ")
+
+
+# Some endpoints report an unknown flow id as a 500 whose message says so.
+_FLOW_NOT_FOUND = re.compile(r"\bChatflow \S+ not found")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait. ``first_byte`` covers the wait for the response headers of a stream (Flowise
+    sends them before running the flow, and sends nothing at all for some bad requests); ``read`` is
+    the longest silence allowed inside a stream (Flowise sends a heartbeat every 30 s) and the wait
+    for a whole JSON answer."""
+
+    connect: float = 10.0
+    first_byte: float = 30.0
+    read: float = 120.0
+
+
+def clean_server_message(message: str) -> str:
+    message = message.strip()
+    while (stripped := _ERROR_PREFIX.sub("", message, count=1)) != message:
+        message = stripped
+    return message.removeprefix("Error: ").strip()
+
+
+class FlowiseClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None = None,
+        *,
+        timeouts: Timeouts = Timeouts(),
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key or None
+        self.timeouts = timeouts
+        self._http = session or requests.Session()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def is_streaming(self, flow_id: str) -> bool:
+        """Whether the flow can stream (``GET /api/v1/chatflows-streaming/{id}``)."""
+        with self._request("GET", f"/api/v1/chatflows-streaming/{flow_id}", timeout=self._json_timeout) as response:
+            body = self._json_body(response)
+        return bool(isinstance(body, Mapping) and body.get("isStreaming"))
+
+    @contextmanager
+    def predict(
+        self,
+        flow_id: str,
+        question: str,
+        chat_id: str,
+        *,
+        streaming: bool = True,
+        override_config: Mapping[str, Any] | None = None,
+    ) -> Iterator[Iterator[FlowiseEvent]]:
+        """Ask the flow a question; the context yields its events in order and always closes the
+        response when it exits, whether the events were read to the end or not.
+
+        Raises a :class:`FlowiseError` subclass on connection and HTTP errors (on entry) and on errors
+        inside the stream (while iterating). The iterator ends after Flowise's ``end`` event.
+        """
+        body: dict[str, Any] = {"question": question, "chatId": chat_id, "streaming": streaming}
+        if override_config:
+            body["overrideConfig"] = dict(override_config)
+        timeout = (self.timeouts.connect, self.timeouts.first_byte) if streaming else self._json_timeout
+        with self._request("POST", f"/api/v1/prediction/{flow_id}", json=body, stream=streaming, timeout=timeout) as response:
+            yield self._events(response)
+
+    @property
+    def _json_timeout(self) -> tuple[float, float]:
+        return (self.timeouts.connect, self.timeouts.read)
+
+    @contextmanager
+    def _request(self, method: str, path: str, **kwargs: Any) -> Iterator[requests.Response]:
+        headers = {"Accept": "text/event-stream, application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        try:
+            response = self._http.request(method, self.base_url + path, headers=headers, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            raise FlowiseUnreachableError(
+                f"A secure connection to {self.base_url} failed ({_reason(exc)}). "
+                "Check that FLOWISE_URL uses the right scheme (http or https) and that the server's "
+                "certificate is valid."
+            ) from None
+        except requests.exceptions.Timeout as exc:
+            connect = isinstance(exc, requests.exceptions.ConnectTimeout)
+            seconds = self.timeouts.connect if connect else kwargs["timeout"][1]
+            what = "accept a connection" if connect else "start answering"
+            raise FlowiseTimeoutError(
+                f"Flowise at {self.base_url} did not {what} within {seconds:g} s. It may be overloaded, "
+                "or the flow id may be wrong; try again, and check FLOWISE_URL and FLOWISE_FLOW_ID."
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise FlowiseUnreachableError(
+                f"Cannot reach Flowise at {self.base_url} ({_reason(exc)}). Check that the "
+                "server is running and that FLOWISE_URL is right."
+            ) from None
+        try:
+            if response.status_code >= 400:
+                raise self._http_error(response)
+            # Past the headers, the stream may be quiet for longer than the first-byte wait.
+            _set_read_timeout(response, self.timeouts.read)
+            yield response
+        finally:
+            response.close()
+
+    def _events(self, response: requests.Response) -> Iterator[FlowiseEvent]:
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type == "text/event-stream":
+            yield from self._stream_events(response)
+        elif content_type == "application/json":
+            yield from events_from_prediction(self._json_body(response))
+        else:
+            raise FlowiseProtocolError(
+                f"The server at {self.base_url} answered with {content_type or 'an unknown content type'} "
+                "instead of a Flowise answer. Check that FLOWISE_URL points at Flowise itself and not at a "
+                "login page or a proxy's error page."
+            )
+
+    def _stream_events(self, response: requests.Response) -> Iterator[FlowiseEvent]:
+        try:
+            for payload in iter_payloads(response.iter_content(chunk_size=None)):
+                event = parse_event(payload)
+                if isinstance(event, ErrorEvent):
+                    raise self._flow_error(event.message)
+                yield event
+                if isinstance(event, EndEvent):
+                    return
+        except requests.exceptions.RequestException as exc:
+            if _caused_by(exc, ReadTimeoutError):
+                raise FlowiseTimeoutError(
+                    f"Flowise stopped sending the answer: nothing arrived for {self.timeouts.read:g} s. "
+                    "Try again; if it keeps happening, the flow may be stuck."
+                ) from None
+            raise FlowiseConnectionLostError(
+                "The connection to Flowise broke before the answer was complete. What arrived is kept; "
+                "try asking again."
+            ) from None
+        raise FlowiseConnectionLostError(
+            "Flowise closed the connection before the answer was complete. What arrived is kept; try asking again."
+        )
+
+    def _flow_error(self, message: str) -> FlowiseError:
+        message = self._redact(clean_server_message(message))
+        if message.endswith("Unauthorized"):
+            return self._auth_error()
+        return FlowiseStreamError(f"The flow failed while answering: {message}")
+
+    def _auth_error(self, status: int | None = None) -> FlowiseAuthError:
+        if self._api_key:
+            text = "Flowise rejected the API key. Check FLOWISE_API_KEY: it must be a key this flow accepts."
+        else:
+            text = "This flow needs an API key. Set FLOWISE_API_KEY to one of the flow's Flowise API keys."
+        return FlowiseAuthError(text, status=status)
+
+    def _http_error(self, response: requests.Response) -> FlowiseError:
+        status = response.status_code
+        message = self._redact(clean_server_message(_server_message(response)))
+        if status in (401, 403) or message.endswith("Unauthorized"):
+            return self._auth_error(status)
+        if status == 404 or _FLOW_NOT_FOUND.search(message):
+            if message:
+                return FlowiseNotFoundError(
+                    f"Flowise does not know this flow ({message}). Check FLOWISE_FLOW_ID.", status=status
+                )
+            return FlowiseNotFoundError(
+                f"No Flowise API was found at {self.base_url}. Check FLOWISE_URL: it is the server's base "
+                "address, without /api/v1.",
+                status=status,
+            )
+        if status == 429:
+            return FlowiseServerError(
+                "Flowise is limiting how many questions this flow accepts. Wait a minute and try again.",
+                status=status,
+            )
+        detail = f": {message}" if message else "."
+        advice = " Try again in a moment." if status >= 500 else ""
+        return FlowiseServerError(f"Flowise answered with an error (HTTP {status}){detail}{advice}", status=status)
+
+    def _json_body(self, response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise FlowiseProtocolError(
+                f"The server at {self.base_url} sent a reply that is not valid JSON. Check that FLOWISE_URL "
+                "points at Flowise itself."
+            ) from None
+        except requests.exceptions.RequestException:
+            raise FlowiseConnectionLostError(
+                "The connection to Flowise broke while the answer was being read. Try asking again."
+            ) from None
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._api_key, "[API key]") if self._api_key else text
+
+
+def _server_message(response: requests.Response) -> str:
+    """Flowise's JSON ``message`` (or ``error``), or nothing: never a raw HTML page."""
+    try:
+        body = response.json()
+    except (ValueError, requests.exceptions.RequestException):
+        return ""
+    if isinstance(body, Mapping):
+        message = body.get("message") or body.get("error")
+        if isinstance(message, str):
+            return message[:500]
+    return ""
+
+
+_REASONS = (
+    (re.compile(r"Connection refused", re.I), "connection refused"),
+    (re.compile(r"Name or service not known|nodename nor servname|getaddrinfo failed|name resolution", re.I),
+     "the host name is unknown"),
+    (re.compile(r"certificate|CERTIFICATE", re.I), "its certificate is not trusted"),
+    (re.compile(r"wrong version number|SSL|TLS", re.I), "the TLS handshake failed"),
+    (re.compile(r"Connection reset|RemoteDisconnected|aborted", re.I), "the connection was reset"),
+    (re.compile(r"Invalid URL|No connection adapters|MissingSchema", re.I), "the URL is not valid"),
+)
+
+
+def _reason(exc: BaseException) -> str:
+    # requests nests urllib3's low-level reason in its message; name it plainly instead of quoting it.
+    text = f"{type(exc).__name__}: {exc}"
+    return next((label for pattern, label in _REASONS if pattern.search(text)), "network error")
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind) or any(isinstance(arg, kind) for arg in getattr(seen, "args", ())):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _set_read_timeout(response: requests.Response, seconds: float) -> None:
+    sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)

@@ -1,0 +1,192 @@
+"""The chat page through Streamlit's AppTest, against the local Flowise-wire server."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.flowise_wire import API_KEY
+
+APP = str(Path(__file__).parent.parent / "app.py")
+SETTING_NAMES = ["FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT"]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def app(wire, monkeypatch):
+    def start(flow_id: str, **env: str) -> AppTest:
+        monkeypatch.setenv("FLOWISE_URL", wire.url)
+        monkeypatch.setenv("FLOWISE_FLOW_ID", flow_id)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return AppTest.from_file(APP, default_timeout=30).run()
+
+    return start
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    return at.chat_input[0].set_value(question).run()
+
+
+def page_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.code] + [e.value for e in at.error]
+    parts += [t.value for t in at.text] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return "\n".join(str(p) for p in parts)
+
+
+def chat_id(at: AppTest) -> str:
+    return at.session_state["conversation"].chat_id
+
+
+def test_answer_streams_with_deduplicated_sources(app, wire):
+    at = ask(app("rag"), "What is the capital of France?")
+    assert not at.exception
+    assert [m.name for m in at.chat_message] == ["user", "assistant"]
+    assert "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)" in page_text(at)
+    (sources,) = [e for e in at.expander if e.label.startswith("Sources")]
+    assert sources.label == "Sources (1)"
+    assert "facts\\.txt" in sources.markdown[0].value
+    assert "Париж — столица Франции" in sources.text[0].value
+    request = wire.predictions("rag")[-1]
+    assert request.body["streaming"] is True
+    assert request.body["chatId"] == chat_id(at)
+
+
+def test_tools_expander_shows_name_input_and_output(app):
+    at = ask(app("agent"), "What is 2140526 / 105.4 ?")
+    (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
+    assert tools.label == "Tools used (1)"
+    assert "calculator" in tools.markdown[0].value
+    assert [c.value for c in tools.code] == ['{\n  "input": "2140526 / 105.4"\n}', "20308.595825426943"]
+    assert page_text(at).count("Результат: 20308.595825426943 ✅") == 1
+
+
+def test_history_and_chat_id_survive_reruns(app, wire):
+    at = ask(app("rag"), "First question")
+    first_id = chat_id(at)
+    at = ask(at, "Second question")
+    at.run()
+    assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
+    assert [e.label for e in at.expander] == ["Sources (1)", "Sources (1)"]
+    assert [r.body["chatId"] for r in wire.predictions("rag")[-2:]] == [first_id, first_id]
+    assert "First question" in page_text(at) and "Second question" in page_text(at)
+
+
+def test_new_chat_starts_a_new_conversation(app, wire):
+    at = ask(app("rag"), "Before")
+    old_id = chat_id(at)
+    at = at.sidebar.button[0].click().run()
+    assert chat_id(at) != old_id
+    assert not at.chat_message
+    at = ask(at, "After")
+    assert wire.predictions("rag")[-1].body["chatId"] == chat_id(at)
+
+
+def test_two_sessions_have_different_chat_ids(app, wire):
+    first, second = ask(app("rag"), "one"), ask(app("rag"), "two")
+    assert chat_id(first) != chat_id(second)
+
+
+@pytest.mark.parametrize(
+    ("flow_id", "expected"),
+    [
+        ("no-such-flow", "Flowise does not know this flow"),
+        ("server-error", "SerpAPI API key not set"),
+        ("protected", "This flow needs an API key"),
+        ("html", "instead of a Flowise answer"),
+    ],
+)
+def test_errors_show_a_message_and_the_next_question_works(app, wire, monkeypatch, flow_id, expected):
+    at = ask(app(flow_id), "Hello?")
+    assert not at.exception
+    assert len(at.error) == 1 and expected in at.error[0].value
+    assert "Traceback" not in page_text(at)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    at = ask(at, "And now?")
+    assert len(at.error) == 1  # the earlier error stays with its turn; the new answer has none
+    assert "The capital of France is Paris" in page_text(at)
+
+
+def test_error_mid_stream_keeps_the_partial_answer(app):
+    at = ask(app("error-midstream"), "Hello?")
+    assert "Начинаю ответ 🙂 and then" in page_text(at)
+    assert "Model quota exceeded" in at.error[0].value
+    at.run()
+    assert "Начинаю ответ 🙂 and then" in page_text(at) and "Model quota exceeded" in at.error[0].value
+
+
+def test_dropped_connection_keeps_the_partial_answer(app):
+    at = ask(app("drop"), "Hello?")
+    assert "Частичный ответ before the drop" in page_text(at)
+    assert "connection to Flowise broke" in at.error[0].value
+
+
+def test_wrong_api_key_is_reported_and_never_shown(app):
+    at = ask(app("protected", FLOWISE_API_KEY="sk-wrong-secret-1234"), "Hello?")
+    assert "rejected the API key" in at.error[0].value
+    assert "sk-wrong-secret-1234" not in page_text(at)
+
+
+def test_right_api_key_is_sent(app, wire):
+    at = ask(app("protected", FLOWISE_API_KEY=API_KEY), "Hello?")
+    assert not at.error
+    assert wire.predictions("protected")[-1].headers["Authorization"] == f"Bearer {API_KEY}"
+    assert API_KEY not in page_text(at)
+
+
+def test_unreachable_server(monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("FLOWISE_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    at = ask(AppTest.from_file(APP, default_timeout=30).run(), "Hello?")
+    assert "Cannot reach Flowise" in at.error[0].value
+    assert not at.exception
+
+
+def test_flow_that_cannot_stream_is_asked_for_json(app, wire):
+    at = ask(app("json-only"), "Hello?")
+    assert wire.predictions("json-only")[-1].body["streaming"] is False
+    assert "The capital of France is Paris." in page_text(at)
+    assert [e.label for e in at.expander] == ["Sources (1)"]
+
+
+def test_user_text_is_shown_as_typed(app):
+    at = ask(app("echo"), "2 * 3 * 4 = **24** <b>bold</b>")
+    assert at.chat_message[0].markdown[0].value == "2 \\* 3 \\* 4 = \\*\\*24\\*\\* \\<b\\>bold\\</b\\>"
+
+
+def test_secrets_are_used_when_environment_is_empty(wire, monkeypatch):
+    monkeypatch.setenv("FLOWISE_URL", "")  # empty counts as unset
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["APP_URL"] = wire.url
+    at.secrets["FLOW_ID"] = "echo"
+    at = ask(at.run(), "via secrets")
+    assert "You asked: via secrets" in page_text(at)
+
+
+def test_environment_wins_over_secrets(wire, monkeypatch):
+    monkeypatch.setenv("FLOWISE_URL", wire.url)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["FLOWISE_URL"] = "http://127.0.0.1:9"
+    at.secrets["FLOWISE_FLOW_ID"] = "rag"
+    at = ask(at.run(), "via env")
+    assert "You asked: via env" in page_text(at)
+
+
+def test_bad_setting_shows_how_to_fix_it(monkeypatch):
+    monkeypatch.setenv("FLOWISE_URL", "localhost:3000")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "must be the address of your Flowise server" in at.error[0].value
+    assert not at.chat_input

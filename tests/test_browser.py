@@ -1,0 +1,141 @@
+"""The real app in headless Chromium, against the local Flowise-wire server."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_app
+from tests.flowise_wire import API_KEY, start_wire
+
+SCREENSHOT = Path(__file__).parent.parent / "docs" / "screenshot.png"
+
+
+@pytest.fixture(scope="module")
+def slow_wire():
+    # Slow enough that a person, and this test, can see the answer grow.
+    server = start_wire(token_delay=0.01)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def apps(slow_wire, tmp_path_factory):
+    """One running app per flow id (the flow is part of the app's settings), started on demand."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        running = {}
+
+        def get(flow_id: str, **settings: str):
+            key = (flow_id, tuple(sorted(settings.items())))
+            if key not in running:
+                running[key] = stack.enter_context(
+                    streamlit_app(tmp_path_factory.mktemp("app"), FLOWISE_URL=slow_wire.url,
+                                  FLOWISE_FLOW_ID=flow_id, **settings)
+                )
+            return running[key]
+
+        yield get
+
+
+def open_page(browser, url: str) -> Page:
+    page = browser.new_context(viewport={"width": 1100, "height": 1400}).new_page()
+    page.goto(url)
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=30_000)
+    return page
+
+
+def send(page: Page, question: str) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def assistant_messages(page: Page):
+    return page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarAssistant"))
+
+
+def test_answer_streams_and_both_expanders_show_their_content(browser, apps, slow_wire):
+    page = open_page(browser, apps("agent").url)
+    send(page, "What is 2140526 / 105.4 ?")
+    answer = assistant_messages(page).last
+    seen = set()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "✅" not in "".join(seen):
+        if answer.count():
+            seen.add(answer.inner_text())
+        time.sleep(0.05)
+    assert any("Результат: 20308.595825426943 ✅" in text for text in seen)
+    partial = [t for t in seen if t.strip() and "✅" not in t]
+    assert len(partial) >= 2, f"the answer did not stream: {seen}"
+
+    page.get_by_text("Tools used (1)").click()
+    tools = answer.get_by_test_id("stExpanderDetails")
+    expect(tools.get_by_text("calculator")).to_be_visible()
+    expect(tools.get_by_text('"input": "2140526 / 105.4"')).to_be_visible()
+    expect(tools.get_by_text("20308.595825426943", exact=True)).to_be_visible()
+
+    page = open_page(browser, apps("rag").url)
+    send(page, "What is the capital of France?")
+    page.get_by_text("Sources (1)").click()
+    sources = page.get_by_test_id("stExpanderDetails")
+    expect(sources.get_by_text("Париж — столица Франции, крупнейший город страны.")).to_be_visible(timeout=20_000)
+    expect(sources.get_by_text("facts.txt")).to_be_visible()
+    assert "Привет! Это детерминированный ответ 🙂." in assistant_messages(page).last.inner_text()
+
+
+def test_chat_id_is_kept_within_a_tab_and_differs_between_browsers(browser, apps, slow_wire):
+    app = apps("echo")
+    first, second = open_page(browser, app.url), open_page(browser, app.url)
+    send(first, "one")
+    expect(first.get_by_text("You asked: one")).to_be_visible(timeout=20_000)
+    send(first, "two")
+    expect(first.get_by_text("You asked: two")).to_be_visible(timeout=20_000)
+    send(second, "three")
+    expect(second.get_by_text("You asked: three")).to_be_visible(timeout=20_000)
+    by_question = {r.body["question"]: r.body for r in slow_wire.predictions("echo")}
+    assert by_question["one"]["chatId"] == by_question["two"]["chatId"]
+    assert by_question["one"]["chatId"] != by_question["three"]["chatId"]
+    assert all(by_question[q]["streaming"] is True for q in ("one", "two", "three"))
+
+
+@pytest.mark.parametrize(
+    ("flow_id", "message"),
+    [("no-such-flow", "Flowise does not know this flow"), ("server-error", "SerpAPI API key not set")],
+)
+def test_errors_show_their_message_without_a_traceback(browser, apps, flow_id, message):
+    page = open_page(browser, apps(flow_id).url)
+    send(page, "Hello?")
+    alert = page.get_by_test_id("stAlertContentError")
+    expect(alert).to_contain_text(message, timeout=20_000)
+    assert "Traceback" not in page.content()
+    assert not page.get_by_test_id("stException").count()
+
+
+def test_error_mid_stream_keeps_partial_answer(browser, apps):
+    page = open_page(browser, apps("error-midstream").url)
+    send(page, "Hello?")
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("Model quota exceeded", timeout=20_000)
+    expect(assistant_messages(page).last).to_contain_text("Начинаю ответ 🙂 and then")
+
+
+def test_api_key_is_sent_and_never_reaches_the_page(browser, apps, slow_wire):
+    app = apps("protected", FLOWISE_API_KEY=API_KEY)
+    page = open_page(browser, app.url)
+    send(page, "Key check")
+    expect(assistant_messages(page).last).to_contain_text("The capital of France is Paris", timeout=20_000)
+    assert slow_wire.predictions("protected")[-1].headers["Authorization"] == f"Bearer {API_KEY}"
+    assert API_KEY not in page.content()
+    assert API_KEY not in app.log()

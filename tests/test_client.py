@@ -1,0 +1,185 @@
+"""The protocol client against a local server speaking Flowise's wire format."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+
+from flowise_client import (
+    FlowiseAuthError,
+    FlowiseClient,
+    FlowiseConnectionLostError,
+    FlowiseNotFoundError,
+    FlowiseProtocolError,
+    FlowiseServerError,
+    FlowiseStreamError,
+    FlowiseTimeoutError,
+    FlowiseUnreachableError,
+    Timeouts,
+)
+from flowise_client.events import EndEvent, SourceDocumentsEvent, TokenEvent, UsedToolsEvent
+from tests.flowise_wire import API_KEY
+
+
+def collect(client, flow_id, question="Hi", chat_id="chat-1", **kwargs):
+    seen = []
+    with client.predict(flow_id, question, chat_id, **kwargs) as events:
+        for event in events:
+            seen.append(event)
+    return seen
+
+
+def answer(events):
+    return "".join(e.text for e in events if isinstance(e, TokenEvent))
+
+
+def test_request_carries_question_streaming_chat_id_and_key(wire):
+    client = FlowiseClient(wire.url, api_key=API_KEY)
+    collect(client, "rag", question="Столица Франции? 🙂", chat_id="chat-42",
+            override_config={"temperature": 0.1})
+    request = wire.predictions("rag")[-1]
+    assert request.body == {"question": "Столица Франции? 🙂", "chatId": "chat-42", "streaming": True,
+                            "overrideConfig": {"temperature": 0.1}}
+    assert request.headers["Authorization"] == f"Bearer {API_KEY}"
+
+
+def test_no_key_means_no_authorization_header(wire):
+    collect(FlowiseClient(wire.url), "plain")
+    assert "Authorization" not in wire.predictions("plain")[-1].headers
+
+
+def test_stream_gives_typed_events(wire):
+    events = collect(FlowiseClient(wire.url), "rag")
+    assert answer(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
+    assert any(isinstance(e, SourceDocumentsEvent) for e in events)
+    assert isinstance(events[-1], EndEvent)
+
+
+def test_json_answer_gives_the_same_kind_of_events(wire):
+    client = FlowiseClient(wire.url)
+    assert client.is_streaming("json-only") is False
+    assert client.is_streaming("rag") is True
+    events = collect(client, "json-only", streaming=False)
+    assert answer(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+    assert [type(e).__name__ for e in events] == ["TokenEvent", "SourceDocumentsEvent", "MetadataEvent", "EndEvent"]
+    assert wire.predictions("json-only")[-1].body["streaming"] is False
+
+
+def test_json_answer_with_tools(wire):
+    events = collect(FlowiseClient(wire.url), "agent", streaming=False)
+    (tools,) = [e for e in events if isinstance(e, UsedToolsEvent)]
+    assert tools.tools[0].tool_output == "84"
+
+
+def test_unknown_flow_is_not_found(wire):
+    with pytest.raises(FlowiseNotFoundError) as info:
+        collect(FlowiseClient(wire.url), "no-such-flow")
+    assert "FLOWISE_FLOW_ID" in str(info.value)
+    assert "not found in the database" in str(info.value)
+
+
+def test_server_error_carries_flowise_message_without_prefixes(wire):
+    with pytest.raises(FlowiseServerError) as info:
+        collect(FlowiseClient(wire.url), "server-error")
+    assert info.value.status == 500
+    assert "SerpAPI API key not set" in str(info.value)
+    assert "predictionsServices" not in str(info.value)
+
+
+def test_error_event_in_stream_raises_after_earlier_tokens(wire):
+    seen = []
+    with pytest.raises(FlowiseStreamError) as info:
+        with FlowiseClient(wire.url).predict("error-midstream", "Hi", "c") as events:
+            for event in events:
+                seen.append(event)
+    assert answer(seen) == "Начинаю ответ 🙂 and then"
+    assert "Model quota exceeded" in str(info.value)
+
+
+@pytest.mark.parametrize("key", [None, "sk-wrong-0000"])
+def test_missing_or_wrong_key_is_an_auth_error_without_the_key(wire, key):
+    with pytest.raises(FlowiseAuthError) as info:
+        collect(FlowiseClient(wire.url, api_key=key), "protected")
+    assert "FLOWISE_API_KEY" in str(info.value)
+    assert "sk-wrong" not in str(info.value)
+
+
+def test_wrong_key_without_streaming_is_an_auth_error(wire):
+    with pytest.raises(FlowiseAuthError):
+        collect(FlowiseClient(wire.url, api_key="sk-wrong-0000"), "protected", streaming=False)
+
+
+def test_right_key_is_accepted(wire):
+    assert answer(collect(FlowiseClient(wire.url, api_key=API_KEY), "protected")).startswith("Привет")
+
+
+def test_unreachable_server(wire):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(FlowiseUnreachableError) as info:
+        collect(FlowiseClient(f"http://127.0.0.1:{port}"), "rag")
+    assert "connection refused" in str(info.value)
+    assert "FLOWISE_URL" in str(info.value)
+
+
+def test_connection_dropped_midstream_keeps_what_arrived(wire):
+    seen = []
+    with pytest.raises(FlowiseConnectionLostError):
+        with FlowiseClient(wire.url).predict("drop", "Hi", "c") as events:
+            seen.extend(events)
+    assert answer(seen) == "Частичный ответ before the drop"
+
+
+def test_stream_closed_without_end_is_reported(wire):
+    seen = []
+    with pytest.raises(FlowiseConnectionLostError):
+        with FlowiseClient(wire.url).predict("no-end", "Hi", "c") as events:
+            seen.extend(events)
+    assert answer(seen) == "An answer that never ends"
+
+
+def test_no_first_byte_times_out(wire):
+    client = FlowiseClient(wire.url, timeouts=Timeouts(connect=2, first_byte=0.5, read=5))
+    started = time.monotonic()
+    with pytest.raises(FlowiseTimeoutError) as info:
+        collect(client, "hang")
+    assert time.monotonic() - started < 3
+    assert "0.5 s" in str(info.value)
+
+
+def test_silence_inside_stream_uses_the_read_timeout(wire):
+    client = FlowiseClient(wire.url, timeouts=Timeouts(connect=2, first_byte=5, read=0.5))
+    seen = []
+    started = time.monotonic()
+    with pytest.raises(FlowiseTimeoutError) as info:
+        with client.predict("stall", "Hi", "c") as events:
+            seen.extend(events)
+    assert time.monotonic() - started < 3
+    assert answer(seen) == "Started, then silence"
+    assert "nothing arrived for 0.5 s" in str(info.value)
+
+
+def test_html_page_instead_of_stream(wire):
+    with pytest.raises(FlowiseProtocolError) as info:
+        collect(FlowiseClient(wire.url), "html")
+    assert "text/html" in str(info.value)
+
+
+def test_wrong_base_url_path_is_not_found(wire):
+    with pytest.raises(FlowiseNotFoundError) as info:
+        FlowiseClient(wire.url + "/api/v1").is_streaming("rag")
+    assert "FLOWISE_URL" in str(info.value) or "FLOWISE_FLOW_ID" in str(info.value)
+
+
+def test_leaving_early_closes_the_connection(wire):
+    # A reader that stops after the first token (the user pressed stop, or Streamlit reran the
+    # script) must hang up at once, not leave the response open.
+    wire.client_left.clear()
+    with FlowiseClient(wire.url).predict("slow", "Hi", "c") as events:
+        next(events)
+        next(events)
+    assert wire.client_left.wait(5)

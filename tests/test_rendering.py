@@ -1,0 +1,65 @@
+"""Pure helpers behind the sources and tools expanders, and the turn model."""
+
+from __future__ import annotations
+
+from chat.turn import Turn
+from components.markdown import escape_markdown, http_url
+from components.sources import source_heading
+from components.tools import as_code
+from flowise_client.events import (
+    EndEvent,
+    MetadataEvent,
+    SourceDocument,
+    SourceDocumentsEvent,
+    StartEvent,
+    TokenEvent,
+    ToolUse,
+    UsedToolsEvent,
+)
+
+
+def test_heading_links_only_http_urls_and_shows_page_and_lines():
+    doc = SourceDocument("x", {"source": "https://docs.example/a b", "title": "Guide", "loc": {"lines": {"from": 3, "to": 9}}, "page": 2})
+    assert source_heading(doc, 1) == "**1.** [Guide](https://docs.example/a%20b) · page 2, lines 3–9"
+    hostile = SourceDocument("x", {"source": "javascript:alert(1)"})
+    assert source_heading(hostile, 2) == "**2.** javascript\\:alert\\(1\\)"
+    assert source_heading(SourceDocument("x", {}), 3) == "**3.** Document 3"
+    pdf = SourceDocument("x", {"source": "report.pdf", "loc": {"pageNumber": 7}})
+    assert source_heading(pdf, 4) == "**4.** report\\.pdf · page 7"
+
+
+def test_http_url():
+    assert http_url("https://a.example/x") == "https://a.example/x"
+    for value in ["javascript:alert(1)", "data:text/html,hi", "/local/path", "facts.txt", None, 3]:
+        assert http_url(value) is None
+
+
+def test_escape_markdown_neutralises_syntax():
+    assert escape_markdown("*a* [b](c) :red[d] $x$") == "\\*a\\* \\[b\\]\\(c\\) \\:red\\[d\\] \\$x\\$"
+
+
+def test_tool_values_as_code():
+    assert as_code({"input": "1+1"}) == ('{\n  "input": "1+1"\n}', "json")
+    assert as_code('{"a": [1]}') == ('{\n  "a": [\n    1\n  ]\n}', "json")
+    assert as_code("20308.59") == ("20308.59", None)
+    assert as_code("plain words") == ("plain words", None)
+
+
+def test_turn_collects_answer_sources_tools_and_ignores_start_text():
+    turn = Turn("q")
+    doc = SourceDocument("Paris is the capital.", {"source": "facts.txt"})
+    shown = [
+        turn.apply(StartEvent("Hel")),
+        turn.apply(TokenEvent("Hel")),
+        turn.apply(TokenEvent("lo")),
+        turn.apply(SourceDocumentsEvent((doc, SourceDocument(" Paris is the capital. ", {"source": "facts.txt"})))),
+        turn.apply(SourceDocumentsEvent((doc, SourceDocument("Paris is the capital.", {"source": "other.txt"})))),
+        turn.apply(UsedToolsEvent((ToolUse("calculator", {"input": "1+1"}, "2"),))),
+        turn.apply(MetadataEvent(chat_message_id="m-1")),
+        turn.apply(EndEvent()),
+    ]
+    assert shown == ["", "Hel", "lo", "", "", "", "", ""]
+    assert turn.answer == "Hello"
+    assert [d.metadata["source"] for d in turn.sources] == ["facts.txt", "other.txt"]
+    assert turn.tools == [ToolUse("calculator", {"input": "1+1"}, "2")]
+    assert turn.message_id == "m-1" and turn.complete

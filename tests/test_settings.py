@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from chat.settings import DEFAULT_READ_TIMEOUT, Settings, SettingsError, load_settings
+
+
+def test_nothing_configured_is_the_demo():
+    settings = load_settings({}, {})
+    assert settings.is_demo and settings.flow_id is None
+
+
+def test_environment_wins_and_empty_means_unset():
+    env = {"FLOWISE_URL": "https://env.example", "FLOWISE_FLOW_ID": "", "FLOWISE_API_KEY": " "}
+    secrets = {"FLOWISE_URL": "https://secret.example", "FLOWISE_FLOW_ID": "abc", "FLOWISE_API_KEY": "k"}
+    assert load_settings(env, secrets) == Settings("https://env.example", "abc", "k", DEFAULT_READ_TIMEOUT)
+
+
+def test_template_secret_names_are_accepted():
+    settings = load_settings({}, {"APP_URL": "http://flowise:3000/", "FLOW_ID": "f1"})
+    assert (settings.url, settings.flow_id) == ("http://flowise:3000", "f1")
+
+
+def test_pasted_prediction_url_is_split():
+    settings = load_settings({"FLOWISE_URL": "https://f.example/api/v1/prediction/1234-abcd"}, {})
+    assert (settings.url, settings.flow_id) == ("https://f.example", "1234-abcd")
+
+
+def test_read_timeout_from_secrets():
+    assert load_settings({}, {"FLOWISE_READ_TIMEOUT": 45}).read_timeout == 45.0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"FLOWISE_URL": "localhost:3000", "FLOWISE_FLOW_ID": "x"}, "starting with http:// or https://"),
+        ({"FLOWISE_URL": "ftp://x", "FLOWISE_FLOW_ID": "x"}, "starting with http:// or https://"),
+        ({"FLOWISE_URL": "http://x"}, "FLOWISE_FLOW_ID is not"),
+        ({"FLOWISE_READ_TIMEOUT": "soon"}, "number of seconds"),
+        ({"FLOWISE_READ_TIMEOUT": "0"}, "more than 0"),
+    ],
+)
+def test_unusable_settings_say_how_to_fix_them(env, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env, {})

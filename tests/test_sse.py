@@ -1,0 +1,146 @@
+"""The event-stream decoder and event parser, on bytes recorded from a real Flowise 3.1.4."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flowise_client.events import (
+    EndEvent,
+    ErrorEvent,
+    MetadataEvent,
+    SourceDocumentsEvent,
+    StartEvent,
+    TokenEvent,
+    UnknownEvent,
+    UsedToolsEvent,
+    parse_event,
+)
+from flowise_client.sse import iter_payloads
+from tests.flowise_wire import fixture_bytes, frame
+
+RECORDED = ["plain.stream.sse", "plain.turn2.stream.sse", "rag.stream.sse", "agent.stream.sse", "build-error.stream.sse"]
+
+
+def events_of(chunks):
+    return [parse_event(p) for p in iter_payloads(chunks)]
+
+
+def names(events):
+    return [type(e).__name__ for e in events]
+
+
+def text_of(events):
+    return "".join(e.text for e in events if isinstance(e, TokenEvent))
+
+
+def test_rag_transcript_gives_tokens_sources_metadata_and_end():
+    events = events_of([fixture_bytes("rag.stream.sse")])
+    assert isinstance(events[0], StartEvent)
+    assert text_of(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
+    (sources,) = [e for e in events if isinstance(e, SourceDocumentsEvent)]
+    assert sources.documents[0].metadata == {"source": "facts.txt"}
+    assert "Париж — столица Франции" in sources.documents[0].page_content
+    meta = events[-2]
+    assert isinstance(meta, MetadataEvent)
+    assert meta.chat_id == meta.session_id == "rec-rag-1"
+    assert meta.chat_message_id == "0b29a012-a98a-494d-8f3e-e6a6fd5a2b58"
+    assert isinstance(events[-1], EndEvent)
+
+
+def test_agent_transcript_gives_used_tools():
+    events = events_of([fixture_bytes("agent.stream.sse")])
+    (tools,) = [e for e in events if isinstance(e, UsedToolsEvent)]
+    assert tools.tools[0].tool == "calculator"
+    assert tools.tools[0].tool_input == {"input": "2140526 / 105.4"}
+    assert tools.tools[0].tool_output == "20308.595825426943"
+    assert text_of(events).endswith("✅")
+
+
+def test_error_transcript_gives_error_event():
+    events = events_of([fixture_bytes("build-error.stream.sse")])
+    assert names(events) == ["ErrorEvent", "EndEvent"]
+    assert "SerpAPI API key not set" in events[0].message
+
+
+def test_heartbeat_comments_and_message_lines_are_not_events():
+    body = fixture_bytes("plain.stream.sse")
+    assert b":heartbeat" in body and b"message:\n" in body
+    events = events_of([body])
+    assert all(not isinstance(e, UnknownEvent) for e in events)
+    assert names(events)[-2:] == ["MetadataEvent", "EndEvent"]
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_every_split_point_gives_the_same_events(name):
+    body = fixture_bytes(name)
+    whole = events_of([body])
+    for cut in range(1, len(body)):
+        assert events_of([body[:cut], body[cut:]]) == whole, f"split at byte {cut}"
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_one_byte_reads_give_the_same_events(name):
+    body = fixture_bytes(name)
+    assert events_of(body[i : i + 1] for i in range(len(body))) == events_of([body])
+
+
+def test_utf8_character_split_across_reads():
+    body = frame("token", "🙂Ж")
+    emoji_start = body.index("🙂".encode())
+    chunks = [body[: emoji_start + 2], body[emoji_start + 2 : emoji_start + 5], body[emoji_start + 5 :]]
+    assert events_of(chunks) == [TokenEvent("🙂Ж")]
+
+
+def test_crlf_line_ends():
+    body = fixture_bytes("agent.stream.sse").replace(b"\n", b"\r\n")
+    assert events_of([body]) == events_of([fixture_bytes("agent.stream.sse")])
+    assert events_of(body[i : i + 3] for i in range(0, len(body), 3)) == events_of([body])
+
+
+def test_multi_line_data_is_joined_with_newlines():
+    payload = json.dumps({"event": "token", "data": "a\nb"}, indent=1)
+    body = b"message:\n" + b"".join(b"data:" + line.encode() + b"\n" for line in payload.split("\n")) + b"\n"
+    assert events_of([body]) == [TokenEvent("a\nb")]
+
+
+def test_stream_without_end_keeps_every_event():
+    body = fixture_bytes("rag.stream.sse")
+    truncated = body[: body.index(b'{"event":"metadata"')]
+    events = events_of([truncated])
+    assert not any(isinstance(e, (MetadataEvent, EndEvent)) for e in events)
+    assert text_of(events).endswith("(turn 2)")
+    # The last frame may lack its blank line and is still delivered.
+    assert events_of([frame("token", "x").rstrip(b"\n")]) == [TokenEvent("x")]
+
+
+def test_bad_json_line_is_skipped_and_the_rest_kept():
+    body = frame("token", "a") + b"message:\ndata:{not json\n\n" + frame("token", "b")
+    assert events_of([body]) == [TokenEvent("a"), TokenEvent("b")]
+
+
+def test_invalid_utf8_does_not_end_the_stream():
+    body = frame("token", "a") + b"message:\ndata:\xff\xfe\n\n" + frame("token", "b")
+    assert events_of([body]) == [TokenEvent("a"), TokenEvent("b")]
+
+
+def test_documented_event_field_form_is_understood():
+    # The shape Flowise's docs show (and some compatible servers send).
+    body = b"event: token\ndata: Once upon a time...\n\nevent: end\ndata: [DONE]\n\n"
+    assert events_of([body]) == [TokenEvent("Once upon a time..."), EndEvent()]
+
+
+def test_unknown_event_is_kept_generic():
+    assert parse_event({"event": "tts_start", "data": {"format": "mp3"}}) == UnknownEvent("tts_start", {"format": "mp3"})
+
+
+def test_wrongly_typed_payloads_never_raise():
+    for name in ["sourceDocuments", "usedTools", "calledTools", "agentReasoning", "agentFlowExecutedData",
+                 "action", "artifacts", "fileAnnotations", "metadata", "usageMetadata", "nextAgentFlow"]:
+        for data in [None, 3, "text", [1, "x", None], {"weird": True}, "[1, 2"]:
+            parse_event({"event": name, "data": data})
+
+
+def test_error_event_with_object_data():
+    assert parse_event({"event": "error", "data": {"message": "quota"}}) == ErrorEvent("quota")
