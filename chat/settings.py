@@ -15,10 +15,13 @@ _NAMES = {
     "flow_id": ("FLOWISE_FLOW_ID", "FLOW_ID"),
     "api_key": ("FLOWISE_API_KEY",),
     "read_timeout": ("FLOWISE_READ_TIMEOUT",),
+    "flush_interval": ("STREAM_FLUSH_INTERVAL",),
 }
 # People often paste the whole prediction URL from Flowise's "API endpoint" dialog.
 _PREDICTION_URL = re.compile(r"^(?P<base>.+?)/api/v1/predictions?/(?P<flow>[^/?#]+)/?$")
 DEFAULT_READ_TIMEOUT = 120.0
+# Short enough to read as smooth streaming, long enough to batch a fast model's tokens.
+DEFAULT_FLUSH_INTERVAL = 0.08
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Settings:
     flow_id: str | None
     api_key: str | None = None
     read_timeout: float = DEFAULT_READ_TIMEOUT
+    flush_interval: float = DEFAULT_FLUSH_INTERVAL
 
     @property
     def is_demo(self) -> bool:
@@ -49,13 +53,8 @@ def _lookup(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -
 def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Settings:
     url = _lookup("url", environ, secrets)
     flow_id = _lookup("flow_id", environ, secrets)
-    raw_timeout = _lookup("read_timeout", environ, secrets)
-    try:
-        read_timeout = float(raw_timeout) if raw_timeout else DEFAULT_READ_TIMEOUT
-    except ValueError:
-        raise SettingsError(f"FLOWISE_READ_TIMEOUT must be a number of seconds, not {raw_timeout!r}.") from None
-    if read_timeout <= 0:
-        raise SettingsError("FLOWISE_READ_TIMEOUT must be more than 0 seconds.")
+    read_timeout = _seconds("read_timeout", environ, secrets, DEFAULT_READ_TIMEOUT, minimum=0.001)
+    flush_interval = _seconds("flush_interval", environ, secrets, DEFAULT_FLUSH_INTERVAL, minimum=0)
     if url is not None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -71,4 +70,22 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
                 "to talk to (the last part of the flow's URL in Flowise)."
             )
         url = url.rstrip("/")
-    return Settings(url=url, flow_id=flow_id, api_key=_lookup("api_key", environ, secrets), read_timeout=read_timeout)
+    return Settings(
+        url=url,
+        flow_id=flow_id,
+        api_key=_lookup("api_key", environ, secrets),
+        read_timeout=read_timeout,
+        flush_interval=flush_interval,
+    )
+
+
+def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float) -> float:
+    raw = _lookup(name, environ, secrets)
+    key = _NAMES[name][0]
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise SettingsError(f"{key} must be a number of seconds, not {raw!r}.") from None
+    if value < minimum:
+        raise SettingsError(f"{key} must be at least {minimum:g} seconds." if minimum else f"{key} cannot be negative.")
+    return value

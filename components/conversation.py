@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-
 import streamlit as st
 
 from chat.state import Conversation, flow_streams
@@ -13,6 +11,7 @@ from flowise_client import FlowiseClient, FlowiseError
 
 from .markdown import escape_markdown
 from .sources import render_sources
+from .streaming_markdown import StreamingMarkdown
 from .tools import render_tools
 
 log = logging.getLogger(__name__)
@@ -40,26 +39,35 @@ def render_turn(turn: Turn) -> None:
         render_answer_details(turn)
 
 
-def _answer_tokens(client: FlowiseClient, flow_id: str, convo: Conversation, turn: Turn) -> Iterator[str]:
+def _stream_answer(client: FlowiseClient, flow_id: str, convo: Conversation, turn: Turn, flush_interval: float) -> None:
+    # Agents may work for a while before their first token: show that something is happening.
+    waiting = st.empty()
+    waiting.caption(":material/hourglass_top: Thinking…")
+    view = StreamingMarkdown(flush_interval)
     try:
         streaming = flow_streams(client, flow_id)
         with client.predict(flow_id, turn.question, convo.chat_id, streaming=streaming) as events:
             for event in events:
                 if text := turn.apply(event):
-                    yield text
+                    waiting.empty()
+                    view.write(text)
     except FlowiseError as exc:
         turn.fail(str(exc))
     except Exception:
         log.exception("Unexpected failure while reading an answer")
         turn.fail("Something went wrong in this app while reading the answer. Please try again.")
+    finally:
+        # Also on a rerun or stop that interrupts the stream: what arrived stays on screen.
+        waiting.empty()
+        view.flush()
 
 
-def ask(client: FlowiseClient, flow_id: str, convo: Conversation, question: str) -> None:
+def ask(client: FlowiseClient, flow_id: str, convo: Conversation, question: str, flush_interval: float) -> None:
     """Add a turn and stream its answer into the page; the turn is in the history from the start,
     so whatever arrives stays even if the run is interrupted."""
     turn = Turn(question)
     convo.turns.append(turn)
     render_question(turn)
     with st.chat_message("assistant"):
-        st.write_stream(_answer_tokens(client, flow_id, convo, turn))
+        _stream_answer(client, flow_id, convo, turn, flush_interval)
         render_answer_details(turn)

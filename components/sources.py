@@ -19,22 +19,24 @@ def _location(metadata: Mapping[str, Any]) -> str:
     parts = []
     if isinstance(page, (int, str)) and str(page).strip():
         parts.append(f"page {page}")
-    if isinstance(lines.get("from"), int) and isinstance(lines.get("to"), int):
-        parts.append(f"lines {lines['from']}–{lines['to']}")
+    first, last = lines.get("from"), lines.get("to")
+    if isinstance(first, int) and isinstance(last, int):
+        parts.append(f"line {first}" if first == last else f"lines {first}–{last}")
     return ", ".join(parts)
 
 
 def source_heading(doc: SourceDocument, number: int) -> str:
-    """Markdown heading line: title (a link only for http(s) URLs) and page/lines when known."""
+    """Markdown heading line: title (a link only for http(s) URLs), its file, page/lines when known."""
     meta = doc.metadata
     url = next(filter(None, (http_url(meta.get(key)) for key in ("url", "source", "link"))), None)
-    title = next(
-        (str(meta[key]).strip() for key in ("title", "source", "url", "fileName") if str(meta.get(key) or "").strip()),
-        f"Document {number}",
-    )
+    names = [str(meta[key]).strip() for key in ("title", "source", "url", "fileName") if str(meta.get(key) or "").strip()]
+    title = names[0] if names else f"Document {number}"
     heading = link(title, url) if url else escape_markdown(title)
-    where = _location(meta)
-    return f"**{number}.** {heading}" + (f" · {escape_markdown(where)}" if where else "")
+    source = str(meta.get("source") or "").strip()
+    details = [source] if source and source not in (title, url) else []
+    if where := _location(meta):
+        details.append(where)
+    return f"**{number}.** {heading}" + "".join(f" · {escape_markdown(d)}" for d in details)
 
 
 def render_sources(sources: Sequence[SourceDocument]) -> None:

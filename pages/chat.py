@@ -39,4 +39,4 @@ for turn in convo.turns:
 
 if question := st.chat_input("Ask the flow a question"):
     if question.strip():
-        ask(client_for(settings, base_url), flow_id, convo, question.strip())
+        ask(client_for(settings, base_url), flow_id, convo, question.strip(), settings.flush_interval)

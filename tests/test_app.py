@@ -190,3 +190,13 @@ def test_bad_setting_shows_how_to_fix_it(monkeypatch):
     assert not at.exception
     assert "must be the address of your Flowise server" in at.error[0].value
     assert not at.chat_input
+
+
+def test_demo_flow_answers_with_sources_and_a_tool_when_nothing_is_configured():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert "built-in demo flow" in at.info[0].value
+    at = ask(at, "How do I deploy to Streamlit Community Cloud? And what is 12 * 7?")
+    assert not at.exception and not at.error
+    assert "12 \\* 7 = 84" in page_text(at) or "12 * 7 = 84" in page_text(at)
+    assert "Push the repository to GitHub" in page_text(at)
+    assert [e.label for e in at.expander] == ["Sources (3)", "Tools used (1)"]

@@ -139,3 +139,22 @@ def test_api_key_is_sent_and_never_reaches_the_page(browser, apps, slow_wire):
     assert slow_wire.predictions("protected")[-1].headers["Authorization"] == f"Bearer {API_KEY}"
     assert API_KEY not in page.content()
     assert API_KEY not in app.log()
+
+
+def test_demo_flow_in_the_browser_and_readme_screenshot(browser, tmp_path):
+    with streamlit_app(tmp_path) as app:
+        page = open_page(browser, app.url)
+        expect(page.get_by_text("built-in demo flow")).to_be_visible()
+        send(page, "How do I deploy to Streamlit Community Cloud? And what is 12.5% of 2,480?")
+        answer = assistant_messages(page).last
+        expect(answer.get_by_text("Tools used (1)")).to_be_visible(timeout=30_000)
+        expect(answer).to_contain_text("12.5 / 100 * 2480 = 310")
+        answer.get_by_text("Tools used (1)").click()
+        answer.get_by_text("Sources (3)").click()
+        expect(answer.get_by_test_id("stExpanderDetails").first).to_contain_text("Push the repository to GitHub")
+        expect(answer.get_by_test_id("stExpanderDetails").last.get_by_text("310", exact=True)).to_be_in_viewport()
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(800)  # let the expanders finish opening
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        assert SCREENSHOT.stat().st_size > 10_000

@@ -26,6 +26,8 @@ def test_heading_links_only_http_urls_and_shows_page_and_lines():
     assert source_heading(SourceDocument("x", {}), 3) == "**3.** Document 3"
     pdf = SourceDocument("x", {"source": "report.pdf", "loc": {"pageNumber": 7}})
     assert source_heading(pdf, 4) == "**4.** report\\.pdf · page 7"
+    titled = SourceDocument("x", {"source": "deployment.md", "title": "Cloud", "loc": {"lines": {"from": 4, "to": 4}}})
+    assert source_heading(titled, 5) == "**5.** Cloud · deployment\\.md · line 4"
 
 
 def test_http_url():

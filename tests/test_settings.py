@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from chat.settings import DEFAULT_READ_TIMEOUT, Settings, SettingsError, load_settings
+from chat.settings import Settings, SettingsError, load_settings
 
 
 def test_nothing_configured_is_the_demo():
@@ -13,7 +13,7 @@ def test_nothing_configured_is_the_demo():
 def test_environment_wins_and_empty_means_unset():
     env = {"FLOWISE_URL": "https://env.example", "FLOWISE_FLOW_ID": "", "FLOWISE_API_KEY": " "}
     secrets = {"FLOWISE_URL": "https://secret.example", "FLOWISE_FLOW_ID": "abc", "FLOWISE_API_KEY": "k"}
-    assert load_settings(env, secrets) == Settings("https://env.example", "abc", "k", DEFAULT_READ_TIMEOUT)
+    assert load_settings(env, secrets) == Settings("https://env.example", "abc", "k")
 
 
 def test_template_secret_names_are_accepted():
@@ -37,7 +37,8 @@ def test_read_timeout_from_secrets():
         ({"FLOWISE_URL": "ftp://x", "FLOWISE_FLOW_ID": "x"}, "starting with http:// or https://"),
         ({"FLOWISE_URL": "http://x"}, "FLOWISE_FLOW_ID is not"),
         ({"FLOWISE_READ_TIMEOUT": "soon"}, "number of seconds"),
-        ({"FLOWISE_READ_TIMEOUT": "0"}, "more than 0"),
+        ({"FLOWISE_READ_TIMEOUT": "0"}, "at least 0.001 seconds"),
+        ({"STREAM_FLUSH_INTERVAL": "-1"}, "cannot be negative"),
     ],
 )
 def test_unusable_settings_say_how_to_fix_them(env, message):

@@ -144,3 +144,51 @@ def test_wrongly_typed_payloads_never_raise():
 
 def test_error_event_with_object_data():
     assert parse_event({"event": "error", "data": {"message": "quota"}}) == ErrorEvent("quota")
+
+
+def test_agentflow_and_agent_payloads_from_flowise_source():
+    from flowise_client.events import (
+        ActionEvent,
+        AgentFlowEvent,
+        AgentFlowExecutedDataEvent,
+        AgentReasoningEvent,
+        ArtifactsEvent,
+        CalledToolsEvent,
+        FileAnnotationsEvent,
+        NextAgentFlowEvent,
+        ThinkingEvent,
+        UsageMetadataEvent,
+    )
+
+    assert parse_event({"event": "nextAgentFlow", "data": {"nodeId": "llm_0", "nodeLabel": "LLM", "status": "INPROGRESS"}}) \
+        == NextAgentFlowEvent("llm_0", "LLM", "INPROGRESS")
+    assert parse_event({"event": "agentFlowEvent", "data": "FINISHED"}) == AgentFlowEvent("FINISHED")
+    executed = parse_event({"event": "agentFlowExecutedData", "data": [
+        {"nodeId": "startAgentflow_0", "nodeLabel": "Start", "data": {"output": {}}, "previousNodeIds": [], "status": "FINISHED"},
+        {"nodeId": "llm_0", "nodeLabel": "LLM", "data": {}, "previousNodeIds": ["startAgentflow_0"], "status": "FINISHED"},
+    ]})
+    assert isinstance(executed, AgentFlowExecutedDataEvent)
+    assert [(n.node_label, n.status, n.previous_node_ids) for n in executed.nodes] == [
+        ("Start", "FINISHED", ()), ("LLM", "FINISHED", ("startAgentflow_0",))]
+    action = parse_event({"event": "action", "data": {
+        "id": "a1", "mapping": {"approve": "Proceed", "reject": "Reject"},
+        "elements": [{"type": "agentflowv2-approve-button", "label": "Proceed"}], "data": {"nodeId": "agent_0"}}})
+    assert action == ActionEvent("a1", {"approve": "Proceed", "reject": "Reject"},
+                                 ({"type": "agentflowv2-approve-button", "label": "Proceed"},), {"nodeId": "agent_0"})
+    reasoning = parse_event({"event": "agentReasoning", "data": [
+        {"agentName": "Researcher", "messages": ["Looking it up"], "next": "Writer",
+         "usedTools": [{"tool": "search", "toolInput": {"q": "x"}, "toolOutput": "y"}], "nodeId": "worker_0"}]})
+    assert isinstance(reasoning, AgentReasoningEvent)
+    step = reasoning.steps[0]
+    assert (step.agent_name, step.messages, step.next, step.used_tools[0].tool) == ("Researcher", ("Looking it up",), "Writer", "search")
+    called = parse_event({"event": "calledTools", "data": [{"tool": "calculator", "toolInput": {"a": 1}, "toolOutput": ""}]})
+    assert isinstance(called, CalledToolsEvent) and called.tools[0].tool_input == {"a": 1}
+    assert parse_event({"event": "usageMetadata", "data": {"input_tokens": 12, "output_tokens": 30, "total_tokens": 42}}) \
+        == UsageMetadataEvent(12, 30, 42)
+    artifacts = parse_event({"event": "artifacts", "data": [{"type": "png", "data": "FILE-STORAGE::chart.png"}]})
+    assert isinstance(artifacts, ArtifactsEvent) and artifacts.artifacts[0].type == "png"
+    notes = parse_event({"event": "fileAnnotations", "data": [{"filePath": "a/b.csv", "fileName": "b.csv"}]})
+    assert isinstance(notes, FileAnnotationsEvent) and notes.annotations[0].file_name == "b.csv"
+    assert parse_event({"event": "thinking", "data": "hmm", "duration": 2}) == ThinkingEvent("hmm", 2)
+    meta = parse_event({"event": "metadata", "data": {"chatId": "c", "followUpPrompts": '["More?", "Why?"]'}})
+    assert meta.follow_up_prompts == ("More?", "Why?")
