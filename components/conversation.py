@@ -36,6 +36,9 @@ def render_turn(turn: Turn) -> None:
     with st.chat_message("assistant"):
         if turn.answer:
             st.markdown(turn.answer)
+        if not (turn.complete or turn.error):
+            # The run that streamed it was cut short, e.g. by a question sent before it finished.
+            st.caption(":material/pause_circle: This answer was interrupted before it was complete.")
         render_answer_details(turn)
 
 

@@ -1,59 +1,114 @@
-"""What the demo flow answers: the best-matching documentation, and a calculation when asked."""
+"""What the demo flow answers: a calculation when asked for one, and the best-matching documentation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
-from .arithmetic import CalculationError, evaluate, find_expression, format_number
+from .arithmetic import MAX_EXPONENT, CalculationError, Reason, evaluate, find_arithmetic, format_number
 from .documents import Paragraph
 from .retrieval import BM25Index
 
-_FALLBACK = (
-    "I am the demo flow of this app, so I only know about the app itself. Try asking "
-    "*How do I connect my own Flowise flow?*, *How do I deploy to Streamlit Community Cloud?*, "
-    "*Why does the answer appear all at once?* or *What is 12.5% of 2,480?*"
-)
+
+@dataclass(frozen=True)
+class ToolCall:
+    tool: str
+    input: str
+    output: str
 
 
 @dataclass(frozen=True)
 class DemoAnswer:
-    text: str
-    source_documents: list[dict[str, Any]] = field(default_factory=list)
-    used_tools: list[dict[str, Any]] = field(default_factory=list)
+    text: str  # Markdown
+    sources: tuple[Paragraph, ...]  # best first
+    tool_call: ToolCall | None
 
 
-def _source_document(paragraph: Paragraph) -> dict[str, Any]:
-    # The shape Flowise's retrievers give: LangChain documents with a `loc.lines` range.
-    return {
-        "pageContent": paragraph.text,
-        "metadata": {
-            "source": paragraph.source,
-            "title": paragraph.title,
-            "loc": {"lines": {"from": paragraph.first_line, "to": paragraph.last_line}},
-        },
-    }
+@dataclass(frozen=True)
+class _Phrases:
+    calculated: str
+    not_calculated: str
+    reasons: Mapping[Reason, str]
+    lead: str
+    turn: str
+    fallback: str
 
 
-def answer(question: str, index: BM25Index, turn: int = 1) -> DemoAnswer:
+_ENGLISH = _Phrases(
+    calculated="The calculator says **{expression} = {result}**.",
+    not_calculated="I tried the calculator on `{expression}`, but {reason}.",
+    reasons=MappingProxyType({
+        Reason.NOT_AN_EXPRESSION: "that is not an expression it can compute",
+        Reason.NOT_ALLOWED: "it only knows numbers, + - * / // % ** and parentheses",
+        Reason.DIVISION_BY_ZERO: "division by zero is undefined",
+        Reason.EXPONENT_TOO_LARGE: f"exponents above {MAX_EXPONENT} are more than it handles",
+        Reason.TOO_LARGE: "the result is too large to show",
+        Reason.NOT_REAL: "the result is not a real number",
+    }),
+    lead="Here is what the documentation says about **{title}**{turn}:",
+    turn=" (question {turn} of this conversation)",
+    fallback=(
+        "I am the built-in demo flow, so I only know about this app: installing and running it, connecting "
+        "your own Flowise flow, deploying it to Streamlit Community Cloud and fixing common problems. "
+        "I can also do arithmetic. Try one of these:\n\n"
+        "- How do I connect my own Flowise flow?\n"
+        "- How do I deploy to Streamlit Community Cloud?\n"
+        "- Why does the answer appear all at once?\n"
+        "- What is 12.5% of 2,480?"
+    ),
+)
+_RUSSIAN = _Phrases(
+    calculated="Калькулятор говорит: **{expression} = {result}**.",
+    not_calculated="Я попробовал посчитать `{expression}`, но {reason}.",
+    reasons=MappingProxyType({
+        Reason.NOT_AN_EXPRESSION: "это не выражение, которое можно вычислить",
+        Reason.NOT_ALLOWED: "калькулятор понимает только числа, + - * / // % ** и скобки",
+        Reason.DIVISION_BY_ZERO: "на ноль делить нельзя",
+        Reason.EXPONENT_TOO_LARGE: f"степени больше {MAX_EXPONENT} калькулятор не считает",
+        Reason.TOO_LARGE: "результат слишком велик",
+        Reason.NOT_REAL: "результат не является действительным числом",
+    }),
+    lead="Вот что сказано в документации в разделе **{title}**{turn}:",
+    turn=" (вопрос {turn} в этом разговоре)",
+    fallback=(
+        "Я встроенный демо-поток и знаю только об этом приложении: как его установить и запустить, "
+        "подключить свой поток Flowise, развернуть в Streamlit Community Cloud и что делать при ошибках. "
+        "Ещё я умею считать. Попробуйте спросить:\n\n"
+        "- Как подключить свой поток Flowise?\n"
+        "- Как развернуть приложение в Streamlit Community Cloud?\n"
+        "- Сколько будет 12.5% от 2480?"
+    ),
+)
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def compose_answer(question: str, index: BM25Index, turn: int = 1) -> DemoAnswer:
+    """Deterministic: the same question on the same turn always gets the same answer."""
+    phrases = _RUSSIAN if _CYRILLIC.search(question) else _ENGLISH
     parts: list[str] = []
-    tools: list[dict[str, Any]] = []
-    if expression := find_expression(question):
+    tool_call = None
+    search_text = question
+    if arithmetic := find_arithmetic(question):
+        # The numbers of a sum would only match stray numbers in the documents.
+        search_text = arithmetic.rest
+        expression = arithmetic.expression
         try:
             result = format_number(evaluate(expression))
-        except CalculationError as exc:
-            result = f"cannot be computed: {exc}"
-            parts.append(f"I tried the calculator on `{expression}`, but it {result}.")
+        except CalculationError as error:
+            tool_call = ToolCall("calculator", expression, error.reason.value)
+            parts.append(phrases.not_calculated.format(expression=expression, reason=phrases.reasons[error.reason]))
         else:
-            parts.append(f"The calculator says **{expression} = {result}**.")
-        tools.append({"tool": "calculator", "toolInput": {"input": expression}, "toolOutput": result})
-    hits = index.search(question)
+            tool_call = ToolCall("calculator", expression, result)
+            parts.append(phrases.calculated.format(expression=expression, result=result))
+    hits = index.search(search_text)
     if hits:
-        best = hits[0][0]
-        lead = f"Here is what the documentation says about **{best.title}**"
-        parts.append(f"{lead}:" if turn == 1 else f"{lead} (question {turn} of this conversation):")
-        # The whole best section, in reading order: its paragraphs lean on each other.
+        best = hits[0].paragraph
+        turn_note = phrases.turn.format(turn=turn) if turn > 1 else ""
+        parts.append(phrases.lead.format(title=best.title, turn=turn_note))
+        # The whole best section, in reading order: its paragraphs lean on each other (text, then its code).
         parts.extend(p.text for p in index.paragraphs if (p.source, p.title) == (best.source, best.title))
-    elif not tools:
-        parts.append(_FALLBACK)
-    return DemoAnswer("\n\n".join(parts), [_source_document(p) for p, _ in hits], tools)
+    elif tool_call is None:
+        parts.append(phrases.fallback)
+    return DemoAnswer("\n\n".join(parts), tuple(hit.paragraph for hit in hits), tool_call)

@@ -1,4 +1,4 @@
-"""The demo's one tool: arithmetic found in a question, evaluated safely (an AST walk, never eval)."""
+"""The demo's one tool: arithmetic found in a question, evaluated by walking its syntax tree (never eval)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ import ast
 import math
 import operator
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
 
-_BINARY = {
+Number = int | float
+
+_BINARY: MappingProxyType[type[ast.operator], Callable[[Number, Number], Number]] = MappingProxyType({
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
@@ -15,71 +21,123 @@ _BINARY = {
     ast.FloorDiv: operator.floordiv,
     ast.Mod: operator.mod,
     ast.Pow: operator.pow,
-}
-_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
-_MAX_EXPONENT = 100
-_MAX_MAGNITUDE = 1e100
+})
+_UNARY: MappingProxyType[type[ast.unaryop], Callable[[Number], Number]] = MappingProxyType({
+    ast.UAdd: operator.pos,
+    ast.USub: operator.neg,
+})
+# Bounds that keep every step cheap: an exponent of 100 on a number below 1e100 is still a small int.
+MAX_EXPONENT = 100
+MAX_MAGNITUDE = 10**100
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_OPERATOR = r"\*\*|//|[-+*/%×÷x^]"
-# Numbers joined by operators, with parentheses allowed; at least one operator.
-_EXPRESSION = re.compile(
-    rf"[(\s]*(?:{_NUMBER})[)\s]*(?:(?:{_OPERATOR})[(\s]*(?:{_NUMBER})[)\s]*)+"
-)
-_PERCENT_OF = re.compile(rf"({_NUMBER})\s*%\s*(?:of|от)\s*({_NUMBER})", re.IGNORECASE)
+_NUMBER = r"\d+(?:\.\d+)?"
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+_PERCENT_OF = re.compile(rf"({_NUMBER})\s*%\s*(?:of|от)\s+({_NUMBER})", re.IGNORECASE)
+# "x" (Latin or Cyrillic) and "×" only count as multiplication between numbers: "3 x 4", "3x4", "(1+2)×3".
+_TIMES = re.compile(r"(?<=[\d)])\s*[x×х]\s*(?=[\d(])")
+# A stretch of digits, operators, parentheses and spaces that is not glued to a word ("gpt-4o", "COVID-19").
+_RUN = re.compile(r"(?<![\w.])[-+(]*\s*\d[\d\s.()+\-*/%]*(?<=[\d)])(?!\w)")
+_DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")  # 11/25/2026 and 2026-11-25 are days, not sums
+
+
+class Reason(StrEnum):
+    """Why a calculation failed; the value is what the calculator tool reports."""
+
+    NOT_AN_EXPRESSION = "not an arithmetic expression"
+    NOT_ALLOWED = "only numbers, + - * / // % ** and parentheses are allowed"
+    DIVISION_BY_ZERO = "division by zero"
+    EXPONENT_TOO_LARGE = f"exponents above {MAX_EXPONENT} are not supported"
+    TOO_LARGE = "the result is too large"
+    NOT_REAL = "the result is not a real number"
 
 
 class CalculationError(ValueError):
-    """The expression cannot be computed; the message says why, for the answer text."""
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
 
 
-def find_expression(question: str) -> str | None:
-    """The arithmetic in a question, normalised to Python syntax, or None when there is none."""
-    if match := _PERCENT_OF.search(question):
-        return f"{_plain(match[1])} / 100 * {_plain(match[2])}"
-    for match in _EXPRESSION.finditer(question):
-        candidate = match.group(0).strip()
-        # "3.1.4" or a lone year has no operator between numbers.
-        if re.search(rf"(?:{_NUMBER})[)\s]*(?:{_OPERATOR})[(\s]*(?:{_NUMBER})", candidate):
-            text = candidate.replace("×", "*").replace("÷", "/").replace("^", "**")
-            text = re.sub(r"(?<=[\d)\s])x(?=[\s(\d])", "*", text)
-            return re.sub(_NUMBER, lambda m: _plain(m.group(0)), text).strip()
+@dataclass(frozen=True)
+class Arithmetic:
+    expression: str  # normalised Python syntax, e.g. "12.5 / 100 * 2480"
+    rest: str  # the question without the expression, for the document search
+
+
+def find_arithmetic(question: str) -> Arithmetic | None:
+    """The first arithmetic expression in a natural-language question, or None when it has none."""
+    text = _THOUSANDS.sub(lambda m: m[0].replace(",", ""), question)
+    text = _PERCENT_OF.sub(r"(\1 / 100 * \2)", text)
+    text = _TIMES.sub(" * ", text.replace("÷", "/").replace("−", "-").replace("^", "**"))
+    for match in _RUN.finditer(text):
+        candidate = _balanced(match[0].strip())
+        if _DATE.fullmatch(candidate):
+            continue
+        tree = _parse(candidate)
+        # A lone number, a year or "3.1.4" is not arithmetic: it needs an operator between numbers.
+        if tree is not None and any(isinstance(node, ast.BinOp) for node in ast.walk(tree)):
+            return Arithmetic(ast.unparse(tree), text[: match.start()] + text[match.end() :])
     return None
 
 
-def _plain(number: str) -> str:
-    return number.replace(",", "")
+def _balanced(candidate: str) -> str:
+    # "(that is 2 + 3)" leaves "2 + 3)": drop the parentheses that belong to the prose around it.
+    while candidate.endswith(")") and candidate.count(")") > candidate.count("("):
+        candidate = candidate[:-1].rstrip()
+    while candidate.startswith("(") and candidate.count("(") > candidate.count(")"):
+        candidate = candidate[1:].lstrip()
+    return candidate
 
 
-def evaluate(expression: str) -> int | float:
+def _parse(expression: str) -> ast.Expression | None:
     try:
-        tree = ast.parse(expression, mode="eval")
-    except SyntaxError:
-        raise CalculationError("that is not an expression I can compute") from None
-    return _value(tree.body)
+        return ast.parse(expression, mode="eval")
+    # The parser itself gives up on absurd input with these rather than a SyntaxError.
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
-def _value(node: ast.AST) -> int | float:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return node.value
+def evaluate(expression: str) -> Number:
+    """The value of an arithmetic expression in Python syntax; anything else raises CalculationError."""
+    tree = _parse(expression)
+    if tree is None:
+        raise CalculationError(Reason.NOT_AN_EXPRESSION)
+    try:
+        return _value(tree.body)
+    except RecursionError:
+        raise CalculationError(Reason.NOT_AN_EXPRESSION) from None
+
+
+def _value(node: ast.expr) -> Number:
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):  # not bool, str or complex
+        return _bounded(node.value)
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         return _UNARY[type(node.op)](_value(node.operand))
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _value(node.left), _value(node.right)
-        if isinstance(node.op, ast.Pow) and abs(right) > _MAX_EXPONENT:
-            raise CalculationError(f"exponents above {_MAX_EXPONENT} are more than this calculator handles")
+        if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
+            raise CalculationError(Reason.EXPONENT_TOO_LARGE)
         try:
             result = _BINARY[type(node.op)](left, right)
         except ZeroDivisionError:
-            raise CalculationError("division by zero is undefined") from None
-        if isinstance(result, complex) or (isinstance(result, float) and not math.isfinite(result)) \
-                or abs(result) > _MAX_MAGNITUDE:
-            raise CalculationError("the result is too large to show")
-        return result
-    raise CalculationError("only numbers and + - * / // % ** are allowed")
+            raise CalculationError(Reason.DIVISION_BY_ZERO) from None
+        except OverflowError:
+            raise CalculationError(Reason.TOO_LARGE) from None
+        if isinstance(result, complex):  # (-8) ** 0.5
+            raise CalculationError(Reason.NOT_REAL)
+        return _bounded(result)
+    raise CalculationError(Reason.NOT_ALLOWED)
 
 
-def format_number(value: int | float) -> str:
+def _bounded(value: Number) -> Number:
+    if isinstance(value, float) and math.isnan(value):
+        raise CalculationError(Reason.NOT_REAL)
+    if abs(value) > MAX_MAGNITUDE:  # also catches inf
+        raise CalculationError(Reason.TOO_LARGE)
+    return value
+
+
+def format_number(value: Number) -> str:
+    """Integers in full; other floats to 15 significant digits, which hides binary noise like 0.1 + 0.2."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value) if isinstance(value, int) else f"{value:.12g}"
+    return str(value) if isinstance(value, int) else f"{value:.15g}"

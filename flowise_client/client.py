@@ -76,6 +76,12 @@ class FlowiseClient:
             body = self._json_body(response)
         return bool(isinstance(body, Mapping) and body.get("isStreaming"))
 
+    def abort(self, flow_id: str, chat_id: str) -> None:
+        """Ask Flowise to stop the answer it is producing for this chat. Closing the stream ends it
+        on our side; this stops the work (and the cost) on the server's side where the flow allows."""
+        with self._request("PUT", f"/api/v1/chatmessage/abort/{flow_id}/{chat_id}", timeout=self._json_timeout):
+            pass
+
     @contextmanager
     def predict(
         self,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from playwright.sync_api import Browser, Locator, Page, expect
 
 ROOT = Path(__file__).parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -74,3 +75,20 @@ def streamlit_app(tmp_dir: Path, **settings: str) -> Iterator[RunningApp]:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def open_page(browser: Browser, url: str) -> Page:
+    page = browser.new_context(viewport={"width": 1100, "height": 1400}).new_page()
+    page.goto(url)
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=30_000)
+    return page
+
+
+def send(page: Page, question: str) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def assistant_messages(page: Page) -> Locator:
+    return page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarAssistant"))

@@ -129,6 +129,13 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
 
+    def do_PUT(self) -> None:
+        self._record()
+        if self.path.startswith("/api/v1/chatmessage/abort/"):
+            self._json(200, {"status": 200, "message": "Chat message aborted"})
+        else:
+            self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
+
     def do_POST(self) -> None:
         body = self._record()
         if not self.path.startswith("/api/v1/prediction/"):
@@ -229,6 +236,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "plain": _replay("plain.stream.sse", "plain.json"),
     "rag": _replay("rag.stream.sse", "rag.json"),
     "agent": _replay("agent.stream.sse", "agent.json"),
+    "agentflow": _replay("agentflow.stream.sse", "agentflow.json"),
     "json-only": _replay("rag.stream.sse", "rag.json"),
     "build-error": _replay("build-error.stream.sse", "build-error.500.json"),
     "protected": _protected,

@@ -69,6 +69,15 @@ def test_tools_expander_shows_name_input_and_output(app):
     assert page_text(at).count("Результат: 20308.595825426943 ✅") == 1
 
 
+@pytest.mark.parametrize("streaming", [True, False])
+def test_agentflow_answer_is_shown(app, monkeypatch, streaming):
+    at = app("agentflow")
+    at.session_state["conversation"].streaming = streaming
+    at = ask(at, "What is the capital of France?")
+    assert not at.exception and not at.error
+    assert "Привет! Это детерминированный ответ 🙂. The capital of France is Paris." in page_text(at)
+
+
 def test_history_and_chat_id_survive_reruns(app, wire):
     at = ask(app("rag"), "First question")
     first_id = chat_id(at)
@@ -200,3 +209,16 @@ def test_demo_flow_answers_with_sources_and_a_tool_when_nothing_is_configured():
     assert "12 \\* 7 = 84" in page_text(at) or "12 * 7 = 84" in page_text(at)
     assert "Push the repository to GitHub" in page_text(at)
     assert [e.label for e in at.expander] == ["Sources (3)", "Tools used (1)"]
+
+
+def test_interrupted_answer_stays_in_history_marked_as_such(app):
+    from chat.turn import Turn
+    from flowise_client.events import TokenEvent
+
+    at = app("rag")
+    turn = Turn("Long question")
+    turn.apply(TokenEvent("Half an ans"))
+    at.session_state["conversation"].turns.append(turn)
+    at.run()
+    assert "Half an ans" in page_text(at)
+    assert "interrupted before it was complete" in page_text(at)

@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_app
+from tests.browser import assistant_messages, open_page, send, streamlit_app
 from tests.flowise_wire import API_KEY, start_wire
 
 SCREENSHOT = Path(__file__).parent.parent / "docs" / "screenshot.png"
@@ -20,14 +20,6 @@ def slow_wire():
     server = start_wire(token_delay=0.01)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -48,23 +40,6 @@ def apps(slow_wire, tmp_path_factory):
             return running[key]
 
         yield get
-
-
-def open_page(browser, url: str) -> Page:
-    page = browser.new_context(viewport={"width": 1100, "height": 1400}).new_page()
-    page.goto(url)
-    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=30_000)
-    return page
-
-
-def send(page: Page, question: str) -> None:
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill(question)
-    box.press("Enter")
-
-
-def assistant_messages(page: Page):
-    return page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarAssistant"))
 
 
 def test_answer_streams_and_both_expanders_show_their_content(browser, apps, slow_wire):

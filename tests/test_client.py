@@ -183,3 +183,10 @@ def test_leaving_early_closes_the_connection(wire):
         next(events)
         next(events)
     assert wire.client_left.wait(5)
+
+
+def test_abort_calls_flowise_abort_endpoint(wire):
+    FlowiseClient(wire.url, api_key=API_KEY).abort("slow", "chat-9")
+    request = wire.received[-1]
+    assert (request.method, request.path) == ("PUT", "/api/v1/chatmessage/abort/slow/chat-9")
+    assert request.headers["Authorization"] == f"Bearer {API_KEY}"

@@ -20,7 +20,8 @@ from flowise_client.events import (
 from flowise_client.sse import iter_payloads
 from tests.flowise_wire import fixture_bytes, frame
 
-RECORDED = ["plain.stream.sse", "plain.turn2.stream.sse", "rag.stream.sse", "agent.stream.sse", "build-error.stream.sse"]
+RECORDED = ["plain.stream.sse", "plain.turn2.stream.sse", "rag.stream.sse", "agent.stream.sse", "build-error.stream.sse",
+            "agentflow.stream.sse"]
 
 
 def events_of(chunks):
@@ -56,6 +57,21 @@ def test_agent_transcript_gives_used_tools():
     assert tools.tools[0].tool_input == {"input": "2140526 / 105.4"}
     assert tools.tools[0].tool_output == "20308.595825426943"
     assert text_of(events).endswith("✅")
+
+
+def test_agentflow_transcript_gives_node_progress_tokens_and_usage():
+    from flowise_client.events import AgentFlowEvent, AgentFlowExecutedDataEvent, NextAgentFlowEvent, UsageMetadataEvent
+
+    events = events_of([fixture_bytes("agentflow.stream.sse")])
+    assert events[0] == AgentFlowEvent("INPROGRESS")
+    progress = [(e.node_label, e.status) for e in events if isinstance(e, NextAgentFlowEvent)]
+    assert progress == [("Start", "INPROGRESS"), ("Start", "FINISHED"), ("Answer", "INPROGRESS"), ("Answer", "FINISHED")]
+    executed = [e for e in events if isinstance(e, AgentFlowExecutedDataEvent)][-1]
+    assert [(n.node_label, n.status) for n in executed.nodes] == [("Start", "FINISHED"), ("Answer", "FINISHED")]
+    assert text_of(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+    assert [e for e in events if isinstance(e, UsageMetadataEvent)] == [UsageMetadataEvent(10, 10, 20)]
+    assert events[-3] == AgentFlowEvent("FINISHED")
+    assert not any(isinstance(e, UnknownEvent) for e in events)
 
 
 def test_error_transcript_gives_error_event():

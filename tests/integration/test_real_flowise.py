@@ -1,0 +1,183 @@
+"""The client and the real app against a real Flowise 3.1.4, its models on the local LLM stand-in."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from flowise_client import (
+    FlowiseAuthError,
+    FlowiseClient,
+    FlowiseNotFoundError,
+    FlowiseStreamError,
+    FlowiseTimeoutError,
+    Timeouts,
+)
+from flowise_client.events import (
+    AgentFlowExecutedDataEvent,
+    EndEvent,
+    MetadataEvent,
+    NextAgentFlowEvent,
+    SourceDocumentsEvent,
+    TokenEvent,
+    UnknownEvent,
+    UsedToolsEvent,
+)
+from tests.browser import assistant_messages, open_page, send, streamlit_app
+
+pytestmark = pytest.mark.flowise
+ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+UNKNOWN_FLOW = "00000000-0000-0000-0000-000000000000"
+
+
+def ask(flowise, flow, question="What is the capital of France?", chat_id=None, key=None, **kwargs):
+    client = FlowiseClient(flowise.base_url, api_key=key)
+    with client.predict(flowise.flows[flow], question, chat_id or str(uuid.uuid4()), **kwargs) as events:
+        return list(events)
+
+
+def text(events):
+    return "".join(e.text for e in events if isinstance(e, TokenEvent))
+
+
+def only(events, kind):
+    (found,) = [e for e in events if isinstance(e, kind)]
+    return found
+
+
+def test_tokens_stream_with_the_chat_id_as_memory_session(flowise):
+    events = ask(flowise, "plain", chat_id="it-plain-1")
+    assert text(events) == ANSWER
+    assert sum(isinstance(e, TokenEvent) for e in events) > 5
+    meta = only(events, MetadataEvent)
+    assert meta.chat_id == meta.session_id == "it-plain-1"
+    assert isinstance(events[-1], EndEvent)
+    assert not any(isinstance(e, UnknownEvent) for e in events)
+
+
+def test_rag_flow_returns_source_documents(flowise):
+    sources = only(ask(flowise, "rag"), SourceDocumentsEvent)
+    assert {d.metadata.get("source") for d in sources.documents} == {"facts.txt"}
+    assert any("Париж" in d.page_content for d in sources.documents)
+
+
+def test_agent_reports_its_calculator_use(flowise):
+    events = ask(flowise, "agent", question="What is 12 * 7 ?")
+    tool = only(events, UsedToolsEvent).tools[0]
+    assert (tool.tool, tool.tool_output) == ("calculator", "84")
+    assert text(events) == "Результат: 84 ✅"
+
+
+def test_agentflow_reports_node_progress(flowise):
+    events = ask(flowise, "agentflow")
+    assert text(events) == ANSWER
+    labels = [(e.node_label, e.status) for e in events if isinstance(e, NextAgentFlowEvent)]
+    assert ("Answer", "FINISHED") in labels
+    executed = [e for e in events if isinstance(e, AgentFlowExecutedDataEvent)][-1]
+    assert [(n.node_label, n.status) for n in executed.nodes] == [("Start", "FINISHED"), ("Answer", "FINISHED")]
+    assert not any(isinstance(e, UnknownEvent) for e in events)
+
+
+def test_memory_across_two_turns_of_one_chat(flowise):
+    chat_id = f"it-memory-{uuid.uuid4()}"
+    assert text(ask(flowise, "plain", "Hello", chat_id)) == ANSWER
+    assert text(ask(flowise, "plain", "And again?", chat_id)) == ANSWER + " (turn 2)"
+    assert text(ask(flowise, "plain", "Hello")) == ANSWER
+
+
+def test_json_answer_when_not_streaming(flowise):
+    events = ask(flowise, "rag", streaming=False)
+    assert text(events) == ANSWER
+    assert only(events, SourceDocumentsEvent).documents
+    assert only(events, MetadataEvent).chat_message_id
+
+
+@pytest.mark.parametrize("key", [None, "wrong-key-123456"])
+def test_protected_flow_rejects_missing_or_wrong_key(flowise, key):
+    with pytest.raises(FlowiseAuthError) as info:
+        ask(flowise, "protected", key=key)
+    assert "wrong-key-123456" not in str(info.value)
+
+
+def test_protected_flow_accepts_its_key(flowise):
+    assert text(ask(flowise, "protected", key=flowise.api_key)) == ANSWER
+
+
+def test_unknown_flow_is_reported_at_once(flowise):
+    client = FlowiseClient(flowise.base_url, timeouts=Timeouts(first_byte=2))
+    with pytest.raises(FlowiseNotFoundError):
+        client.is_streaming(UNKNOWN_FLOW)
+    with pytest.raises(FlowiseNotFoundError):
+        with client.predict(UNKNOWN_FLOW, "hi", "c", streaming=False):
+            pass
+    # Flowise 3.1.4 never answers a streaming request for an unknown flow; the first-byte wait ends it.
+    with pytest.raises(FlowiseTimeoutError):
+        with client.predict(UNKNOWN_FLOW, "hi", "c"):
+            pass
+
+
+def test_abort_of_a_running_answer(flowise):
+    client = FlowiseClient(flowise.base_url)
+    flow_id, chat_id = flowise.flows["agentflow"], f"it-abort-{uuid.uuid4()}"
+    received, aborted_at = [], None
+    with pytest.raises(FlowiseStreamError, match="aborted"):
+        with client.predict(flow_id, "Please be slow", chat_id) as events:
+            for event in events:
+                received.append(event)
+                if aborted_at is None and text(received):
+                    client.abort(flow_id, chat_id)
+                    aborted_at = time.monotonic()
+    # The slow answer takes 20 s; an agentflow stops at once and says why.
+    assert time.monotonic() - aborted_at < 5
+    assert text(received).startswith("Медл") and len(text(received)) < 40
+    # The conversation goes on after an aborted answer.
+    assert text(ask(flowise, "agentflow", "What is the capital of France?", chat_id)) == ANSWER
+
+
+@pytest.fixture(scope="module")
+def real_app(flowise, tmp_path_factory):
+    running = {}
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        def get(flow: str, **settings: str):
+            if flow not in running:
+                running[flow] = stack.enter_context(streamlit_app(
+                    tmp_path_factory.mktemp("app"), FLOWISE_URL=flowise.base_url,
+                    FLOWISE_FLOW_ID=flowise.flows[flow], **settings))
+            return running[flow]
+
+        yield get
+
+
+def test_browser_rag_answer_with_sources(browser, real_app):
+    page = open_page(browser, real_app("rag").url)
+    send(page, "What is the capital of France?")
+    answer = assistant_messages(page).last
+    expect(answer).to_contain_text(ANSWER, timeout=30_000)
+    answer.get_by_text("Sources (").click()
+    expect(answer.get_by_test_id("stExpanderDetails")).to_contain_text("Париж — столица Франции")
+
+
+def test_browser_agent_answer_with_tools(browser, real_app):
+    page = open_page(browser, real_app("agent").url)
+    send(page, "What is 12 * 7 ?")
+    answer = assistant_messages(page).last
+    expect(answer).to_contain_text("Результат: 84 ✅", timeout=30_000)
+    answer.get_by_text("Tools used (1)").click()
+    expect(answer.get_by_test_id("stExpanderDetails")).to_contain_text("calculator")
+
+
+def test_browser_agentflow_answer(browser, real_app):
+    page = open_page(browser, real_app("agentflow").url)
+    send(page, "What is the capital of France?")
+    expect(assistant_messages(page).last).to_contain_text(ANSWER, timeout=30_000)
+
+
+def test_browser_protected_flow_without_key_says_so(browser, real_app):
+    page = open_page(browser, real_app("protected").url)
+    send(page, "Hello?")
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("This flow needs an API key", timeout=30_000)
