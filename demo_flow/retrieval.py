@@ -13,8 +13,9 @@ from .documents import Paragraph
 _WORD = re.compile(r"[^\W_]+")  # "FLOWISE_URL" is two words, so "flowise url" finds it
 # Words so common in questions that they would only blur the ranking.
 _STOP_WORDS = frozenset(
-    "a an and are be can do does for from how i in is it me my of on or the this to what when where which who why "
-    "with you your и в во не что как на с со по к а я ли для из мне это же то или у".split()
+    "a about an and are be can do does for from get got has have how i in is it me my of on or the this to what "
+    "when where which who why with you your "
+    "а в во же и из или к как ли мне на не по с со то у что это я".split()
 )
 # A crude English stemmer: enough for "deploy" to find "deploying", "deployed" and "deployment".
 _ENGLISH_SUFFIX = re.compile(r"(?<=\w{3})(?:ations?|ings?|ments?|ed|es|e|(?<!s)s)$")

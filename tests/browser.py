@@ -37,6 +37,7 @@ def free_port() -> int:
 @dataclass
 class RunningApp:
     url: str
+    pid: int
     log_path: Path
 
     def log(self) -> str:
@@ -44,15 +45,15 @@ class RunningApp:
 
 
 @contextmanager
-def streamlit_app(tmp_dir: Path, **settings: str) -> Iterator[RunningApp]:
-    """`streamlit run app.py` on a free port with exactly these Flowise settings."""
+def streamlit_app(tmp_dir: Path, script: str = "app.py", **settings: str) -> Iterator[RunningApp]:
+    """`streamlit run <script>` on a free port with exactly these Flowise settings."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
     env.update(settings)
     log_path = tmp_dir / f"streamlit-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -68,7 +69,7 @@ def streamlit_app(tmp_dir: Path, **settings: str) -> Iterator[RunningApp]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}")
             time.sleep(0.2)
-        yield RunningApp(url, log_path)
+        yield RunningApp(url, process.pid, log_path)
     finally:
         process.terminate()
         try:

@@ -1,0 +1,125 @@
+"""The demo flow as a Starlette app with the Flowise endpoints the chat client uses."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from .answer import compose_answer
+from .documents import load_paragraphs
+from .memory import TurnCounter
+from .retrieval import BM25Index
+from .wire import SSE_HEADERS, FlowiseJSONResponse, error_response, source_document, sse_frame, used_tool
+
+FLOW_ID = "demo"
+STARTER_PROMPTS = (
+    "How do I connect my own Flowise flow?",
+    "How do I deploy to Streamlit Community Cloud?",
+    "What is 12.5% of 2,480?",
+)
+# A word with the white space before it, the way LLM tokens arrive; `\s+\Z` keeps any trailing space,
+# so the tokens always add up to the exact text.
+_TOKEN = re.compile(r"\s*\S+|\s+\Z")
+
+
+class DemoFlow:
+    """One flow's routes and state: its document index and its chats' turn counts."""
+
+    def __init__(self, token_delay: float) -> None:
+        self._token_delay = token_delay
+        self._index = BM25Index(load_paragraphs())
+        self._turns = TurnCounter()
+        # Set from the thread that stops the server, read between tokens on the server's own thread.
+        self._closing = threading.Event()
+
+    def close(self) -> None:
+        """Ends answers still streaming, so that shutting down does not wait for them or cancel them."""
+        self._closing.set()
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[
+            Route("/api/v1/prediction/{flow_id}", self._predict, methods=["POST"]),
+            Route("/api/v1/chatflows-streaming/{flow_id}", self._is_streaming, methods=["GET"]),
+            Route("/api/v1/public-chatbotConfig/{flow_id}", self._chatbot_config, methods=["GET"]),
+            Route("/api/v1/ping", self._ping, methods=["GET"]),
+        ])
+
+    async def _predict(self, request: Request) -> Response:
+        flow_id = request.path_params["flow_id"]
+        if flow_id != FLOW_ID:
+            return error_response(404, f"Chatflow {flow_id} not found in the database!")
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            body = {}
+        question = body.get("question")
+        if not isinstance(question, str) or not question.strip():
+            return error_response(400, "Error: predictionsServices.buildChatflow - Question is required")
+        chat_id = str(body.get("chatId") or uuid.uuid4())
+        reply = compose_answer(question, self._index, self._turns.next_turn(chat_id))
+        sources = [source_document(p) for p in reply.sources]
+        tools = [used_tool(reply.tool_call)] if reply.tool_call else []
+        message_id = str(uuid.uuid4())
+        # Flowise accepts the flag as a JSON boolean or as the string a form field would carry.
+        if body.get("streaming") in (True, "true"):
+            metadata = {
+                "chatId": chat_id,
+                "chatMessageId": message_id,
+                "question": question,
+                "sessionId": chat_id,
+                "memoryType": "Buffer Memory",
+            }
+            return StreamingResponse(self._events(reply.text, tools, sources, metadata), headers=SSE_HEADERS)
+        # In the key order of Flowise's own JSON answers.
+        return FlowiseJSONResponse({
+            "text": reply.text,
+            **({"usedTools": tools} if tools else {}),
+            "sourceDocuments": sources,
+            "question": question,
+            "chatId": chat_id,
+            "chatMessageId": message_id,
+            "isStreamValid": False,
+            "sessionId": chat_id,
+            "memoryType": "Buffer Memory",
+        })
+
+    async def _events(
+        self, text: str, tools: list[dict[str, Any]], sources: list[dict[str, Any]], metadata: dict[str, Any]
+    ) -> AsyncIterator[bytes]:
+        yield sse_frame("start", "")
+        for token in _TOKEN.findall(text):
+            if self._closing.is_set():
+                return  # to the client, like a dropped connection: no `end` event
+            yield sse_frame("token", token)
+            await asyncio.sleep(self._token_delay)
+        if tools:
+            yield sse_frame("usedTools", tools)
+        yield sse_frame("sourceDocuments", sources)
+        yield sse_frame("metadata", metadata)
+        yield sse_frame("end", "[DONE]")
+
+    async def _is_streaming(self, request: Request) -> Response:
+        if (flow_id := request.path_params["flow_id"]) != FLOW_ID:
+            return error_response(404, f"Chatflow {flow_id} not found")
+        return FlowiseJSONResponse({"isStreaming": True})
+
+    async def _chatbot_config(self, request: Request) -> Response:
+        if (flow_id := request.path_params["flow_id"]) != FLOW_ID:
+            return error_response(404, f"Chatflow {flow_id} not found")
+        # Flowise stores starter prompts as an object keyed "0", "1", ..., not as a list.
+        prompts = {str(i): {"prompt": prompt} for i, prompt in enumerate(STARTER_PROMPTS)}
+        return FlowiseJSONResponse({"starterPrompts": prompts})
+
+    async def _ping(self, request: Request) -> Response:
+        return PlainTextResponse("pong")
