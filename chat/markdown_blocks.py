@@ -24,7 +24,8 @@ _DECISIVE_LENGTH = 16
 def stable_prefix_length(text: str, start: int = 0) -> int:
     """The length of the longest prefix of ``text`` (from ``start``, itself a cut) made of blocks that
     no continuation can change. Returns ``start`` when there is no safe cut yet."""
-    if _CROSS_REFERENCE.search(text):
+    # ``text[:start]`` was cut when it held no cross-reference, so only the rest needs looking at.
+    if _CROSS_REFERENCE.search(text, start):
         return start
     cut = position = start
     fence: str | None = None

@@ -21,7 +21,7 @@ _NAMES = {
 _PREDICTION_URL = re.compile(r"^(?P<base>.+?)/api/v1/predictions?/(?P<flow>[^/?#]+)/?$")
 DEFAULT_READ_TIMEOUT = 120.0
 # Short enough to read as smooth streaming, long enough to batch a fast model's tokens.
-DEFAULT_FLUSH_INTERVAL = 0.08
+DEFAULT_FLUSH_INTERVAL = 0.1
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from flowise_client import FlowiseClient, FlowiseProtocolError, FlowiseServerError, Timeouts
+from flowise_client import FlowiseClient, FlowiseError, FlowiseProtocolError, FlowiseServerError, Timeouts
 
 from .settings import Settings
 from .turn import Turn
@@ -58,3 +58,12 @@ def flow_streams(client: FlowiseClient, flow_id: str) -> bool:
             # A server or proxy that fails only this check may still answer; the prediction will tell.
             convo.streaming = True
     return convo.streaming
+
+
+def prefetch_flow_streams(client: FlowiseClient, flow_id: str) -> None:
+    """Ask whether the flow streams while the person is still typing, so that their first question
+    does not wait for it. A failure is left for that question to report, in the chat."""
+    try:
+        flow_streams(client, flow_id)
+    except FlowiseError:
+        pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 import streamlit as st
 
 from chat.state import Conversation, flow_streams
@@ -52,7 +53,8 @@ def _stream_answer(client: FlowiseClient, flow_id: str, convo: Conversation, tur
         with client.predict(flow_id, turn.question, convo.chat_id, streaming=streaming) as events:
             for event in events:
                 if text := turn.apply(event):
-                    waiting.empty()
+                    if view.empty:
+                        waiting.empty()
                     view.write(text)
     except FlowiseError as exc:
         turn.fail(str(exc))
@@ -60,7 +62,7 @@ def _stream_answer(client: FlowiseClient, flow_id: str, convo: Conversation, tur
         log.exception("Unexpected failure while reading an answer")
         turn.fail("Something went wrong in this app while reading the answer. Please try again.")
     finally:
-        # Also on a rerun or stop that interrupts the stream: what arrived stays on screen.
+        # However the stream ended, all the text that arrived is shown, not just the last flush.
         waiting.empty()
         view.flush()
 

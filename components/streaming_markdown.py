@@ -17,9 +17,15 @@ from chat.markdown_blocks import stable_prefix_length
 
 
 class StreamingMarkdown:
-    def __init__(self, flush_interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        flush_interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._flush_interval = flush_interval
         self._clock = clock
+        self._sleep = sleep
         self._blocks = st.container()
         self._tail: DeltaGenerator | None = None
         self._parts: list[str] = []
@@ -27,11 +33,20 @@ class StreamingMarkdown:
         self._shown = 0  # characters on screen
         self._last_flush: float | None = None
 
+    @property
+    def empty(self) -> bool:
+        return not self._parts
+
     def write(self, text: str) -> None:
+        """Add text; shown at once if nothing was shown for a flush interval."""
         self._parts.append(text)
         now = self._clock()
         if self._last_flush is None or now - self._last_flush >= self._flush_interval:
             self.flush(now)
+            # Nothing more is shown before the next flush anyway, so the caller may as well not read
+            # for half the interval: tokens then pile up in the socket buffer and are read and parsed
+            # in a few large reads instead of one wake-up per token.
+            self._sleep(self._flush_interval / 2)
 
     def flush(self, now: float | None = None) -> None:
         """Show everything received so far."""

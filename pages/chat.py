@@ -6,7 +6,7 @@ import streamlit as st
 
 from chat.demo import demo_server
 from chat.settings import SettingsError
-from chat.state import client_for, conversation
+from chat.state import client_for, conversation, prefetch_flow_streams
 from chat.streamlit_settings import current_settings
 from components.conversation import ask, render_turn
 from components.sidebar import render_sidebar
@@ -37,6 +37,8 @@ render_sidebar(convo, base_url, flow_id, settings.is_demo)
 for turn in convo.turns:
     render_turn(turn)
 
-if question := st.chat_input("Ask the flow a question"):
-    if question.strip():
-        ask(client_for(settings, base_url), flow_id, convo, question.strip(), settings.flush_interval)
+client = client_for(settings, base_url)
+if (question := st.chat_input("Ask the flow a question")) and question.strip():
+    ask(client, flow_id, convo, question.strip(), settings.flush_interval)
+else:
+    prefetch_flow_streams(client, flow_id)

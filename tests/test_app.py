@@ -222,3 +222,14 @@ def test_interrupted_answer_stays_in_history_marked_as_such(app):
     at.run()
     assert "Half an ans" in page_text(at)
     assert "interrupted before it was complete" in page_text(at)
+
+
+def test_streaming_check_is_done_before_the_first_question(app, wire):
+    def checks():
+        return sum(r.path == "/api/v1/chatflows-streaming/echo" for r in wire.received)
+
+    before = checks()
+    at = app("echo")
+    assert checks() == before + 1
+    ask(ask(at, "one"), "two")
+    assert checks() == before + 1

@@ -14,7 +14,7 @@ def stream_script(tokens: list[str], interval: float, step: float) -> None:
 
     ticks = itertools.count()
     updates = []
-    view = StreamingMarkdown(interval, clock=lambda: next(ticks) * step)
+    view = StreamingMarkdown(interval, clock=lambda: next(ticks) * step, sleep=lambda seconds: None)
     original = view.flush
 
     def counting_flush(now=None):
