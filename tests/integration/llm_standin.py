@@ -1,143 +1,256 @@
-"""A deterministic OpenAI-compatible server, so Flowise's own ChatOpenAI and OpenAI embeddings nodes
-run unchanged (with a custom base path) and give the same answer every time.
+"""A deterministic OpenAI-compatible server for a real Flowise's ChatOpenAI and OpenAI Embeddings nodes.
 
-    python -m tests.integration.llm_standin [PORT]    # prints the port it listens on (127.0.0.1)
+    python tests/integration/llm_standin.py [PORT] [--token-delay SECONDS] [--slow-seconds SECONDS]
 
-- ``/v1/chat/completions``, with and without ``stream``: a fixed answer in Russian and English with an
-  emoji, which names the turn when the conversation has earlier user turns (so memory is visible).
-  When tools are offered and the last user message holds arithmetic, it first calls the first tool
-  with that expression, then answers with the tool's result.
-- A question containing "slow" streams its answer over about 20 s, so a test can abort it.
-- ``/v1/embeddings``: hashed bag-of-words vectors, so retrieval ranks by shared words.
+It listens on 127.0.0.1 (PORT 0, the default, picks a free port) and prints the port on the first line
+of stdout. One line per request goes to stderr.
+
+What it answers, always the same for the same request:
+
+- ``POST /v1/chat/completions``, with or without ``stream``: :data:`ANSWER` (Russian, English and an
+  emoji). When the conversation has earlier user turns it ends in `` (turn N)``, so memory is visible.
+- When tools are offered and the last user message holds arithmetic (``12 * 7``), it first calls a tool
+  (``calculator`` if offered) with that expression, then answers ``Результат: <tool output> ✅``.
+- A question containing "slow" streams :data:`SLOW_ANSWER` over about ``--slow-seconds`` (10 s), so a
+  running answer can be aborted.
+- ``POST /v1/embeddings``: hashed bag-of-words vectors (floats, or base64 as the OpenAI SDK asks), so
+  retrieval ranks documents by shared words.
+- ``GET /v1/models`` and ``GET /v1/models/{id}``.
+
+Environment defaults for the options: ``LLM_STANDIN_TOKEN_DELAY``, ``LLM_STANDIN_SLOW_SECONDS``.
 """
 
 from __future__ import annotations
 
+import argparse
+import base64
 import hashlib
 import json
+import os
 import re
+import struct
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
-SLOW_ANSWER = "Медленный ответ 🐢: " + " ".join(f"word{i}" for i in range(200))
-_ARITHMETIC = re.compile(r"\d+(?:\.\d+)?\s*[-+*/]\s*\d+(?:\.\d+)?")
-_DIMENSIONS = 64
+SLOW_ANSWER = "Медленный ответ 🐢: " + " ".join(f"слово{i}" for i in range(1, 61)) + "."
+MODEL = "gpt-4o-mini"
+EMBEDDING_DIMENSIONS = 64
+CHUNK_CHARS = 4  # characters per streamed chunk, so every answer arrives as many tokens
+
+_ARITHMETIC = re.compile(r"\d+(?:\.\d+)?(?:\s*[-+*/]\s*\d+(?:\.\d+)?)+")
+_WORD = re.compile(r"\w+")
+
+
+# ---------------------------------------------------------------------------------------- answers
+
+
+def _text(content: Any) -> str:
+    """Message content as text: OpenAI allows a string or a list of typed parts."""
+    if isinstance(content, list):
+        return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return content if isinstance(content, str) else ""
+
+
+def plan_reply(body: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    """What to answer to a chat completion request: ``(text, None)`` or ``("", tool_call)``."""
+    messages = body.get("messages") or []
+    last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
+    question = _text(messages[last_user].get("content")) if last_user >= 0 else ""
+    user_turns = sum(m.get("role") == "user" for m in messages)
+
+    # Only tool results of the current question count; memory may replay older turns.
+    tool_results = [m for m in messages[last_user + 1:] if m.get("role") == "tool"]
+    if tool_results:
+        return f"Результат: {_text(tool_results[-1].get('content'))} ✅", None
+
+    tools = [t["function"]["name"] for t in body.get("tools") or [] if t.get("type") == "function"]
+    if tools and (match := _ARITHMETIC.search(question)):
+        name = "calculator" if "calculator" in tools else tools[0]
+        call = {"id": f"call_{_digest(question)[:12]}", "type": "function",
+                "function": {"name": name, "arguments": json.dumps({"input": match.group(0)})}}
+        return "", call
+
+    if "slow" in question.lower():
+        return SLOW_ANSWER, None
+    return ANSWER + (f" (turn {user_turns})" if user_turns > 1 else ""), None
 
 
 def embedding(text: str) -> list[float]:
-    vector = [0.0] * _DIMENSIONS
-    for word in re.findall(r"\w+", text.lower()):
-        vector[int(hashlib.sha256(word.encode()).hexdigest(), 16) % _DIMENSIONS] += 1.0
+    """A unit vector counting the text's lower-cased words, each hashed into one dimension."""
+    vector = [0.0] * EMBEDDING_DIMENSIONS
+    for word in _WORD.findall(text.lower()):
+        vector[int(_digest(word), 16) % EMBEDDING_DIMENSIONS] += 1.0
     norm = sum(x * x for x in vector) ** 0.5 or 1.0
     return [x / norm for x in vector]
 
 
-def _text_of(content: Any) -> str:
-    if isinstance(content, list):  # multi-part messages
-        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return content or ""
+def _digest(text: str) -> str:
+    # Not Python's hash(): that changes with every process.
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def reply_for(body: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
-    """The answer text, or a tool call to make first."""
-    messages = body.get("messages") or []
-    user_turns = [m for m in messages if m.get("role") == "user"]
-    question = _text_of(user_turns[-1].get("content")) if user_turns else ""
-    tool_result = next((m for m in reversed(messages) if m.get("role") == "tool"), None)
-    tools = body.get("tools") or []
-    if tool_result is not None:
-        return f"Результат: {_text_of(tool_result.get('content'))} ✅", None
-    if tools and (match := _ARITHMETIC.search(question)):
-        call = {"id": "call_standin_1", "type": "function",
-                "function": {"name": tools[0]["function"]["name"], "arguments": json.dumps({"input": match.group(0)})}}
-        return "", call
-    if "slow" in question.lower():
-        return SLOW_ANSWER, None
-    return ANSWER + (f" (turn {len(user_turns)})" if len(user_turns) > 1 else ""), None
+def _count_tokens(messages: list[dict[str, Any]]) -> int:
+    return sum(len(_WORD.findall(_text(m.get("content")))) + 3 for m in messages)
+
+
+# ------------------------------------------------------------------------------------------ server
+
+
+class StandinServer(ThreadingHTTPServer):
+    daemon_threads = True  # a client that hangs up mid-stream must not keep the process alive
+
+    def __init__(self, port: int = 0, token_delay: float = 0.005, slow_seconds: float = 10.0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.token_delay = token_delay
+        self.slow_seconds = slow_seconds
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
 
 
 class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.1"  # keep-alive, and chunked streams
+    server: StandinServer
 
-    def log_message(self, *args: Any) -> None:
-        pass
+    def log_message(self, fmt: str, *args: Any) -> None:
+        sys.stderr.write(f"[llm-standin] {self.command} {self.path} {fmt % args}\n")
 
-    def _json(self, obj: Any, status: int = 200) -> None:
-        body = json.dumps(obj, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    # --- routing
 
     def do_GET(self) -> None:
-        self._json({"object": "list", "data": [{"id": "gpt-4o-mini", "object": "model", "owned_by": "standin"}]})
+        if self.path.rstrip("/").endswith("/models"):
+            self._json({"object": "list", "data": [_model(MODEL), _model("text-embedding-ada-002")]})
+        elif "/models/" in self.path:
+            self._json(_model(self.path.rsplit("/", 1)[1]))
+        else:
+            self._error(404, f"Unknown path {self.path}")
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-        if self.path.endswith("/embeddings"):
-            inputs = body.get("input")
-            inputs = [inputs] if isinstance(inputs, str) else inputs or []
-            self._json({"object": "list", "model": "standin", "usage": {"prompt_tokens": 1, "total_tokens": 1},
-                        "data": [{"object": "embedding", "index": i, "embedding": embedding(str(t))}
-                                 for i, t in enumerate(inputs)]})
-        elif self.path.endswith("/chat/completions"):
-            self._completion(body)
+        try:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        except json.JSONDecodeError as error:
+            self._error(400, f"Body is not JSON: {error}")
+            return
+        if self.path.endswith("/chat/completions"):
+            self._chat(body)
+        elif self.path.endswith("/embeddings"):
+            self._embeddings(body)
         else:
-            self._json({"error": {"message": f"unknown path {self.path}"}}, status=404)
+            self._error(404, f"Unknown path {self.path}")
 
-    def _completion(self, body: dict[str, Any]) -> None:
-        text, call = reply_for(body)
-        usage = {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}
-        base = {"id": "chatcmpl-standin", "created": int(time.time()), "model": "gpt-4o-mini"}
+    # --- endpoints
+
+    def _embeddings(self, body: dict[str, Any]) -> None:
+        inputs = body.get("input")
+        inputs = [inputs] if isinstance(inputs, str) else list(inputs or [])
+        as_base64 = body.get("encoding_format") == "base64"  # the OpenAI SDK's default
+        data = []
+        for index, text in enumerate(inputs):
+            vector = embedding(text if isinstance(text, str) else json.dumps(text))
+            value: Any = base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode() if as_base64 else vector
+            data.append({"object": "embedding", "index": index, "embedding": value})
+        tokens = sum(len(_WORD.findall(str(t))) for t in inputs)
+        self._json({"object": "list", "model": body.get("model") or "text-embedding-ada-002", "data": data,
+                    "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+
+    def _chat(self, body: dict[str, Any]) -> None:
+        text, call = plan_reply(body)
+        chunks = [text[i:i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)]
+        prompt_tokens = _count_tokens(body.get("messages") or [])
+        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": max(len(chunks), 1),
+                 "total_tokens": prompt_tokens + max(len(chunks), 1)}
+        head = {"id": f"chatcmpl-{_digest(json.dumps(body, sort_keys=True))[:24]}", "created": int(time.time()),
+                "model": body.get("model") or MODEL, "system_fingerprint": "fp_standin"}
+        finish = "tool_calls" if call else "stop"
+
         if not body.get("stream"):
-            message: dict[str, Any] = {"role": "assistant", "content": None if call else text}
+            message: dict[str, Any] = {"role": "assistant", "content": None if call else text, "refusal": None}
             if call:
                 message["tool_calls"] = [call]
-            self._json({**base, "object": "chat.completion", "usage": usage, "choices": [
-                {"index": 0, "message": message, "finish_reason": "tool_calls" if call else "stop"}]})
+            self._json({**head, "object": "chat.completion", "usage": usage,
+                        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}]})
             return
+
+        with_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        delay = self.server.slow_seconds / max(len(chunks), 1) if text == SLOW_ANSWER else self.server.token_delay
+
+        def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+            extra = {"usage": None} if with_usage else {}  # as OpenAI does when usage is asked for
+            return {**head, "object": "chat.completion.chunk", **extra,
+                    "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}]}
+
         self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        chunk = {**base, "object": "chat.completion.chunk"}
-        delay = 0.1 if text == SLOW_ANSWER else 0.005
         try:
             if call:
-                self._event({**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": None,
-                             "tool_calls": [{"index": 0, **call}]}, "finish_reason": None}]})
-                self._event({**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]})
+                # As OpenAI streams a call: id and name first, then the arguments in pieces.
+                arguments = call["function"]["arguments"]
+                first = {**call, "index": 0, "function": {"name": call["function"]["name"], "arguments": ""}}
+                self._sse(chunk({"role": "assistant", "content": None, "tool_calls": [first]}))
+                self._sse(chunk({"tool_calls": [{"index": 0, "function": {"arguments": arguments}}]}))
             else:
-                self._event({**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]})
-                for i in range(0, len(text), 4):
-                    self._event({**chunk, "choices": [{"index": 0, "delta": {"content": text[i:i + 4]}, "finish_reason": None}]})
+                self._sse(chunk({"role": "assistant", "content": "", "refusal": None}))
+                for piece in chunks:
+                    self._sse(chunk({"content": piece}))
                     time.sleep(delay)
-                self._event({**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
-            self._event({**chunk, "choices": [], "usage": usage})
-            self._write(b"data: [DONE]\n\n")
-            self.wfile.write(b"0\r\n\r\n")
-        except OSError:
-            pass  # Flowise hung up, as it does when an answer is aborted
+            self._sse(chunk({}, finish))
+            if with_usage:
+                self._sse({**head, "object": "chat.completion.chunk", "choices": [], "usage": usage})
+            self._chunk(b"data: [DONE]\n\n")
+            self.wfile.write(b"0\r\n\r\n")  # end of the chunked body
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client hung up, e.g. Flowise after an abort
 
-    def _event(self, obj: dict[str, Any]) -> None:
-        self._write(("data: " + json.dumps(obj, ensure_ascii=False) + "\n\n").encode())
+    # --- writing
 
-    def _write(self, data: bytes) -> None:
+    def _json(self, obj: Any, status: int = 200) -> None:
+        payload = json.dumps(obj, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _error(self, status: int, message: str) -> None:
+        self._json({"error": {"message": message, "type": "invalid_request_error", "code": None}}, status)
+
+    def _sse(self, obj: dict[str, Any]) -> None:
+        self._chunk(b"data: " + json.dumps(obj, ensure_ascii=False).encode() + b"\n\n")
+
+    def _chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 
 
-def serve(port: int = 0) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-    server.daemon_threads = True
-    return server
+def _model(model_id: str) -> dict[str, Any]:
+    return {"id": model_id, "object": "model", "created": 0, "owned_by": "llm-standin"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("port", nargs="?", type=int, default=0)
+    parser.add_argument("--token-delay", type=float, default=float(os.environ.get("LLM_STANDIN_TOKEN_DELAY", 0.005)),
+                        help="seconds between streamed chunks (default 0.005)")
+    parser.add_argument("--slow-seconds", type=float, default=float(os.environ.get("LLM_STANDIN_SLOW_SECONDS", 10)),
+                        help="how long the answer to a 'slow' question streams (default 10)")
+    args = parser.parse_args(argv)
+    server = StandinServer(args.port, args.token_delay, args.slow_seconds)
+    print(server.server_address[1], flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":
-    httpd = serve(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
-    print(httpd.server_address[1], flush=True)
-    httpd.serve_forever()
+    main()
