@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from flowise_client import DEFAULT_MAX_ANSWER_CHARS
+
 # Each setting with the other names it is known by; APP_URL and FLOW_ID are what the widely copied
 # flowise-streamlit template puts in its secrets, so its users can switch by changing nothing else.
 _NAMES = {
@@ -16,6 +18,7 @@ _NAMES = {
     "api_key": ("FLOWISE_API_KEY",),
     "read_timeout": ("FLOWISE_READ_TIMEOUT",),
     "flush_interval": ("STREAM_FLUSH_INTERVAL",),
+    "max_answer_chars": ("FLOWISE_MAX_ANSWER_CHARS",),
 }
 # People often paste the whole prediction URL from Flowise's "API endpoint" dialog.
 _PREDICTION_URL = re.compile(r"^(?P<base>.+?)/api/v1/predictions?/(?P<flow>[^/?#]+)/?$")
@@ -31,6 +34,7 @@ class Settings:
     api_key: str | None = None
     read_timeout: float = DEFAULT_READ_TIMEOUT
     flush_interval: float = DEFAULT_FLUSH_INTERVAL
+    max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS
 
     @property
     def is_demo(self) -> bool:
@@ -76,6 +80,7 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         api_key=_lookup("api_key", environ, secrets),
         read_timeout=read_timeout,
         flush_interval=flush_interval,
+        max_answer_chars=_positive_int("max_answer_chars", environ, secrets, DEFAULT_MAX_ANSWER_CHARS),
     )
 
 
@@ -88,4 +93,17 @@ def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], 
         raise SettingsError(f"{key} must be a number of seconds, not {raw!r}.") from None
     if value < minimum:
         raise SettingsError(f"{key} must be at least {minimum:g} seconds." if minimum else f"{key} cannot be negative.")
+    return value
+
+
+def _positive_int(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: int) -> int:
+    raw = _lookup(name, environ, secrets)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingsError(f"{_NAMES[name][0]} must be a whole number greater than 0 (for example {default}), not {raw!r}.")
     return value

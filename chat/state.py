@@ -38,11 +38,16 @@ def start_new_conversation() -> Conversation:
 def client_for(settings: Settings, base_url: str) -> FlowiseClient:
     """This session's client (it keeps the connection pool), rebuilt when the settings change."""
     cached = st.session_state.get(_CLIENT)
-    key = (base_url, settings.api_key, settings.read_timeout)
+    key = (base_url, settings.api_key, settings.read_timeout, settings.max_answer_chars)
     if cached is None or cached[0] != key:
         if cached is not None:
             cached[1].close()
-        client = FlowiseClient(base_url, settings.api_key, timeouts=Timeouts(read=settings.read_timeout))
+        client = FlowiseClient(
+            base_url,
+            settings.api_key,
+            timeouts=Timeouts(read=settings.read_timeout),
+            max_answer_chars=settings.max_answer_chars,
+        )
         st.session_state[_CLIENT] = cached = (key, client)
     return cached[1]
 

@@ -4,8 +4,9 @@ It has no Streamlit dependency, so it can be used and tested on its own. The eve
 live in :mod:`flowise_client.events`.
 """
 
-from .client import FlowiseClient, Timeouts
+from .client import DEFAULT_MAX_ANSWER_CHARS, FlowiseClient, Timeouts
 from .errors import (
+    FlowiseAnswerTooLongError,
     FlowiseAuthError,
     FlowiseConnectionLostError,
     FlowiseError,
@@ -19,9 +20,11 @@ from .errors import (
 from .events import FlowiseEvent, parse_event
 
 __all__ = [
+    "DEFAULT_MAX_ANSWER_CHARS",
     "FlowiseClient",
     "Timeouts",
     "FlowiseError",
+    "FlowiseAnswerTooLongError",
     "FlowiseAuthError",
     "FlowiseConnectionLostError",
     "FlowiseNotFoundError",

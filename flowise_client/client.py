@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import requests
 from urllib3.exceptions import ReadTimeoutError
 
 from .errors import (
+    FlowiseAnswerTooLongError,
     FlowiseAuthError,
     FlowiseConnectionLostError,
     FlowiseError,
@@ -22,7 +24,7 @@ from .errors import (
     FlowiseTimeoutError,
     FlowiseUnreachableError,
 )
-from .events import EndEvent, ErrorEvent, FlowiseEvent, parse_event
+from .events import EndEvent, ErrorEvent, FlowiseEvent, TokenEvent, parse_event
 from .prediction_json import events_from_prediction
 from .sse import iter_payloads
 
@@ -32,6 +34,14 @@ _ERROR_PREFIX = re.compile(r"^(?:Error:\s*)?[\w.]+ - ")
 
 # Some endpoints report an unknown flow id as a 500 whose message says so.
 _FLOW_NOT_FOUND = re.compile(r"\bChatflow \S+ not found")
+
+# Far longer than any chat answer, short enough that a runaway flow cannot fill the page or the memory.
+DEFAULT_MAX_ANSWER_CHARS = 200_000
+# Waits before asking again when a question's connection failed before any answer; see _never_answered.
+DEFAULT_RETRY_DELAYS = (0.5, 1.0)
+# Each read hands on what has arrived, up to this much: a chunk is passed on as soon as it is complete,
+# and a server that sends one enormous chunk (or an unframed body) cannot make a single read hold it all.
+_READ_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,16 @@ class FlowiseClient:
         *,
         timeouts: Timeouts = Timeouts(),
         session: requests.Session | None = None,
+        max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
+        retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS,
     ) -> None:
+        if max_answer_chars < 1:
+            raise ValueError("max_answer_chars must be at least 1")
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key or None
         self.timeouts = timeouts
+        self.max_answer_chars = max_answer_chars
+        self.retry_delays = retry_delays
         self._http = session or requests.Session()
 
     def close(self) -> None:
@@ -96,26 +112,35 @@ class FlowiseClient:
         response when it exits, whether the events were read to the end or not.
 
         Raises a :class:`FlowiseError` subclass on connection and HTTP errors (on entry) and on errors
-        inside the stream (while iterating). The iterator ends after Flowise's ``end`` event.
+        inside the stream (while iterating). The iterator ends after Flowise's ``end`` event, or with
+        :class:`FlowiseAnswerTooLongError` once the answer's text passes ``max_answer_chars`` (the text
+        up to that point is yielded first). A connection that fails before the server answered at all
+        is tried again after each of ``retry_delays``.
         """
         body: dict[str, Any] = {"question": question, "chatId": chat_id, "streaming": streaming}
         if override_config:
             body["overrideConfig"] = dict(override_config)
         timeout = (self.timeouts.connect, self.timeouts.first_byte) if streaming else self._json_timeout
-        with self._request("POST", f"/api/v1/prediction/{flow_id}", json=body, stream=streaming, timeout=timeout) as response:
-            yield self._events(response)
+        request = self._request(
+            "POST", f"/api/v1/prediction/{flow_id}", json=body, stream=streaming, timeout=timeout,
+            retry_delays=self.retry_delays,
+        )
+        with request as response:
+            yield self._capped(self._events(response))
 
     @property
     def _json_timeout(self) -> tuple[float, float]:
         return (self.timeouts.connect, self.timeouts.read)
 
     @contextmanager
-    def _request(self, method: str, path: str, **kwargs: Any) -> Iterator[requests.Response]:
+    def _request(
+        self, method: str, path: str, *, retry_delays: tuple[float, ...] = (), **kwargs: Any
+    ) -> Iterator[requests.Response]:
         headers = {"Accept": "text/event-stream, application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         try:
-            response = self._http.request(method, self.base_url + path, headers=headers, **kwargs)
+            response = self._send(method, self.base_url + path, headers, retry_delays, kwargs)
         except requests.exceptions.SSLError as exc:
             raise FlowiseUnreachableError(
                 f"A secure connection to {self.base_url} failed ({_reason(exc)}). "
@@ -144,6 +169,35 @@ class FlowiseClient:
         finally:
             response.close()
 
+    def _send(
+        self, method: str, url: str, headers: dict[str, str], retry_delays: tuple[float, ...], kwargs: dict[str, Any]
+    ) -> requests.Response:
+        for delay in retry_delays:
+            try:
+                return self._http.request(method, url, headers=headers, **kwargs)
+            except requests.exceptions.ConnectionError as exc:
+                if not _never_answered(exc):
+                    raise
+            time.sleep(delay)
+        return self._http.request(method, url, headers=headers, **kwargs)
+
+    def _capped(self, events: Iterator[FlowiseEvent]) -> Iterator[FlowiseEvent]:
+        # Counted here rather than in the page so that a flow (or a server) that never stops is cut
+        # off at the source, and the connection closed, whoever uses the client.
+        left = self.max_answer_chars
+        for event in events:
+            if isinstance(event, TokenEvent):
+                if len(event.text) > left:
+                    if left:
+                        yield TokenEvent(event.text[:left])
+                    raise FlowiseAnswerTooLongError(
+                        f"The answer was longer than {self.max_answer_chars:,} characters, so the app stopped "
+                        "reading it. What arrived is shown above; to allow longer answers, raise "
+                        "FLOWISE_MAX_ANSWER_CHARS."
+                    )
+                left -= len(event.text)
+            yield event
+
     def _events(self, response: requests.Response) -> Iterator[FlowiseEvent]:
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if content_type == "text/event-stream":
@@ -159,7 +213,7 @@ class FlowiseClient:
 
     def _stream_events(self, response: requests.Response) -> Iterator[FlowiseEvent]:
         try:
-            for payload in iter_payloads(response.iter_content(chunk_size=None)):
+            for payload in iter_payloads(response.iter_content(chunk_size=_READ_BYTES)):
                 event = parse_event(payload)
                 if isinstance(event, ErrorEvent):
                     raise self._flow_error(event.message)
@@ -262,6 +316,16 @@ def _reason(exc: BaseException) -> str:
     # requests nests urllib3's low-level reason in its message; name it plainly instead of quoting it.
     text = f"{type(exc).__name__}: {exc}"
     return next((label for pattern, label in _REASONS if pattern.search(text)), "network error")
+
+
+def _never_answered(exc: requests.exceptions.ConnectionError) -> bool:
+    """Whether the connection failed before any response arrived, in a way that asking again may fix:
+    refused (a server restarting), or closed or reset before the response headers (a stale pooled
+    connection, a proxy dropping a connection). A response that had begun is never asked for again:
+    the flow is already running. Neither is a timeout: the question may be running on the server."""
+    if isinstance(exc, (requests.exceptions.Timeout, requests.exceptions.SSLError)):
+        return False
+    return any(_caused_by(exc, kind) for kind in (ConnectionRefusedError, ConnectionResetError, BrokenPipeError))
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:

@@ -40,5 +40,9 @@ class FlowiseConnectionLostError(FlowiseError):
     """The connection broke, or closed, before the answer was complete."""
 
 
+class FlowiseAnswerTooLongError(FlowiseError):
+    """The answer's text grew past the configured maximum; reading stopped there."""
+
+
 class FlowiseProtocolError(FlowiseError):
     """The server answered with something that is neither an event stream nor Flowise JSON."""

@@ -8,6 +8,8 @@ recorded so tests can assert what the server received.
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -115,6 +117,12 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(self.token_delay)
         self._end_stream()
 
+    def _reset(self) -> None:
+        # A zero linger time makes close() send a TCP reset instead of a normal end of stream.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
     def _wait_for_shutdown(self, seconds: float) -> None:
         self.wire._stopping.wait(seconds)
 
@@ -221,6 +229,64 @@ def _slow(h: _Handler, body: dict, streaming: bool) -> None:
         h.wire.client_left.set()
 
 
+def _reset_twice(h: _Handler, body: dict, streaming: bool) -> None:
+    """Resets the connection of a chat's first two questions before answering; answers the third."""
+    attempts = [r for r in h.wire.predictions("reset-twice") if r.body.get("chatId") == body.get("chatId")]
+    if len(attempts) <= 2:
+        h._reset()
+    else:
+        h._stream(frame("start", "") + frame("token", f"Answered on attempt {len(attempts)} 🙂") + frame("end", "[DONE]"))
+
+
+def _reset_midstream(h: _Handler, body: dict, streaming: bool) -> None:
+    h._start_stream()
+    h._chunk(frame("start", "") + frame("token", "Половина ") + frame("token", "ответа"))
+    h._reset()
+
+
+def _truncated_chunk(h: _Handler, body: dict, streaming: bool) -> None:
+    h._start_stream()
+    h._chunk(frame("start", "") + frame("token", "Кусок ответа "))
+    rest = frame("token", "that is cut") + frame("end", "[DONE]")
+    # The chunk announces its full length, then the connection closes halfway through it.
+    h.wfile.write(b"%x\r\n%s" % (len(rest), rest[: len(rest) // 2]))
+    h.wfile.flush()
+    h.close_connection = True
+
+
+def _bad_json_line(h: _Handler, body: dict, streaming: bool) -> None:
+    h._stream(
+        frame("start", "")
+        + frame("token", "Before ")
+        + b'message:\ndata:{"event":"token","data":"never closed\n\n'
+        + frame("token", "after.")
+        + frame("end", "[DONE]")
+    )
+
+
+def _endless(h: _Handler, body: dict, streaming: bool) -> None:
+    """Tokens until the client hangs up, as from a flow stuck in a loop."""
+    h._start_stream()
+    try:
+        h._chunk(frame("start", ""))
+        while not h.wire._stopping.is_set():
+            h._chunk(frame("token", "Бесконечно 🙂 "))
+    except OSError:
+        h.wire.client_left.set()
+
+
+def _giant_event(h: _Handler, body: dict, streaming: bool) -> None:
+    """One event whose data line never ends, until the client hangs up."""
+    h._start_stream()
+    try:
+        h._chunk(frame("start", "") + frame("token", "Before the flood."))
+        h._chunk(b'message:\ndata:{"event":"token","data":"')
+        while not h.wire._stopping.is_set():
+            h._chunk(b"x" * 2**20)
+    except OSError:
+        h.wire.client_left.set()
+
+
 def _echo(h: _Handler, body: dict, streaming: bool) -> None:
     """Answers with what it received, so a test can see the request through the UI."""
     chat_id = body.get("chatId", "")
@@ -249,6 +315,12 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "no-end": _no_end,
     "echo": _echo,
     "slow": _slow,
+    "reset-twice": _reset_twice,
+    "reset-midstream": _reset_midstream,
+    "truncated-chunk": _truncated_chunk,
+    "bad-json-line": _bad_json_line,
+    "endless": _endless,
+    "giant-event": _giant_event,
 }
 
 

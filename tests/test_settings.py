@@ -30,6 +30,12 @@ def test_read_timeout_from_secrets():
     assert load_settings({}, {"FLOWISE_READ_TIMEOUT": 45}).read_timeout == 45.0
 
 
+def test_max_answer_chars_defaults_and_comes_from_env_or_secrets():
+    assert load_settings({}, {}).max_answer_chars == 200_000
+    assert load_settings({}, {"FLOWISE_MAX_ANSWER_CHARS": 5000}).max_answer_chars == 5000
+    assert load_settings({"FLOWISE_MAX_ANSWER_CHARS": " 7000 "}, {"FLOWISE_MAX_ANSWER_CHARS": 5000}).max_answer_chars == 7000
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -39,6 +45,10 @@ def test_read_timeout_from_secrets():
         ({"FLOWISE_READ_TIMEOUT": "soon"}, "number of seconds"),
         ({"FLOWISE_READ_TIMEOUT": "0"}, "at least 0.001 seconds"),
         ({"STREAM_FLUSH_INTERVAL": "-1"}, "cannot be negative"),
+        ({"FLOWISE_MAX_ANSWER_CHARS": "0"}, "FLOWISE_MAX_ANSWER_CHARS must be a whole number greater than 0"),
+        ({"FLOWISE_MAX_ANSWER_CHARS": "-5"}, "greater than 0 \\(for example 200000\\), not '-5'"),
+        ({"FLOWISE_MAX_ANSWER_CHARS": "lots"}, "FLOWISE_MAX_ANSWER_CHARS must be a whole number"),
+        ({"FLOWISE_MAX_ANSWER_CHARS": "1.5"}, "FLOWISE_MAX_ANSWER_CHARS must be a whole number"),
     ],
 )
 def test_unusable_settings_say_how_to_fix_them(env, message):

@@ -1,0 +1,130 @@
+"""Faults from the server or the network, each ending in a typed error with a message a person can act
+on, and keeping what arrived before it. Simpler faults (refused, dropped, silent, HTML) are in test_client."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from flowise_client import (
+    FlowiseAnswerTooLongError,
+    FlowiseClient,
+    FlowiseConnectionLostError,
+    FlowiseError,
+    FlowiseProtocolError,
+    FlowiseUnreachableError,
+)
+from flowise_client.events import EndEvent, TokenEvent
+
+ENDLESS_TOKEN = "Бесконечно 🙂 "
+
+
+def read(client: FlowiseClient, flow_id: str, chat_id: str = "chat-faults") -> tuple[str, list, FlowiseError | None]:
+    """The answer text, the events and the error (if any) of one question, as the chat page reads them."""
+    seen = []
+    try:
+        with client.predict(flow_id, "Hi", chat_id) as events:
+            for event in events:
+                seen.append(event)
+    except FlowiseError as exc:
+        return "".join(e.text for e in seen if isinstance(e, TokenEvent)), seen, exc
+    return "".join(e.text for e in seen if isinstance(e, TokenEvent)), seen, None
+
+
+def test_unknown_host_is_unreachable_at_once():
+    text, _, error = read(FlowiseClient("http://flowise.invalid:3000"), "rag")
+    assert isinstance(error, FlowiseUnreachableError)
+    assert str(error) == (
+        "Cannot reach Flowise at http://flowise.invalid:3000 (the host name is unknown). "
+        "Check that the server is running and that FLOWISE_URL is right."
+    )
+
+
+def test_https_to_a_plain_http_server_is_a_tls_error(wire):
+    before = len(wire.predictions())
+    url = wire.url.replace("http://", "https://")
+    _, _, error = read(FlowiseClient(url), "rag")
+    assert isinstance(error, FlowiseUnreachableError)
+    assert f"A secure connection to {url} failed (the TLS handshake failed)" in str(error)
+    assert "right scheme (http or https)" in str(error)
+    assert len(wire.predictions()) == before  # the handshake is not an HTTP request: nothing was asked
+
+
+def test_connection_reset_before_the_answer_is_asked_again(wire):
+    chat_id = str(uuid.uuid4())
+    text, events, error = read(FlowiseClient(wire.url), "reset-twice", chat_id)
+    assert error is None
+    assert text == "Answered on attempt 3 🙂" and isinstance(events[-1], EndEvent)
+    assert [r.body["chatId"] for r in wire.predictions("reset-twice")].count(chat_id) == 3
+
+
+def test_retries_are_limited_and_then_reported(wire):
+    chat_id = str(uuid.uuid4())
+    _, events, error = read(FlowiseClient(wire.url, retry_delays=(0.1,)), "reset-twice", chat_id)
+    assert isinstance(error, FlowiseUnreachableError) and not events
+    assert "(the connection was reset)" in str(error) and "FLOWISE_URL" in str(error)
+    assert [r.body["chatId"] for r in wire.predictions("reset-twice")].count(chat_id) == 2
+
+
+def test_reset_in_the_middle_of_the_answer_keeps_the_tokens_and_is_not_asked_again(wire):
+    chat_id = str(uuid.uuid4())
+    text, _, error = read(FlowiseClient(wire.url), "reset-midstream", chat_id)
+    assert text == "Половина ответа"
+    assert isinstance(error, FlowiseConnectionLostError)
+    assert str(error) == (
+        "The connection to Flowise broke before the answer was complete. What arrived is kept; try asking again."
+    )
+    assert [r.body["chatId"] for r in wire.predictions("reset-midstream")].count(chat_id) == 1
+
+
+def test_chunk_cut_in_the_middle_keeps_the_earlier_tokens(wire):
+    text, _, error = read(FlowiseClient(wire.url), "truncated-chunk")
+    assert text == "Кусок ответа "
+    assert isinstance(error, FlowiseConnectionLostError)
+    assert "broke before the answer was complete. What arrived is kept" in str(error)
+
+
+def test_one_malformed_data_line_is_skipped_and_the_rest_kept(wire):
+    text, events, error = read(FlowiseClient(wire.url), "bad-json-line")
+    assert error is None
+    assert text == "Before after."
+    assert isinstance(events[-1], EndEvent)
+
+
+def test_answer_over_the_cap_stops_reading_and_keeps_the_first_characters(wire):
+    wire.client_left.clear()
+    text, _, error = read(FlowiseClient(wire.url, max_answer_chars=50), "endless")
+    assert text == (ENDLESS_TOKEN * 4)[:50]
+    assert isinstance(error, FlowiseAnswerTooLongError)
+    assert str(error) == (
+        "The answer was longer than 50 characters, so the app stopped reading it. What arrived is shown above; "
+        "to allow longer answers, raise FLOWISE_MAX_ANSWER_CHARS."
+    )
+    assert wire.client_left.wait(5)  # the connection was closed, so the server stopped sending
+
+
+def test_answer_of_exactly_the_cap_is_complete(wire):
+    text, events, error = read(FlowiseClient(wire.url, max_answer_chars=len("Before after.")), "bad-json-line")
+    assert error is None and text == "Before after." and isinstance(events[-1], EndEvent)
+
+
+def test_json_answer_over_the_cap_is_cut_too(wire):
+    client = FlowiseClient(wire.url, max_answer_chars=7)
+    seen = []
+    with pytest.raises(FlowiseAnswerTooLongError, match="longer than 7 characters"):
+        with client.predict("rag", "Hi", "chat-json", streaming=False) as events:
+            seen.extend(events)
+    assert [e.text for e in seen if isinstance(e, TokenEvent)] == ["Привет!"]
+
+
+def test_event_that_never_ends_stops_at_the_message_size_limit(wire):
+    wire.client_left.clear()
+    text, _, error = read(FlowiseClient(wire.url), "giant-event")
+    assert text == "Before the flood."
+    assert isinstance(error, FlowiseProtocolError)
+    assert str(error) == (
+        "The server sent a single event larger than 16 MB, more than any Flowise answer needs, so the app "
+        "stopped reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
+    )
+    assert wire.client_left.wait(5)
