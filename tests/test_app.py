@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 from tests.flowise_wire import API_KEY
 
 APP = str(Path(__file__).parent.parent / "app.py")
-SETTING_NAMES = ["FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT"]
+SETTING_NAMES = ["FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT",
+                 "FLOWISE_MAX_ANSWER_CHARS"]
 
 
 @pytest.fixture(autouse=True)
@@ -136,6 +137,20 @@ def test_dropped_connection_keeps_the_partial_answer(app):
     at = ask(app("drop"), "Hello?")
     assert "Частичный ответ before the drop" in page_text(at)
     assert "connection to Flowise broke" in at.error[0].value
+
+
+def test_answer_over_the_cap_is_cut_with_a_message_and_the_next_question_works(app, monkeypatch):
+    at = ask(app("endless", FLOWISE_MAX_ANSWER_CHARS="50"), "Hello?")
+    kept = ("Бесконечно 🙂 " * 4)[:50].strip()  # the first 50 characters, as Markdown shows them
+    assert not at.exception
+    assert kept in page_text(at) and page_text(at).count("Бесконечно") == 4
+    assert at.error[0].value.startswith("The answer was longer than 50 characters, so the app stopped reading it.")
+    # The client is rebuilt when the limit changes: the default lets the whole answer through.
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    monkeypatch.delenv("FLOWISE_MAX_ANSWER_CHARS")
+    at = ask(at, "And now?")
+    assert kept in page_text(at) and len(at.error) == 1  # the cut answer and its message stay with their turn
+    assert "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)" in page_text(at)
 
 
 def test_wrong_api_key_is_reported_and_never_shown(app):
