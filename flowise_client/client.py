@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -26,7 +27,7 @@ from .errors import (
 )
 from .events import EndEvent, ErrorEvent, FlowiseEvent, TokenEvent, parse_event
 from .prediction_json import events_from_prediction
-from .sse import iter_payloads
+from .sse import MAX_MESSAGE_BYTES, iter_payloads
 
 # Flowise wraps the real cause in layers such as "Error: predictionsServices.buildChatflow - Error: ...".
 _ERROR_PREFIX = re.compile(r"^(?:Error:\s*)?[\w.]+ - ")
@@ -42,6 +43,8 @@ DEFAULT_RETRY_DELAYS = (0.5, 1.0)
 # Each read hands on what has arrived, up to this much: a chunk is passed on as soon as it is complete,
 # and a server that sends one enormous chunk (or an unframed body) cannot make a single read hold it all.
 _READ_BYTES = 64 * 1024
+# Flowise's error bodies are a short JSON message; anything longer is not worth quoting.
+_ERROR_BODY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class FlowiseClient:
             body["overrideConfig"] = dict(override_config)
         timeout = (self.timeouts.connect, self.timeouts.first_byte) if streaming else self._json_timeout
         request = self._request(
-            "POST", f"/api/v1/prediction/{flow_id}", json=body, stream=streaming, timeout=timeout,
+            "POST", f"/api/v1/prediction/{flow_id}", json=body, timeout=timeout,
             retry_delays=self.retry_delays,
         )
         with request as response:
@@ -140,7 +143,8 @@ class FlowiseClient:
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         try:
-            response = self._send(method, self.base_url + path, headers, retry_delays, kwargs)
+            # Always streamed: bodies are read here in bounded pieces (see _read_body), never whole by requests.
+            response = self._send(method, self.base_url + path, retry_delays, headers=headers, stream=True, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise FlowiseUnreachableError(
                 f"A secure connection to {self.base_url} failed ({_reason(exc)}). "
@@ -169,17 +173,15 @@ class FlowiseClient:
         finally:
             response.close()
 
-    def _send(
-        self, method: str, url: str, headers: dict[str, str], retry_delays: tuple[float, ...], kwargs: dict[str, Any]
-    ) -> requests.Response:
+    def _send(self, method: str, url: str, retry_delays: tuple[float, ...], **kwargs: Any) -> requests.Response:
         for delay in retry_delays:
             try:
-                return self._http.request(method, url, headers=headers, **kwargs)
+                return self._http.request(method, url, **kwargs)
             except requests.exceptions.ConnectionError as exc:
                 if not _never_answered(exc):
                     raise
             time.sleep(delay)
-        return self._http.request(method, url, headers=headers, **kwargs)
+        return self._http.request(method, url, **kwargs)
 
     def _capped(self, events: Iterator[FlowiseEvent]) -> Iterator[FlowiseEvent]:
         # Counted here rather than in the page so that a flow (or a server) that never stops is cut
@@ -272,8 +274,9 @@ class FlowiseClient:
         return FlowiseServerError(f"Flowise answered with an error (HTTP {status}){detail}{advice}", status=status)
 
     def _json_body(self, response: requests.Response) -> Any:
+        # A JSON answer is one message: the same bound as for one event of a stream.
         try:
-            return response.json()
+            return json.loads(_read_body(response, MAX_MESSAGE_BYTES, "an answer"))
         except ValueError:
             raise FlowiseProtocolError(
                 f"The server at {self.base_url} sent a reply that is not valid JSON. Check that FLOWISE_URL "
@@ -291,14 +294,25 @@ class FlowiseClient:
 def _server_message(response: requests.Response) -> str:
     """Flowise's JSON ``message`` (or ``error``), or nothing: never a raw HTML page."""
     try:
-        body = response.json()
-    except (ValueError, requests.exceptions.RequestException):
+        body = json.loads(_read_body(response, _ERROR_BODY_BYTES, "an error message"))
+    except (ValueError, requests.exceptions.RequestException, FlowiseProtocolError):
         return ""
     if isinstance(body, Mapping):
         message = body.get("message") or body.get("error")
         if isinstance(message, str):
             return message[:500]
     return ""
+
+
+def _read_body(response: requests.Response, limit: int, what: str) -> bytes:
+    """The whole body; FlowiseProtocolError as soon as it passes ``limit`` bytes."""
+    parts, size = [], 0
+    for part in response.iter_content(chunk_size=_READ_BYTES):
+        size += len(part)
+        if size > limit:
+            raise FlowiseProtocolError.too_large(what, limit)
+        parts.append(part)
+    return b"".join(parts)
 
 
 _REASONS = (

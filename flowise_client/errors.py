@@ -46,3 +46,11 @@ class FlowiseAnswerTooLongError(FlowiseError):
 
 class FlowiseProtocolError(FlowiseError):
     """The server answered with something that is neither an event stream nor Flowise JSON."""
+
+    @classmethod
+    def too_large(cls, what: str, limit: int) -> FlowiseProtocolError:
+        size = f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit:,} bytes"
+        return cls(
+            f"The server sent {what} larger than {size}, more than any Flowise answer needs, so the app stopped "
+            "reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
+        )

@@ -41,10 +41,6 @@ def _lf_only(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
-def _size(count: int) -> str:
-    return f"{count / 2**20:g} MB" if count >= 2**20 else f"{count:,} bytes"
-
-
 def _messages(chunks: Iterable[bytes], limit: int) -> Iterator[bytes]:
     """Each message's lines, without the blank line that ends it. A message's pieces are joined once,
     when it is complete: sseclient-py, used before, joined them one line at a time, so a hostile stream
@@ -67,10 +63,7 @@ def _messages(chunks: Iterable[bytes], limit: int) -> Iterator[bytes]:
             size += len(rest)
         after_lf = rest.endswith(b"\n")
         if size > limit:
-            raise FlowiseProtocolError(
-                f"The server sent a single event larger than {_size(limit)}, more than any Flowise answer needs, "
-                "so the app stopped reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
-            )
+            raise FlowiseProtocolError.too_large("a single event", limit)
     if pending:
         yield b"".join(pending)
 

@@ -92,9 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, obj: Any) -> None:
         self._send(status, json.dumps(obj, ensure_ascii=False).encode(), "application/json; charset=utf-8")
 
-    def _start_stream(self) -> None:
+    def _start_stream(self, content_type: str = "text/event-stream") -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Accel-Buffering", "no")
         self.send_header("Transfer-Encoding", "chunked")
@@ -287,6 +287,17 @@ def _giant_event(h: _Handler, body: dict, streaming: bool) -> None:
         h.wire.client_left.set()
 
 
+def _json_flood(h: _Handler, body: dict, streaming: bool) -> None:
+    """A JSON answer that never ends, until the client hangs up."""
+    h._start_stream("application/json")
+    try:
+        h._chunk(b'{"text": "')
+        while not h.wire._stopping.is_set():
+            h._chunk(b"x" * 2**20)
+    except OSError:
+        h.wire.client_left.set()
+
+
 def _echo(h: _Handler, body: dict, streaming: bool) -> None:
     """Answers with what it received, so a test can see the request through the UI."""
     chat_id = body.get("chatId", "")
@@ -321,6 +332,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "bad-json-line": _bad_json_line,
     "endless": _endless,
     "giant-event": _giant_event,
+    "json-flood": _json_flood,
 }
 
 

@@ -128,3 +128,11 @@ def test_event_that_never_ends_stops_at_the_message_size_limit(wire):
         "stopped reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
     )
     assert wire.client_left.wait(5)
+
+
+def test_json_answer_that_never_ends_stops_at_the_same_limit(wire):
+    wire.client_left.clear()
+    with pytest.raises(FlowiseProtocolError, match="^The server sent an answer larger than 16 MB, more than any"):
+        with FlowiseClient(wire.url).predict("json-flood", "Hi", "chat-json", streaming=False) as events:
+            list(events)
+    assert wire.client_left.wait(5)
