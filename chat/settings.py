@@ -105,5 +105,6 @@ def _positive_int(name: str, environ: Mapping[str, str], secrets: Mapping[str, A
     except ValueError:
         value = 0
     if value < 1:
-        raise SettingsError(f"{_NAMES[name][0]} must be a whole number greater than 0 (for example {default}), not {raw!r}.")
+        key = _NAMES[name][0]
+        raise SettingsError(f"{key} must be a whole number greater than 0 (for example {default}), not {raw!r}.")
     return value

@@ -38,8 +38,11 @@ _FLOW_NOT_FOUND = re.compile(r"\bChatflow \S+ not found")
 
 # Far longer than any chat answer, short enough that a runaway flow cannot fill the page or the memory.
 DEFAULT_MAX_ANSWER_CHARS = 200_000
-# Waits before asking again when a question's connection failed before any answer; see _never_answered.
+# Waits before asking again when a question's connection failed before any answer; see predict.
 DEFAULT_RETRY_DELAYS = (0.5, 1.0)
+# Failures that happen before the server has answered anything: refused (a server restarting), or
+# reset or closed before the response headers (a stale pooled connection, a proxy dropping it).
+_NOT_ANSWERED = (ConnectionRefusedError, ConnectionResetError, BrokenPipeError)
 # Each read hands on what has arrived, up to this much: a chunk is passed on as soon as it is complete,
 # and a server that sends one enormous chunk (or an unframed body) cannot make a single read hold it all.
 _READ_BYTES = 64 * 1024
@@ -117,17 +120,18 @@ class FlowiseClient:
         Raises a :class:`FlowiseError` subclass on connection and HTTP errors (on entry) and on errors
         inside the stream (while iterating). The iterator ends after Flowise's ``end`` event, or with
         :class:`FlowiseAnswerTooLongError` once the answer's text passes ``max_answer_chars`` (the text
-        up to that point is yielded first). A connection that fails before the server answered at all
-        is tried again after each of ``retry_delays``.
+        up to that point is yielded first). A question whose connection fails before the server answered
+        anything is asked again after each of ``retry_delays`` (for a JSON answer, only when refused).
         """
         body: dict[str, Any] = {"question": question, "chatId": chat_id, "streaming": streaming}
         if override_config:
             body["overrideConfig"] = dict(override_config)
         timeout = (self.timeouts.connect, self.timeouts.first_byte) if streaming else self._json_timeout
-        request = self._request(
-            "POST", f"/api/v1/prediction/{flow_id}", json=body, timeout=timeout,
-            retry_delays=self.retry_delays,
-        )
+        # Asking again must not run the flow twice. Flowise sends a stream's headers before it runs the
+        # flow, so a stream that failed before them did not run it; a JSON answer's headers come only
+        # when the flow is done, so there only a refused connection is safe. Timeouts are never retried.
+        retry_on = _NOT_ANSWERED if streaming else (ConnectionRefusedError,)
+        request = self._request("POST", f"/api/v1/prediction/{flow_id}", json=body, timeout=timeout, retry_on=retry_on)
         with request as response:
             yield self._capped(self._events(response))
 
@@ -137,14 +141,14 @@ class FlowiseClient:
 
     @contextmanager
     def _request(
-        self, method: str, path: str, *, retry_delays: tuple[float, ...] = (), **kwargs: Any
+        self, method: str, path: str, *, retry_on: tuple[type[OSError], ...] = (), **kwargs: Any
     ) -> Iterator[requests.Response]:
         headers = {"Accept": "text/event-stream, application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         try:
             # Always streamed: bodies are read here in bounded pieces (see _read_body), never whole by requests.
-            response = self._send(method, self.base_url + path, retry_delays, headers=headers, stream=True, **kwargs)
+            response = self._send(method, self.base_url + path, retry_on, headers=headers, stream=True, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise FlowiseUnreachableError(
                 f"A secure connection to {self.base_url} failed ({_reason(exc)}). "
@@ -173,12 +177,14 @@ class FlowiseClient:
         finally:
             response.close()
 
-    def _send(self, method: str, url: str, retry_delays: tuple[float, ...], **kwargs: Any) -> requests.Response:
-        for delay in retry_delays:
+    def _send(self, method: str, url: str, retry_on: tuple[type[OSError], ...], **kwargs: Any) -> requests.Response:
+        for delay in self.retry_delays if retry_on else ():
             try:
                 return self._http.request(method, url, **kwargs)
             except requests.exceptions.ConnectionError as exc:
-                if not _never_answered(exc):
+                # Past the headers, failures surface while the body is read, never here. A timeout is
+                # not retried: the question may be running on the server.
+                if isinstance(exc, requests.exceptions.Timeout) or not any(_caused_by(exc, k) for k in retry_on):
                     raise
             time.sleep(delay)
         return self._http.request(method, url, **kwargs)
@@ -330,16 +336,6 @@ def _reason(exc: BaseException) -> str:
     # requests nests urllib3's low-level reason in its message; name it plainly instead of quoting it.
     text = f"{type(exc).__name__}: {exc}"
     return next((label for pattern, label in _REASONS if pattern.search(text)), "network error")
-
-
-def _never_answered(exc: requests.exceptions.ConnectionError) -> bool:
-    """Whether the connection failed before any response arrived, in a way that asking again may fix:
-    refused (a server restarting), or closed or reset before the response headers (a stale pooled
-    connection, a proxy dropping a connection). A response that had begun is never asked for again:
-    the flow is already running. Neither is a timeout: the question may be running on the server."""
-    if isinstance(exc, (requests.exceptions.Timeout, requests.exceptions.SSLError)):
-        return False
-    return any(_caused_by(exc, kind) for kind in (ConnectionRefusedError, ConnectionResetError, BrokenPipeError))
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:

@@ -344,10 +344,10 @@ class _QuietServer(ThreadingHTTPServer):
         pass
 
 
-def start_wire(token_delay: float = 0.0) -> FlowiseWire:
+def start_wire(token_delay: float = 0.0, port: int = 0) -> FlowiseWire:
     wire = FlowiseWire(url="")
     handler = type("Handler", (_Handler,), {"wire": wire, "token_delay": token_delay})
-    server = _QuietServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", port), handler)
     wire._server = server
     wire.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, name="flowise-wire", daemon=True).start()

@@ -3,9 +3,9 @@ on, and keeping what arrived before it. Simpler faults (refused, dropped, silent
 
 from __future__ import annotations
 
+import socket
+import threading
 import uuid
-
-import pytest
 
 from flowise_client import (
     FlowiseAnswerTooLongError,
@@ -13,27 +13,32 @@ from flowise_client import (
     FlowiseConnectionLostError,
     FlowiseError,
     FlowiseProtocolError,
+    FlowiseTimeoutError,
     FlowiseUnreachableError,
+    Timeouts,
 )
 from flowise_client.events import EndEvent, TokenEvent
+from tests.flowise_wire import FlowiseWire, start_wire
 
 ENDLESS_TOKEN = "Бесконечно 🙂 "
 
 
-def read(client: FlowiseClient, flow_id: str, chat_id: str = "chat-faults") -> tuple[str, list, FlowiseError | None]:
+def read(
+    client: FlowiseClient, flow_id: str, chat_id: str = "chat-faults", streaming: bool = True
+) -> tuple[str, list, FlowiseError | None]:
     """The answer text, the events and the error (if any) of one question, as the chat page reads them."""
-    seen = []
+    seen, error = [], None
     try:
-        with client.predict(flow_id, "Hi", chat_id) as events:
+        with client.predict(flow_id, "Hi", chat_id, streaming=streaming) as events:
             for event in events:
                 seen.append(event)
     except FlowiseError as exc:
-        return "".join(e.text for e in seen if isinstance(e, TokenEvent)), seen, exc
-    return "".join(e.text for e in seen if isinstance(e, TokenEvent)), seen, None
+        error = exc
+    return "".join(e.text for e in seen if isinstance(e, TokenEvent)), seen, error
 
 
-def test_unknown_host_is_unreachable_at_once():
-    text, _, error = read(FlowiseClient("http://flowise.invalid:3000"), "rag")
+def test_unknown_host_is_unreachable():
+    _, _, error = read(FlowiseClient("http://flowise.invalid:3000"), "rag")
     assert isinstance(error, FlowiseUnreachableError)
     assert str(error) == (
         "Cannot reach Flowise at http://flowise.invalid:3000 (the host name is unknown). "
@@ -59,12 +64,45 @@ def test_connection_reset_before_the_answer_is_asked_again(wire):
     assert [r.body["chatId"] for r in wire.predictions("reset-twice")].count(chat_id) == 3
 
 
+def test_server_that_starts_late_is_asked_again():
+    # As when Flowise restarts: the first attempt is refused, the next one finds it listening.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started: list[FlowiseWire] = []
+    starter = threading.Timer(0.2, lambda: started.append(start_wire(port=port)))
+    starter.start()
+    try:
+        text, events, error = read(FlowiseClient(f"http://127.0.0.1:{port}"), "echo")
+    finally:
+        starter.join()
+        started[0].stop()
+    assert error is None and text == "You asked: Hi" and isinstance(events[-1], EndEvent)
+    assert len(started[0].predictions("echo")) == 1
+
+
 def test_retries_are_limited_and_then_reported(wire):
     chat_id = str(uuid.uuid4())
     _, events, error = read(FlowiseClient(wire.url, retry_delays=(0.1,)), "reset-twice", chat_id)
     assert isinstance(error, FlowiseUnreachableError) and not events
     assert "(the connection was reset)" in str(error) and "FLOWISE_URL" in str(error)
     assert [r.body["chatId"] for r in wire.predictions("reset-twice")].count(chat_id) == 2
+
+
+def test_question_that_timed_out_is_not_asked_again(wire):
+    # The flow may be running on the server: asking again could run it twice.
+    chat_id = str(uuid.uuid4())
+    _, _, error = read(FlowiseClient(wire.url, timeouts=Timeouts(first_byte=0.3)), "hang", chat_id)
+    assert isinstance(error, FlowiseTimeoutError) and "did not start answering within 0.3 s" in str(error)
+    assert [r.body["chatId"] for r in wire.predictions("hang")].count(chat_id) == 1
+
+
+def test_json_question_reset_before_the_answer_is_not_asked_again(wire):
+    # Flowise sends a JSON answer's headers only when the flow is done: it may have run already.
+    chat_id = str(uuid.uuid4())
+    _, _, error = read(FlowiseClient(wire.url), "reset-twice", chat_id, streaming=False)
+    assert isinstance(error, FlowiseUnreachableError) and "(the connection was reset)" in str(error)
+    assert [r.body["chatId"] for r in wire.predictions("reset-twice")].count(chat_id) == 1
 
 
 def test_reset_in_the_middle_of_the_answer_keeps_the_tokens_and_is_not_asked_again(wire):
@@ -110,12 +148,9 @@ def test_answer_of_exactly_the_cap_is_complete(wire):
 
 
 def test_json_answer_over_the_cap_is_cut_too(wire):
-    client = FlowiseClient(wire.url, max_answer_chars=7)
-    seen = []
-    with pytest.raises(FlowiseAnswerTooLongError, match="longer than 7 characters"):
-        with client.predict("rag", "Hi", "chat-json", streaming=False) as events:
-            seen.extend(events)
-    assert [e.text for e in seen if isinstance(e, TokenEvent)] == ["Привет!"]
+    text, _, error = read(FlowiseClient(wire.url, max_answer_chars=7), "rag", streaming=False)
+    assert text == "Привет!"
+    assert isinstance(error, FlowiseAnswerTooLongError) and "longer than 7 characters" in str(error)
 
 
 def test_event_that_never_ends_stops_at_the_message_size_limit(wire):
@@ -132,7 +167,7 @@ def test_event_that_never_ends_stops_at_the_message_size_limit(wire):
 
 def test_json_answer_that_never_ends_stops_at_the_same_limit(wire):
     wire.client_left.clear()
-    with pytest.raises(FlowiseProtocolError, match="^The server sent an answer larger than 16 MB, more than any"):
-        with FlowiseClient(wire.url).predict("json-flood", "Hi", "chat-json", streaming=False) as events:
-            list(events)
+    _, _, error = read(FlowiseClient(wire.url), "json-flood", streaming=False)
+    assert isinstance(error, FlowiseProtocolError)
+    assert str(error).startswith("The server sent an answer larger than 16 MB, more than any Flowise answer needs")
     assert wire.client_left.wait(5)
