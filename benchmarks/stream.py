@@ -299,7 +299,7 @@ def run_concurrent(browser: Browser, url: str, tmp: Path, variant: str, count: i
 def parser_throughput(url: str, count: int = 100_000) -> dict:
     """Events per second through the client against a bare `iter_lines` + `json.loads` loop."""
     rate = 10**9  # as fast as the server can write
-    client = FlowiseClient(url)
+    client = FlowiseClient(url, max_answer_chars=10**9)  # the whole stream, past the app's default cap
     started = time.monotonic()
     with client.predict("bench", f"{count}@{rate}", "parser") as events:
         ours = sum(1 for _ in events)
