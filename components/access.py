@@ -27,7 +27,7 @@ def require_access(settings: Settings) -> None:
 def _require_login() -> None:
     if st.user.is_logged_in:
         return
-    if importlib.util.find_spec("authlib") is None:
+    if not _authlib_installed():
         # Fail closed: without Authlib st.login cannot work, and the chat must not open unguarded.
         st.error(
             "This app is set up to require a login (`[auth]` in its secrets), but Authlib is not installed. "
@@ -38,6 +38,10 @@ def _require_login() -> None:
     st.info("Log in to use this chat.", icon=":material/lock:")
     st.button("Log in", icon=":material/login:", type="primary", on_click=st.login)
     st.stop()
+
+
+def _authlib_installed() -> bool:
+    return importlib.util.find_spec("authlib") is not None
 
 
 def _require_password(password: str) -> None:
