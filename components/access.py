@@ -31,7 +31,7 @@ def _require_login() -> None:
         # Fail closed: without Authlib st.login cannot work, and the chat must not open unguarded.
         st.error(
             "This app is set up to require a login (`[auth]` in its secrets), but Authlib is not installed. "
-            "Run `pip install Authlib` (on Streamlit Community Cloud, add `Authlib` to `requirements.txt`), "
+            "Run `pip install Authlib` (on Streamlit Community Cloud, add `Authlib>=1.3.2` to `requirements.txt`), "
             "then reload the page."
         )
         st.stop()
