@@ -138,7 +138,7 @@ def test_password_gate_and_a_too_long_question_given_back(browser, apps, slow_wi
     password = "s3cret-пароль"
     app = apps("echo", APP_PASSWORD=password, MAX_QUESTION_CHARS="20")
     page = open_page(browser, app.url, ready_test_id="stTextInputRootElement")
-    box = page.get_by_label("Password")
+    box = page.get_by_test_id("stTextInputRootElement").locator("input")
     box.fill("not it")
     page.get_by_role("button", name="Enter").click()
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("Wrong password. 4 tries left")
