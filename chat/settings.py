@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,12 +19,18 @@ _NAMES = {
     "read_timeout": ("FLOWISE_READ_TIMEOUT",),
     "flush_interval": ("STREAM_FLUSH_INTERVAL",),
     "max_answer_chars": ("FLOWISE_MAX_ANSWER_CHARS",),
+    "app_password": ("APP_PASSWORD",),
+    "max_question_chars": ("MAX_QUESTION_CHARS",),
+    "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
 }
 # People often paste the whole prediction URL from Flowise's "API endpoint" dialog.
 _PREDICTION_URL = re.compile(r"^(?P<base>.+?)/api/v1/predictions?/(?P<flow>[^/?#]+)/?$")
 DEFAULT_READ_TIMEOUT = 120.0
 # Short enough to read as smooth streaming, long enough to batch a fast model's tokens.
 DEFAULT_FLUSH_INTERVAL = 0.1
+# Every question costs tokens on the flow's side: a long paste or a script hammering the box is cut off here.
+DEFAULT_MAX_QUESTION_CHARS = 4000
+DEFAULT_QUESTIONS_PER_MINUTE = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,12 @@ class Settings:
     read_timeout: float = DEFAULT_READ_TIMEOUT
     flush_interval: float = DEFAULT_FLUSH_INTERVAL
     max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS
+    # Kept out of repr so that logging the settings never logs the password.
+    app_password: str | None = field(default=None, repr=False)
+    # Streamlit's own OIDC login, on when the secrets have an [auth] section.
+    login_required: bool = False
+    max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
+    questions_per_minute: int = DEFAULT_QUESTIONS_PER_MINUTE  # 0: no limit
 
     @property
     def is_demo(self) -> bool:
@@ -80,7 +92,11 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         api_key=_lookup("api_key", environ, secrets),
         read_timeout=read_timeout,
         flush_interval=flush_interval,
-        max_answer_chars=_positive_int("max_answer_chars", environ, secrets, DEFAULT_MAX_ANSWER_CHARS),
+        max_answer_chars=_count("max_answer_chars", environ, secrets, DEFAULT_MAX_ANSWER_CHARS, minimum=1),
+        app_password=_lookup("app_password", environ, secrets),
+        login_required=isinstance(secrets.get("auth"), Mapping),
+        max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
+        questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
     )
 
 
@@ -96,15 +112,13 @@ def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], 
     return value
 
 
-def _positive_int(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: int) -> int:
+def _count(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: int, minimum: int) -> int:
     raw = _lookup(name, environ, secrets)
-    if raw is None:
-        return default
+    key = _NAMES[name][0]
     try:
-        value = int(raw)
+        value = int(raw) if raw else default
     except ValueError:
-        value = 0
-    if value < 1:
-        key = _NAMES[name][0]
-        raise SettingsError(f"{key} must be a whole number greater than 0 (for example {default}), not {raw!r}.")
+        raise SettingsError(f"{key} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise SettingsError(f"{key} must be at least {minimum}." if minimum else f"{key} cannot be negative.")
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -9,11 +10,22 @@ import streamlit as st
 
 from flowise_client import FlowiseClient, FlowiseError, FlowiseProtocolError, FlowiseServerError, Timeouts
 
+from .access import PasswordGate
+from .health import Health, check_health
+from .limits import QuestionLimits, Rejection, SlidingWindow, admit
 from .settings import Settings
 from .turn import Turn
 
 _CONVERSATION = "conversation"
 _CLIENT = "flowise_client"
+_PASSWORD_GATE = "password_gate"
+_QUESTION_WINDOW = "question_window"
+_REJECTION = "rejected_question"
+_HEALTH = "flowise_health"
+# The question box's widget key: its value is the submitted question, and setting it refills the box.
+QUESTION_INPUT = "question"
+# Fresh enough for a status line, rare enough that reruns do not hit Flowise each time.
+HEALTH_TTL = 60.0
 
 
 @dataclass
@@ -72,3 +84,41 @@ def prefetch_flow_streams(client: FlowiseClient, flow_id: str) -> None:
         flow_streams(client, flow_id)
     except FlowiseError:
         pass
+
+
+def password_gate() -> PasswordGate:
+    if _PASSWORD_GATE not in st.session_state:
+        st.session_state[_PASSWORD_GATE] = PasswordGate()
+    return st.session_state[_PASSWORD_GATE]
+
+
+def _question_window() -> SlidingWindow:
+    if _QUESTION_WINDOW not in st.session_state:
+        st.session_state[_QUESTION_WINDOW] = SlidingWindow()
+    return st.session_state[_QUESTION_WINDOW]
+
+
+def screen_question(limits: QuestionLimits) -> None:
+    """The question box's on_submit callback: it runs before the page, so a question the limits turn
+    away can still go back into the box (the page then gets no question), and is kept to be shown."""
+    text = st.session_state.get(QUESTION_INPUT)
+    if not isinstance(text, str) or not text.strip():
+        return
+    rejection = admit(text.strip(), limits, _question_window())
+    st.session_state[_REJECTION] = rejection
+    if rejection is not None:
+        st.session_state[QUESTION_INPUT] = text
+
+
+def rejected_question() -> Rejection | None:
+    """The last question the limits turned away, until the next one is sent."""
+    return st.session_state.get(_REJECTION)
+
+
+def flow_health(client: FlowiseClient, flow_id: str) -> Health:
+    """This session's view of the server, checked again after HEALTH_TTL seconds."""
+    key = (client.base_url, flow_id)
+    cached = st.session_state.get(_HEALTH)
+    if cached is None or cached[0] != key or time.monotonic() - cached[1] > HEALTH_TTL:
+        st.session_state[_HEALTH] = cached = (key, time.monotonic(), check_health(client, flow_id))
+    return cached[2]

@@ -21,6 +21,7 @@ from .retrieval import BM25Index
 from .wire import SSE_HEADERS, FlowiseJSONResponse, error_response, source_document, sse_frame, used_tool
 
 FLOW_ID = "demo"
+FLOW_NAME = "Built-in demo flow"
 STARTER_PROMPTS = (
     "How do I connect my own Flowise flow?",
     "How do I deploy to Streamlit Community Cloud?",
@@ -49,6 +50,7 @@ class DemoFlow:
         return Starlette(routes=[
             Route("/api/v1/prediction/{flow_id}", self._predict, methods=["POST"]),
             Route("/api/v1/chatflows-streaming/{flow_id}", self._is_streaming, methods=["GET"]),
+            Route("/api/v1/chatflows/{flow_id}", self._chatflow, methods=["GET"]),
             Route("/api/v1/public-chatbotConfig/{flow_id}", self._chatbot_config, methods=["GET"]),
             Route("/api/v1/ping", self._ping, methods=["GET"]),
         ])
@@ -113,6 +115,12 @@ class DemoFlow:
         if (flow_id := request.path_params["flow_id"]) != FLOW_ID:
             return error_response(404, f"Chatflow {flow_id} not found")
         return FlowiseJSONResponse({"isStreaming": True})
+
+    async def _chatflow(self, request: Request) -> Response:
+        if (flow_id := request.path_params["flow_id"]) != FLOW_ID:
+            return error_response(404, f"Chatflow {flow_id} not found in the database!")
+        # The columns of Flowise's ChatFlow that say what the flow is; the demo has no key to ask for.
+        return FlowiseJSONResponse({"id": FLOW_ID, "name": FLOW_NAME, "deployed": True, "isPublic": True, "type": "CHATFLOW"})
 
     async def _chatbot_config(self, request: Request) -> Response:
         if (flow_id := request.path_params["flow_id"]) != FLOW_ID:

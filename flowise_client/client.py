@@ -35,6 +35,8 @@ _ERROR_PREFIX = re.compile(r"^(?:Error:\s*)?[\w.]+ - ")
 
 # Some endpoints report an unknown flow id as a 500 whose message says so.
 _FLOW_NOT_FOUND = re.compile(r"\bChatflow \S+ not found")
+# Longest wait for the health checks (ping, flow name), which run before the page is drawn.
+_PROBE_SECONDS = 5.0
 
 # Far longer than any chat answer, short enough that a runaway flow cannot fill the page or the memory.
 DEFAULT_MAX_ANSWER_CHARS = 200_000
@@ -98,6 +100,29 @@ class FlowiseClient:
             body = self._json_body(response)
         return bool(isinstance(body, Mapping) and body.get("isStreaming"))
 
+    def ping(self) -> None:
+        """Returns if Flowise answers ``GET /api/v1/ping`` with "pong"; raises a :class:`FlowiseError` if not."""
+        with self._request("GET", "/api/v1/ping", timeout=self._probe_timeout) as response:
+            body = response.text.strip()
+        if body != "pong":
+            raise FlowiseProtocolError(
+                f"The server at {self.base_url} is not Flowise: /api/v1/ping did not answer \"pong\". "
+                "Check FLOWISE_URL."
+            )
+
+    def flow_name(self, flow_id: str) -> str | None:
+        """The flow's name (``GET /api/v1/chatflows/{id}``), or None when the API key may not read it:
+        Flowise lets a key that can run a flow see its name only with the chatflows:view permission."""
+        try:
+            with self._request("GET", f"/api/v1/chatflows/{flow_id}", timeout=self._probe_timeout) as response:
+                body = self._json_body(response)
+        except (FlowiseAuthError, FlowiseNotFoundError):
+            return None
+        name = body.get("name") if isinstance(body, Mapping) else None
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+        return None
+
     def abort(self, flow_id: str, chat_id: str) -> None:
         """Ask Flowise to stop the answer it is producing for this chat. Closing the stream ends it
         on our side; this stops the work (and the cost) on the server's side where the flow allows."""
@@ -138,6 +163,11 @@ class FlowiseClient:
     @property
     def _json_timeout(self) -> tuple[float, float]:
         return (self.timeouts.connect, self.timeouts.read)
+
+    @property
+    def _probe_timeout(self) -> tuple[float, float]:
+        # A status check must not hold the page for as long as a slow answer may take.
+        return (min(self.timeouts.connect, _PROBE_SECONDS), min(self.timeouts.read, _PROBE_SECONDS))
 
     @contextmanager
     def _request(

@@ -1,15 +1,18 @@
-"""The chat page: configuration, history, and the question box."""
+"""The chat page: configuration, access, history, and the question box."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from chat.demo import demo_server
+from chat.limits import QuestionLimits
 from chat.settings import SettingsError
-from chat.state import client_for, conversation, prefetch_flow_streams
+from chat.state import client_for, conversation, flow_health, prefetch_flow_streams, rejected_question
 from chat.streamlit_settings import current_settings
+from components.access import require_access
 from components.conversation import ask, render_turn
-from components.sidebar import render_sidebar
+from components.question_box import question_box, render_rejection
+from components.sidebar import render_health, render_sidebar
 
 st.title("Flowise chat")
 
@@ -18,6 +21,9 @@ try:
 except SettingsError as exc:
     st.error(f"{exc}\n\nSet it in the environment or in `.streamlit/secrets.toml`, then reload the page.")
     st.stop()
+
+# Before anything reaches Flowise: on the open internet, every question costs money.
+require_access(settings)
 
 if settings.is_demo:
     server = demo_server()
@@ -32,13 +38,17 @@ else:
     base_url, flow_id = settings.url, settings.flow_id
 
 convo = conversation()
-render_sidebar(convo, base_url, flow_id, settings.is_demo)
+health_slot = render_sidebar(convo, base_url, flow_id, settings.is_demo, logged_in=settings.login_required)
 
 for turn in convo.turns:
     render_turn(turn)
+if rejection := rejected_question():
+    render_rejection(rejection)
 
 client = client_for(settings, base_url)
-if (question := st.chat_input("Ask the flow a question")) and question.strip():
-    ask(client, flow_id, convo, question.strip(), settings.flush_interval)
+limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
+if question := question_box(limits):
+    ask(client, flow_id, convo, question, settings.flush_interval)
 else:
     prefetch_flow_streams(client, flow_id)
+render_health(health_slot, flow_health(client, flow_id), convo.streaming)

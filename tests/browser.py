@@ -25,7 +25,10 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SETTING_NAMES = ("FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT")
+SETTING_NAMES = (
+    "FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT",
+    "FLOWISE_MAX_ANSWER_CHARS", "APP_PASSWORD", "MAX_QUESTION_CHARS", "QUESTIONS_PER_MINUTE",
+)
 
 
 def free_port() -> int:
@@ -78,10 +81,12 @@ def streamlit_app(tmp_dir: Path, script: str = "app.py", **settings: str) -> Ite
             process.kill()
 
 
-def open_page(browser: Browser, url: str) -> Page:
+def open_page(browser: Browser, url: str, ready_test_id: str = "stChatInputTextArea") -> Page:
+    """A page in a browser context of its own (own cookies, own Streamlit session), once it shows
+    the element with ``ready_test_id``."""
     page = browser.new_context(viewport={"width": 1100, "height": 1400}).new_page()
     page.goto(url)
-    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id(ready_test_id)).to_be_visible(timeout=30_000)
     return page
 
 

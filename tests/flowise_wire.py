@@ -20,6 +20,8 @@ from typing import Any
 
 FIXTURES = Path(__file__).parent / "fixtures" / "flowise-3.1.4"
 API_KEY = "sk-test-7f3a9c1e5b"
+# A valid key without Flowise's chatflows:view permission: it may run flows but not read them.
+RUN_ONLY_KEY = "sk-run-only-2d8e4a"
 
 
 def fixture_bytes(name: str) -> bytes:
@@ -134,8 +136,24 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/api/v1/chatflows-streaming/"):
             flow_id = self.path.rsplit("/", 1)[1]
             self._json(200, {"isStreaming": flow_id != "json-only"})
+        elif self.path.startswith("/api/v1/chatflows/"):
+            self._chatflow(self.path.rsplit("/", 1)[1])
         else:
             self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
+
+    def _chatflow(self, flow_id: str) -> None:
+        # Not whitelisted in Flowise: without a valid key its auth middleware answers 401, and a key
+        # lacking chatflows:view gets the permission check's 403.
+        authorization = self.headers.get("Authorization")
+        if authorization == f"Bearer {RUN_ONLY_KEY}":
+            self._json(403, {"message": "Forbidden"})
+        elif authorization != f"Bearer {API_KEY}":
+            self._json(401, {"error": "Unauthorized Access"})
+        elif flow_id not in _SCENARIOS:
+            message = f"Chatflow {flow_id} not found in the database!"
+            self._json(404, {"statusCode": 404, "success": False, "message": message, "stack": {}})
+        else:
+            self._json(200, chatflow(flow_id))
 
     def do_PUT(self) -> None:
         self._record()
@@ -156,6 +174,31 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, json.loads(fixture_bytes("unknown.json")))
         else:
             scenario(self, body if isinstance(body, dict) else {}, streaming)
+
+
+def chatflow(flow_id: str) -> dict[str, Any]:
+    """A flow as Flowise's GET /api/v1/chatflows/{id} returns it: the ChatFlow entity's columns."""
+    return {
+        "id": flow_id,
+        "name": FLOW_NAMES.get(flow_id, f"Test flow {flow_id}"),
+        "flowData": json.dumps({"nodes": [], "edges": []}),
+        "deployed": False,
+        "isPublic": False,
+        "apikeyid": None,
+        "chatbotConfig": None,
+        "apiConfig": None,
+        "analytic": None,
+        "speechToText": None,
+        "textToSpeech": None,
+        "followUpPrompts": None,
+        "category": None,
+        "type": "AGENTFLOW" if flow_id == "agentflow" else "CHATFLOW",
+        "createdDate": "2026-01-05T10:00:00.000Z",
+        "updatedDate": "2026-01-05T10:00:00.000Z",
+        "mcpServerConfig": None,
+        "webhookSecretConfigured": False,
+        "workspaceId": "00000000-0000-4000-8000-000000000001",
+    }
 
 
 def _replay(stream_file: str, json_file: str) -> Callable[[_Handler, dict, bool], None]:
@@ -308,6 +351,9 @@ def _echo(h: _Handler, body: dict, streaming: bool) -> None:
     else:
         h._json(200, {"text": text, **meta})
 
+
+# Flow names may hold Markdown; the page must show them as written.
+FLOW_NAMES = {"echo": "Echo *test* [flow]", "rag": "Facts about France"}
 
 _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "plain": _replay("plain.stream.sse", "plain.json"),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.flowise_wire import API_KEY
+from tests.flowise_wire import API_KEY, RUN_ONLY_KEY
 
 APP = str(Path(__file__).parent.parent / "app.py")
-SETTING_NAMES = ["FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT",
-                 "FLOWISE_MAX_ANSWER_CHARS"]
+SETTING_NAMES = [
+    "FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT",
+    "FLOWISE_MAX_ANSWER_CHARS", "APP_PASSWORD", "MAX_QUESTION_CHARS", "QUESTIONS_PER_MINUTE",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -248,3 +251,186 @@ def test_streaming_check_is_done_before_the_first_question(app, wire):
     assert checks() == before + 1
     ask(ask(at, "one"), "two")
     assert checks() == before + 1
+
+
+# -- access, limits and the health line -------------------------------------------------------------
+
+PASSWORD = "s3cret-пароль"
+
+
+def sent_to_browser(at: AppTest) -> str:
+    """Every element the app sent, as its protobuf text: what a browser could see or read."""
+    def walk(node) -> list[str]:
+        proto = getattr(node, "proto", None)
+        texts = [str(proto)] if proto is not None else []
+        for child in getattr(node, "children", {}).values():
+            texts += walk(child)
+        return texts
+
+    return "\n".join(walk(at._tree))
+
+
+def enter_password(at: AppTest, attempt: str) -> AppTest:
+    (box,) = at.text_input
+    box.input(attempt)
+    return at.button[0].click().run()
+
+
+def test_password_gate_keeps_the_chat_closed_until_the_right_password(app, wire):
+    before = len(wire.received)
+    at = app("echo", APP_PASSWORD=PASSWORD)
+    assert not at.chat_input and not at.sidebar.button
+    assert at.text_input[0].label == "Password" and at.text_input[0].proto.type == at.text_input[0].proto.PASSWORD
+    at = enter_password(at, "s3cret")
+    assert at.error[0].value == "Wrong password. 4 tries left in this session."
+    assert not at.chat_input
+    assert len(wire.received) == before  # nothing reached Flowise while the gate was closed
+    at = enter_password(at, PASSWORD)
+    assert not at.error and not at.text_input
+    at = ask(at, "past the gate")
+    assert "You asked: past the gate" in page_text(at)
+    assert PASSWORD not in sent_to_browser(at) and "s3cret" not in sent_to_browser(at)
+
+
+def test_five_wrong_passwords_lock_the_session(app, wire):
+    at = app("echo", APP_PASSWORD=PASSWORD)
+    for attempt in ["a", "b", "c", "d"]:
+        at = enter_password(at, attempt)
+    assert at.error[0].value == "Wrong password. 1 try left in this session."
+    at = enter_password(at, "e")
+    assert "this session is locked" in at.error[0].value and "Reload the page later" in at.error[0].value
+    assert not at.text_input and not at.chat_input
+    at.run()
+    assert "this session is locked" in at.error[0].value and not at.text_input
+    for attempt in "abcde":
+        assert f'"{attempt}"' not in sent_to_browser(at)
+    assert PASSWORD not in sent_to_browser(at)
+    # Another browser session has its own tries.
+    assert app("echo", APP_PASSWORD=PASSWORD).text_input[0].label == "Password"
+
+
+def test_password_from_secrets_and_never_in_the_page(wire, monkeypatch):
+    monkeypatch.setenv("FLOWISE_URL", wire.url)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["APP_PASSWORD"] = PASSWORD
+    at = enter_password(at.run(), "nope")
+    assert "Wrong password" in at.error[0].value
+    assert PASSWORD not in sent_to_browser(at) and '"nope"' not in sent_to_browser(at)
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-long-random-cookie-secret",
+    "client_id": "client-id",
+    "client_secret": "client-secret",
+    "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration",
+}
+
+
+def auth_app(wire, monkeypatch, user: dict) -> AppTest:
+    monkeypatch.setenv("FLOWISE_URL", wire.url)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.user = user
+    return at.run()
+
+
+def test_login_is_required_when_auth_is_configured(wire, monkeypatch):
+    monkeypatch.setattr("components.access._authlib_installed", lambda: True)
+    at = auth_app(wire, monkeypatch, {"is_logged_in": False})
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Log in"]
+    assert "Log in to use this chat" in at.info[0].value
+    assert not at.chat_input
+    assert "client-secret" not in sent_to_browser(at) and "a-long-random-cookie-secret" not in sent_to_browser(at)
+
+
+def test_login_without_authlib_fails_closed_with_instructions(wire, monkeypatch):
+    monkeypatch.setattr("components.access._authlib_installed", lambda: False)
+    at = auth_app(wire, monkeypatch, {"is_logged_in": False})
+    assert "pip install Authlib" in at.error[0].value
+    assert not at.chat_input and not at.button
+
+
+def test_logged_in_user_chats_and_can_log_out(wire, monkeypatch):
+    at = auth_app(wire, monkeypatch, {"is_logged_in": True, "email": "ada@example.com"})
+    assert [b.label for b in at.sidebar.button] == ["New chat", "Log out"]
+    at = ask(at, "signed in")
+    assert "You asked: signed in" in page_text(at)
+
+
+def test_too_long_question_is_not_sent_and_given_back(app, wire):
+    at = app("echo", MAX_QUESTION_CHARS="20")
+    sent = len(wire.predictions("echo"))
+    long_question = "Why is the sky blue at noon?"  # 28 characters
+    at = ask(at, long_question)
+    assert len(wire.predictions("echo")) == sent
+    (warning,) = at.warning
+    assert "28 characters long" in warning.value and "at most 20" in warning.value and "Shorten it" in warning.value
+    assert [c.value for c in at.code] == [long_question]
+    assert at.chat_input[0].proto.value == long_question and at.chat_input[0].proto.set_value
+    assert not at.chat_message
+    at = ask(at, "Why is it blue?")
+    assert len(wire.predictions("echo")) == sent + 1
+    assert not at.warning and not at.code
+    assert "You asked: Why is it blue?" in page_text(at)
+
+
+def test_questions_over_the_rate_are_not_sent(app, wire):
+    at = app("echo", QUESTIONS_PER_MINUTE="2")
+    sent = len(wire.predictions("echo"))
+    at = ask(ask(at, "one"), "two")
+    at = ask(at, "three, too soon")
+    assert len(wire.predictions("echo")) == sent + 2
+    (warning,) = at.warning
+    assert "2 questions in the last minute" in warning.value
+    assert re.search(r"Wait (\d+) seconds?, then send it again", warning.value)
+    assert 50 <= int(re.search(r"Wait (\d+)", warning.value)[1]) <= 60
+    assert [c.value for c in at.code] == ["three, too soon"]
+    assert "You asked: two" in page_text(at)  # the conversation so far is still there
+
+
+def health_line(at: AppTest) -> str:
+    (line,) = [c.value for c in at.sidebar.caption if "Flowise" in c.value]
+    return line
+
+
+def test_health_line_shows_reached_flow_name_and_streaming(app, wire):
+    def pings():
+        return sum(r.path == "/api/v1/ping" for r in wire.received)
+
+    before = pings()
+    at = app("echo", FLOWISE_API_KEY=API_KEY)
+    line = health_line(at)
+    assert "Flowise reached" in line
+    assert "Flow name: Echo \\*test\\* \\[flow\\]" in line  # shown as typed, not as Markdown
+    assert "Answers stream as they are written" in line
+    ask(at, "one").run()
+    assert pings() == before + 1  # cached for the session, not asked on every rerun
+
+
+def test_health_line_without_a_key_that_may_read_the_flow(app):
+    for at in (app("json-only"), app("json-only", FLOWISE_API_KEY=RUN_ONLY_KEY)):
+        line = health_line(at)
+        assert "Flowise reached" in line and "Flow name" not in line
+        assert "Answers arrive in one piece" in line
+
+
+def test_health_line_of_an_unreachable_server(monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("FLOWISE_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    line = health_line(at)
+    assert "Flowise not reached" in line and "connection refused" in line
+
+
+def test_health_line_of_the_demo_flow():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    line = health_line(at)
+    assert "Flowise reached" in line and "Flow name: Built\\-in demo flow" in line

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import API_KEY, start_wire
+from tests.flowise_wire import API_KEY, FLOW_NAMES, start_wire
 
 SCREENSHOT = Path(__file__).parent.parent / "docs" / "screenshot.png"
 
@@ -114,6 +114,46 @@ def test_api_key_is_sent_and_never_reaches_the_page(browser, apps, slow_wire):
     assert slow_wire.predictions("protected")[-1].headers["Authorization"] == f"Bearer {API_KEY}"
     assert API_KEY not in page.content()
     assert API_KEY not in app.log()
+
+
+def test_two_browsers_see_only_their_own_conversation_and_never_the_key(browser, apps, slow_wire):
+    app = apps("echo", FLOWISE_API_KEY=API_KEY)
+    first, second = open_page(browser, app.url), open_page(browser, app.url)
+    # Both asked before either answer is read, so the two sessions run at the same time.
+    send(first, "Question from the first browser")
+    send(second, "Question from the second browser")
+    expect(assistant_messages(first).last).to_contain_text("You asked: Question from the first browser", timeout=20_000)
+    expect(assistant_messages(second).last).to_contain_text("You asked: Question from the second browser", timeout=20_000)
+    for page, other in ((first, "second"), (second, "first")):
+        expect(page.get_by_test_id("stChatMessage")).to_have_count(2)
+        assert f"Question from the {other} browser" not in page.content()
+        assert API_KEY not in page.content()
+        # The health line reads the flow's name with the key and shows it as written, not as Markdown.
+        expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Flow name: {FLOW_NAMES['echo']}")
+    assert all(r.headers["Authorization"] == f"Bearer {API_KEY}" for r in slow_wire.predictions("echo")[-2:])
+    assert API_KEY not in app.log()
+
+
+def test_password_gate_and_a_too_long_question_given_back(browser, apps, slow_wire):
+    password = "s3cret-пароль"
+    app = apps("echo", APP_PASSWORD=password, MAX_QUESTION_CHARS="20")
+    page = open_page(browser, app.url, ready_test_id="stTextInputRootElement")
+    box = page.get_by_test_id("stTextInputRootElement").locator("input")
+    box.fill("not it")
+    page.get_by_role("button", name="Enter").click()
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("Wrong password. 4 tries left")
+    expect(box).to_have_value("")  # the form clears what was typed
+    box.fill(password)
+    page.get_by_role("button", name="Enter").click()
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=20_000)
+    sent = len(slow_wire.predictions("echo"))
+    long_question = "Why is the sky blue at noon?"
+    send(page, long_question)
+    expect(page.get_by_test_id("stAlertContentWarning")).to_contain_text("28 characters long", timeout=20_000)
+    expect(page.get_by_test_id("stCode")).to_contain_text(long_question)
+    expect(page.get_by_test_id("stChatInputTextArea")).to_have_value(long_question)
+    assert len(slow_wire.predictions("echo")) == sent
+    assert password not in page.content() and password not in app.log()
 
 
 def test_demo_flow_in_the_browser_and_readme_screenshot(browser, tmp_path):

@@ -45,12 +45,49 @@ def test_max_answer_chars_defaults_and_comes_from_env_or_secrets():
         ({"FLOWISE_READ_TIMEOUT": "soon"}, "number of seconds"),
         ({"FLOWISE_READ_TIMEOUT": "0"}, "at least 0.001 seconds"),
         ({"STREAM_FLUSH_INTERVAL": "-1"}, "cannot be negative"),
-        ({"FLOWISE_MAX_ANSWER_CHARS": "0"}, "FLOWISE_MAX_ANSWER_CHARS must be a whole number greater than 0"),
-        ({"FLOWISE_MAX_ANSWER_CHARS": "-5"}, "greater than 0 \\(for example 200000\\), not '-5'"),
+        ({"FLOWISE_MAX_ANSWER_CHARS": "0"}, "FLOWISE_MAX_ANSWER_CHARS must be at least 1"),
+        ({"FLOWISE_MAX_ANSWER_CHARS": "-5"}, "FLOWISE_MAX_ANSWER_CHARS must be at least 1"),
         ({"FLOWISE_MAX_ANSWER_CHARS": "lots"}, "FLOWISE_MAX_ANSWER_CHARS must be a whole number"),
         ({"FLOWISE_MAX_ANSWER_CHARS": "1.5"}, "FLOWISE_MAX_ANSWER_CHARS must be a whole number"),
     ],
 )
 def test_unusable_settings_say_how_to_fix_them(env, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env, {})
+
+
+def test_limits_and_password_defaults():
+    settings = load_settings({}, {})
+    assert (settings.max_question_chars, settings.questions_per_minute) == (4000, 10)
+    assert settings.app_password is None and settings.login_required is False
+
+
+def test_limits_and_password_from_environment_and_secrets():
+    env = {"MAX_QUESTION_CHARS": "500", "QUESTIONS_PER_MINUTE": "", "APP_PASSWORD": "hunter2"}
+    secrets = {"QUESTIONS_PER_MINUTE": 0, "APP_PASSWORD": "from-secrets"}
+    settings = load_settings(env, secrets)
+    assert (settings.max_question_chars, settings.questions_per_minute) == (500, 0)
+    assert settings.app_password == "hunter2"
+
+
+def test_password_is_not_in_the_settings_repr():
+    assert "hunter2" not in repr(load_settings({"APP_PASSWORD": "hunter2"}, {}))
+
+
+def test_auth_section_in_secrets_requires_login():
+    auth = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s"}
+    assert load_settings({}, {"auth": auth}).login_required is True
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MAX_QUESTION_CHARS": "lots"}, "MAX_QUESTION_CHARS must be a whole number, not 'lots'"),
+        ({"MAX_QUESTION_CHARS": "0"}, "MAX_QUESTION_CHARS must be at least 1"),
+        ({"QUESTIONS_PER_MINUTE": "2.5"}, "QUESTIONS_PER_MINUTE must be a whole number"),
+        ({"QUESTIONS_PER_MINUTE": "-1"}, "QUESTIONS_PER_MINUTE cannot be negative"),
+    ],
+)
+def test_unusable_limits_say_how_to_fix_them(env, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(env, {})

@@ -1,0 +1,95 @@
+"""The health checks: ping and flow name from the client, and what the sidebar is told."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from chat.health import Health, check_health
+from demo_flow import start_demo_server
+from flowise_client import FlowiseClient, FlowiseProtocolError, FlowiseUnreachableError
+from tests.flowise_wire import API_KEY, RUN_ONLY_KEY
+
+
+def free_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.fixture
+def login_page():
+    """A server that answers everything with a login page, as a misconfigured proxy does."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html><body>Please log in</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_ping_reaches_flowise(wire):
+    FlowiseClient(wire.url).ping()
+    assert wire.received[-1].path == "/api/v1/ping"
+
+
+def test_ping_of_something_else_is_a_protocol_error(login_page):
+    with pytest.raises(FlowiseProtocolError, match="did not answer \"pong\""):
+        FlowiseClient(login_page).ping()
+
+
+def test_ping_of_nothing_is_unreachable():
+    with pytest.raises(FlowiseUnreachableError, match="Cannot reach Flowise"):
+        FlowiseClient(free_url()).ping()
+
+
+def test_flow_name_is_read_with_the_key(wire):
+    assert FlowiseClient(wire.url, API_KEY).flow_name("rag") == "Facts about France"
+    request = wire.received[-1]
+    assert (request.method, request.path) == ("GET", "/api/v1/chatflows/rag")
+    assert request.headers["Authorization"] == f"Bearer {API_KEY}"
+
+
+@pytest.mark.parametrize(
+    ("key", "flow_id"),
+    [(None, "rag"), ("sk-wrong-0000", "rag"), (RUN_ONLY_KEY, "rag"), (API_KEY, "no-such-flow")],
+    ids=["no key: 401", "wrong key: 401", "key without chatflows:view: 403", "unknown flow: 404"],
+)
+def test_flow_name_is_none_when_it_may_not_be_read(wire, key, flow_id):
+    assert FlowiseClient(wire.url, key).flow_name(flow_id) is None
+
+
+def test_health_of_a_reachable_server(wire):
+    assert check_health(FlowiseClient(wire.url, API_KEY), "echo") == Health(None, "Echo *test* [flow]")
+    assert check_health(FlowiseClient(wire.url), "echo") == Health(None, None)
+
+
+def test_health_of_an_unreachable_server_says_why():
+    health = check_health(FlowiseClient(free_url(), API_KEY), "echo")
+    assert not health.reached
+    assert "Cannot reach Flowise" in health.problem and "connection refused" in health.problem
+
+
+def test_demo_server_speaks_the_same_health_endpoints():
+    server = start_demo_server(token_delay=0)
+    try:
+        client = FlowiseClient(server.base_url)
+        assert check_health(client, server.flow_id) == Health(None, "Built-in demo flow")
+        assert client.flow_name("nope") is None
+    finally:
+        server.stop()

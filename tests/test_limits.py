@@ -1,0 +1,88 @@
+"""The per-session question limits, with a clock the tests move by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat.limits import QuestionLimits, SlidingWindow, admit
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def test_window_lets_limit_questions_through_then_says_how_long_to_wait(clock):
+    window = SlidingWindow(clock=clock)
+    for step in range(3):
+        assert window.wait(3) == 0
+        window.record()
+        clock.now += 10
+    # Sent at 1000, 1010, 1020; now 1030: the one from 1000 leaves the window at 1060.
+    assert window.wait(3) == pytest.approx(30)
+    clock.now = 1059.5
+    assert window.wait(3) == pytest.approx(0.5)
+    clock.now = 1060
+    assert window.wait(3) == 0
+
+
+def test_window_is_sliding_not_fixed(clock):
+    window = SlidingWindow(clock=clock)
+    window.record()
+    clock.now += 50
+    window.record()
+    clock.now += 15  # the first has left, the second has not
+    assert window.wait(2) == 0
+    window.record()
+    assert window.wait(2) == pytest.approx(45)  # the one from 1050 leaves at 1110
+
+
+def test_zero_means_no_limit(clock):
+    window = SlidingWindow(clock=clock)
+    for _ in range(100):
+        window.record()
+    assert window.wait(0) == 0
+
+
+def test_a_lowered_limit_counts_the_most_recent_questions(clock):
+    window = SlidingWindow(clock=clock)
+    for _ in range(5):
+        window.record()
+        clock.now += 1
+    assert window.wait(2) == pytest.approx(58)  # the 4th question, sent at 1003, leaves at 1063
+
+
+def test_admit_counts_only_questions_it_lets_through(clock):
+    window = SlidingWindow(clock=clock)
+    limits = QuestionLimits(max_chars=10, per_minute=2)
+    assert admit("short", limits, window) is None
+    too_long = admit("x" * 11, limits, window)
+    assert too_long.question == "x" * 11
+    assert "11 characters long" in too_long.message and "at most 10" in too_long.message
+    assert "Shorten it" in too_long.message
+    assert admit("again", limits, window) is None
+    clock.now += 20.2
+    over = admit("third", limits, window)
+    assert over.question == "third"
+    assert "2 questions in the last minute" in over.message
+    assert "Wait 40 seconds" in over.message
+    clock.now += 39.5
+    assert "Wait 1 second," in admit("third", limits, window).message
+    clock.now += 0.5
+    assert admit("third", limits, window) is None
+
+
+def test_length_is_checked_first_so_a_long_question_does_not_use_up_the_rate(clock):
+    window = SlidingWindow(clock=clock)
+    limits = QuestionLimits(max_chars=3, per_minute=1)
+    for _ in range(5):
+        assert "at most 3" in admit("long question", limits, window).message
+    assert admit("ok", limits, window) is None
