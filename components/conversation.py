@@ -10,7 +10,7 @@ from chat.state import Conversation, flow_streams
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
 
-from .markdown import escape_markdown
+from .markdown import escape_markdown, safe_markdown
 from .sources import render_sources
 from .streaming_markdown import StreamingMarkdown
 from .tools import render_tools
@@ -28,15 +28,15 @@ def render_answer_details(turn: Turn) -> None:
         st.error(turn.error, icon=":material/error:")
     elif turn.complete and not turn.answer:
         st.caption("The flow sent no text for this question.")
-    render_sources(turn.sources)
-    render_tools(turn.tools)
+    render_sources(turn.sources, turn.id)
+    render_tools(turn.tools, turn.id)
 
 
 def render_turn(turn: Turn) -> None:
     render_question(turn)
     with st.chat_message("assistant"):
         if turn.answer:
-            st.markdown(turn.answer)
+            st.markdown(safe_markdown(turn.answer))
         if not (turn.complete or turn.error):
             # The run that streamed it was cut short, e.g. by a question sent before it finished.
             st.caption(":material/pause_circle: This answer was interrupted before it was complete.")

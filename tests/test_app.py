@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.flowise_wire import API_KEY
+from tests.flowise_wire import API_KEY, HUGE_TEXT
+from tests.test_safe_markdown import browser_scheme, link_targets
 
 APP = str(Path(__file__).parent.parent / "app.py")
 SETTING_NAMES = ["FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT"]
@@ -233,3 +234,32 @@ def test_streaming_check_is_done_before_the_first_question(app, wire):
     assert checks() == before + 1
     ask(ask(at, "one"), "two")
     assert checks() == before + 1
+
+
+def test_hostile_answer_links_only_to_http_while_streaming_and_in_history(app):
+    at = ask(app("hostile"), "Report?")
+    for _ in range(2):  # first as streamed, then as the history draws it
+        answer = "\n\n".join(m.value for m in at.chat_message[1].markdown)
+        assert "[Click me]\\(javascript:" in answer and "\\<javascript:alert" in answer
+        assert [browser_scheme(t) for t in link_targets(answer)] == ["https"]
+        assert "Reversed: �exe.txt� and a bell�." in answer
+        assert "<script>window.__pwned" in answer  # shown as text: st.markdown renders no HTML
+        at.run()
+
+
+def test_huge_source_and_tool_texts_are_cut_until_shown_in_full(app):
+    at = ask(app("huge"), "Everything?")
+    (sources,) = [e for e in at.expander if e.label.startswith("Sources")]
+    (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
+    assert sources.text[0].value == HUGE_TEXT[:3000] + "…"
+    assert [c.value for c in tools.code] == ['{\n  "n": 1\n}', HUGE_TEXT[:3000] + "…"]
+    label = f"Show all {len(HUGE_TEXT):,} characters"
+    assert [t.label for t in at.toggle] == [label, label]
+    at = sources.toggle[0].set_value(True).run()
+    (sources,) = [e for e in at.expander if e.label.startswith("Sources")]
+    (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
+    assert sources.text[0].value == HUGE_TEXT
+    assert tools.code[1].value == HUGE_TEXT[:3000] + "…"
+    at = tools.toggle[0].set_value(True).run()
+    (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
+    assert tools.code[1].value == HUGE_TEXT
