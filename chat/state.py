@@ -14,6 +14,7 @@ from .turn import Turn
 
 _CONVERSATION = "conversation"
 _CLIENT = "flowise_client"
+_RETRY = "retry_question"
 
 
 @dataclass
@@ -33,6 +34,16 @@ def conversation() -> Conversation:
 def start_new_conversation() -> Conversation:
     st.session_state[_CONVERSATION] = Conversation()
     return st.session_state[_CONVERSATION]
+
+
+def request_retry(question: str) -> None:
+    """Ask ``question`` again in the next run: a Retry button's callback."""
+    st.session_state[_RETRY] = question
+
+
+def take_retry() -> str | None:
+    """The question a Retry button asked to send again, once."""
+    return st.session_state.pop(_RETRY, None)
 
 
 def client_for(settings: Settings, base_url: str) -> FlowiseClient:

@@ -6,9 +6,9 @@ import streamlit as st
 
 from chat.demo import demo_server
 from chat.settings import SettingsError
-from chat.state import client_for, conversation, prefetch_flow_streams
+from chat.state import client_for, conversation, prefetch_flow_streams, take_retry
 from chat.streamlit_settings import current_settings
-from components.conversation import ask, render_turn
+from components.conversation import ask, render_history
 from components.sidebar import render_sidebar
 
 st.title("Flowise chat")
@@ -34,11 +34,13 @@ else:
 convo = conversation()
 render_sidebar(convo, base_url, flow_id, settings.is_demo)
 
-for turn in convo.turns:
-    render_turn(turn)
+retried = take_retry()
+# Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
+question = (st.chat_input("Ask the flow a question") or "").strip() or retried
+render_history(convo, question_coming=bool(question))
 
 client = client_for(settings, base_url)
-if (question := st.chat_input("Ask the flow a question")) and question.strip():
-    ask(client, flow_id, convo, question.strip(), settings.flush_interval)
+if question:
+    ask(client, flow_id, convo, question, settings.flush_interval)
 else:
     prefetch_flow_streams(client, flow_id)

@@ -232,6 +232,16 @@ def _echo(h: _Handler, body: dict, streaming: bool) -> None:
         h._json(200, {"text": text, **meta})
 
 
+def _fails_once(h: _Handler, body: dict, streaming: bool) -> None:
+    """Fails mid-answer the first time a conversation asks, answers the next time: a retry works."""
+    chat_id = body.get("chatId", "")
+    asked = [r for r in h.wire.predictions("fails-once") if isinstance(r.body, dict) and r.body.get("chatId") == chat_id]
+    if len(asked) == 1:
+        _error_midstream(h, body, streaming)
+    else:
+        h._stream(frame("start", "") + frame("token", f"Second try worked: {body.get('question', '')}") + frame("end", "[DONE]"))
+
+
 # Markup and link targets a flow could send to run script in, or lead away from, the chat page;
 # each payload would set window.__pwned or open a dialog.
 HOSTILE_ANSWER = [
@@ -305,6 +315,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "no-end": _no_end,
     "echo": _echo,
     "slow": _slow,
+    "fails-once": _fails_once,
     "hostile": _hostile,
     "huge": _huge,
 }

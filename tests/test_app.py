@@ -236,6 +236,40 @@ def test_streaming_check_is_done_before_the_first_question(app, wire):
     assert checks() == before + 1
 
 
+def retry_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.label == "Retry"]
+
+
+def test_failed_turn_can_be_retried_and_both_turns_stay(app, wire):
+    at = ask(app("fails-once"), "Will it work?")
+    assert "Model quota exceeded" in at.error[0].value
+    (retry,) = retry_buttons(at)
+    at = retry.click().run()
+    first, second = wire.predictions("fails-once")[-2:]
+    assert second.body["question"] == first.body["question"] == "Will it work?"
+    assert second.body["chatId"] == first.body["chatId"] == chat_id(at)
+    assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
+    assert "Начинаю ответ 🙂 and then" in at.chat_message[1].markdown[0].value
+    assert "Model quota exceeded" in at.chat_message[1].error[0].value
+    assert at.chat_message[3].markdown[0].value == "Second try worked: Will it work?"
+    assert not retry_buttons(at)
+    at.run()  # the history alone, as any later rerun draws it
+    assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
+    assert len(at.error) == 1 and not retry_buttons(at)
+
+
+def test_retry_is_offered_on_the_last_failed_turn_only(app, wire):
+    at = ask(app("server-error"), "Hello?")
+    at = retry_buttons(at)[0].click().run()
+    assert len(wire.predictions("server-error")) >= 2
+    assert len(at.error) == 2
+    assert len(retry_buttons(at)) == 1
+    assert "Retry" in [b.label for b in at.chat_message[3].button]
+    at = ask(at, "Something else")  # a new question instead: the failed turn is history
+    assert len(at.error) == 3 and len(retry_buttons(at)) == 1
+    assert [t.question for t in at.session_state["conversation"].turns] == ["Hello?", "Hello?", "Something else"]
+
+
 def test_hostile_answer_links_only_to_http_while_streaming_and_in_history(app):
     at = ask(app("hostile"), "Report?")
     for _ in range(2):  # first as streamed, then as the history draws it
