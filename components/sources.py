@@ -30,10 +30,11 @@ def source_heading(doc: SourceDocument, number: int) -> str:
     """Markdown heading line: title (a link only for http(s) URLs), its file, page/lines when known."""
     meta = doc.metadata
     url = next(filter(None, (http_url(meta.get(key)) for key in ("url", "source", "link"))), None)
-    names = [visible_text(str(meta[key])).strip() for key in ("title", "source", "url", "fileName") if str(meta.get(key) or "").strip()]
+    texts = {key: visible_text(str(meta.get(key) or "")).strip() for key in ("title", "source", "url", "fileName")}
+    names = [text for text in texts.values() if text]
     title = names[0] if names else f"Document {number}"
     heading = link(title, url) if url else escape_markdown(title)
-    source = visible_text(str(meta.get("source") or "")).strip()
+    source = texts["source"]
     details = [source] if source and source not in (title, url) else []
     if where := _location(meta):
         details.append(where)
