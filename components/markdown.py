@@ -21,8 +21,11 @@ _REPLACEMENT = "\ufffd"
 # looked at, so that a "<" right after "](" is looked at again as an autolink. None of these spans
 # a blank line, which keeps the rewrite the same block by block as on the whole text.
 _TARGET = re.compile(
-    r"\](?=[(:][ \t]*(?:\n[ \t]*)?<?(?P<target>[^\n<>()]*))"
-    r"|<(?=(?P<auto>[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]*))"
+    # Of a target, only what can spell a scheme is read: scheme characters, blanks (the browser drops
+    # them), entities and backslash escapes (Markdown decodes them). That stops at the next "]" or
+    # "<", so each character is read once however many "](" a hostile text holds.
+    r"\](?=[(:][ \t]*(?:\n[ \t]*)?<?(?P<target>[A-Za-z0-9+.\-:&#;\\\x00-\x09\x0b-\x20]*))"
+    r"|<(?=(?P<auto>[A-Za-z][A-Za-z0-9+.\-]*:))"
 )
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _URL_DROPPED = re.compile("[\x00-\x20]")
