@@ -297,3 +297,6 @@ def test_huge_source_and_tool_texts_are_cut_until_shown_in_full(app):
     at = tools.toggle[0].set_value(True).run()
     (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
     assert tools.code[1].value == HUGE_TEXT
+    at = ask(at, "Everything again?")  # each turn's toggles are its own
+    assert not at.exception
+    assert [t.value for t in at.toggle] == [True, True, False, False]
