@@ -25,7 +25,8 @@ def render_question(turn: Turn) -> None:
 
 def render_answer_details(turn: Turn, offer_retry: bool) -> None:
     if turn.error:
-        st.error(turn.error, icon=":material/error:")
+        # The message may quote the server or the flow: Markdown, but as safe as an answer.
+        st.error(safe_markdown(turn.error), icon=":material/error:")
         if offer_retry:
             st.button(
                 "Retry", icon=":material/refresh:", key=f"retry-{turn.id}",

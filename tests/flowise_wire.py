@@ -277,11 +277,14 @@ HOSTILE_TOOLS = [
 ]
 
 
+HOSTILE_ERROR = "Error: <img src=x onerror=\"window.__pwned='error'\"> see [help](data:text/html,<b>x</b>) \u202eevil"
+
+
 def _hostile(h: _Handler, body: dict, streaming: bool) -> None:
     tokens = b"".join(frame("token", token) for token in HOSTILE_ANSWER)
     h._stream(
         frame("start", "") + tokens + frame("sourceDocuments", HOSTILE_SOURCES)
-        + frame("usedTools", HOSTILE_TOOLS) + frame("end", "[DONE]")
+        + frame("usedTools", HOSTILE_TOOLS) + frame("error", HOSTILE_ERROR) + frame("end", "[DONE]")
     )
 
 

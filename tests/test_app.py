@@ -278,6 +278,9 @@ def test_hostile_answer_links_only_to_http_while_streaming_and_in_history(app):
         assert [browser_scheme(t) for t in link_targets(answer)] == ["https"]
         assert "Reversed: �exe.txt� and a bell�." in answer
         assert "<script>window.__pwned" in answer  # shown as text: st.markdown renders no HTML
+        (error,) = at.chat_message[1].error
+        assert "see [help]\\(data:text/html,<b>x</b>) �evil" in error.value
+        assert link_targets(error.value) == []
         at.run()
 
 
