@@ -133,3 +133,18 @@ def test_demo_flow_in_the_browser_and_readme_screenshot(browser, tmp_path):
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_retry_asks_again_and_keeps_the_failed_turn(browser, apps, slow_wire):
+    page = open_page(browser, apps("fails-once").url)
+    send(page, "Try twice?")
+    failed = assistant_messages(page).last
+    expect(failed.get_by_test_id("stAlertContentError")).to_contain_text("Model quota exceeded", timeout=20_000)
+    failed.get_by_role("button", name="Retry").click()
+    expect(assistant_messages(page)).to_have_count(2, timeout=20_000)
+    expect(assistant_messages(page).last).to_contain_text("Second try worked: Try twice?", timeout=20_000)
+    expect(assistant_messages(page).first).to_contain_text("Начинаю ответ 🙂 and then")
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(1)
+    expect(page.get_by_role("button", name="Retry")).to_have_count(0)
+    first, second = slow_wire.predictions("fails-once")[-2:]
+    assert (first.body["question"], first.body["chatId"]) == (second.body["question"], second.body["chatId"])
