@@ -18,6 +18,7 @@ from .turn import Turn
 
 _CONVERSATION = "conversation"
 _CLIENT = "flowise_client"
+_RETRY = "retry_question"
 _PASSWORD_GATE = "password_gate"
 _QUESTION_WINDOW = "question_window"
 _REJECTION = "rejected_question"
@@ -45,6 +46,18 @@ def conversation() -> Conversation:
 def start_new_conversation() -> Conversation:
     st.session_state[_CONVERSATION] = Conversation()
     return st.session_state[_CONVERSATION]
+
+
+def request_retry(question: str) -> None:
+    """Ask ``question`` again in the next run: a Retry button's callback."""
+    st.session_state[_RETRY] = question
+
+
+def take_retry(limits: QuestionLimits) -> str | None:
+    """The question a Retry button asked to send again, once, if the limits let it through: a retry
+    costs the flow as much as a new question."""
+    question = st.session_state.pop(_RETRY, None)
+    return question if question and _screen(question, limits) else None
 
 
 def client_for(settings: Settings, base_url: str) -> FlowiseClient:
@@ -102,12 +115,17 @@ def screen_question(limits: QuestionLimits) -> None:
     """The question box's on_submit callback: it runs before the page, so a question the limits turn
     away can still go back into the box (the page then gets no question), and is kept to be shown."""
     text = st.session_state.get(QUESTION_INPUT)
-    if not isinstance(text, str) or not text.strip():
-        return
+    if isinstance(text, str) and text.strip():
+        _screen(text, limits)
+
+
+def _screen(text: str, limits: QuestionLimits) -> bool:
+    """Whether ``text`` may be sent now; if not, it is kept to be shown and put back into the box."""
     rejection = admit(text.strip(), limits, _question_window())
     st.session_state[_REJECTION] = rejection
     if rejection is not None:
         st.session_state[QUESTION_INPUT] = text
+    return rejection is None
 
 
 def rejected_question() -> Rejection | None:

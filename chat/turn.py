@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,6 +26,8 @@ def _source_key(doc: SourceDocument) -> tuple[str, str]:
 @dataclass
 class Turn:
     question: str
+    # Keys this turn's widgets: unique even when the same question is asked twice.
+    id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
     asked_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
     sources: list[SourceDocument] = field(default_factory=list)
     tools: list[ToolUse] = field(default_factory=list)

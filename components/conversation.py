@@ -6,11 +6,11 @@ import logging
 
 import streamlit as st
 
-from chat.state import Conversation, flow_streams
+from chat.state import Conversation, flow_streams, request_retry
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
 
-from .markdown import escape_markdown
+from .markdown import escape_markdown, safe_markdown
 from .sources import render_sources
 from .streaming_markdown import StreamingMarkdown
 from .tools import render_tools
@@ -23,24 +23,38 @@ def render_question(turn: Turn) -> None:
         st.markdown(escape_markdown(turn.question))
 
 
-def render_answer_details(turn: Turn) -> None:
+def render_answer_details(turn: Turn, offer_retry: bool) -> None:
     if turn.error:
-        st.error(turn.error, icon=":material/error:")
+        # The message may quote the server or the flow: Markdown, but as safe as an answer.
+        st.error(safe_markdown(turn.error), icon=":material/error:")
+        if offer_retry:
+            st.button(
+                "Retry", icon=":material/refresh:", key=f"retry-{turn.id}",
+                on_click=request_retry, args=(turn.question,),
+            )
     elif turn.complete and not turn.answer:
         st.caption("The flow sent no text for this question.")
-    render_sources(turn.sources)
-    render_tools(turn.tools)
+    render_sources(turn.sources, turn.id)
+    render_tools(turn.tools, turn.id)
 
 
-def render_turn(turn: Turn) -> None:
+def render_turn(turn: Turn, offer_retry: bool) -> None:
+    """A turn from the history; ``offer_retry`` shows a Retry button if it failed."""
     render_question(turn)
     with st.chat_message("assistant"):
         if turn.answer:
-            st.markdown(turn.answer)
+            st.markdown(safe_markdown(turn.answer))
         if not (turn.complete or turn.error):
             # The run that streamed it was cut short, e.g. by a question sent before it finished.
             st.caption(":material/pause_circle: This answer was interrupted before it was complete.")
-        render_answer_details(turn)
+        render_answer_details(turn, offer_retry)
+
+
+def render_history(convo: Conversation, question_coming: bool) -> None:
+    """All turns so far. Only the last can be retried, and only if no question (or retry of it)
+    is about to follow it."""
+    for turn in convo.turns:
+        render_turn(turn, offer_retry=not question_coming and turn is convo.turns[-1])
 
 
 def _stream_answer(client: FlowiseClient, flow_id: str, convo: Conversation, turn: Turn, flush_interval: float) -> None:
@@ -75,4 +89,4 @@ def ask(client: FlowiseClient, flow_id: str, convo: Conversation, question: str,
     render_question(turn)
     with st.chat_message("assistant"):
         _stream_answer(client, flow_id, convo, turn, flush_interval)
-        render_answer_details(turn)
+        render_answer_details(turn, offer_retry=True)

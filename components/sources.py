@@ -9,7 +9,8 @@ import streamlit as st
 
 from flowise_client.events import SourceDocument
 
-from .markdown import escape_markdown, http_url, link
+from .long_text import render_long_text
+from .markdown import escape_markdown, http_url, link, visible_text
 
 
 def _location(metadata: Mapping[str, Any]) -> str:
@@ -29,20 +30,22 @@ def source_heading(doc: SourceDocument, number: int) -> str:
     """Markdown heading line: title (a link only for http(s) URLs), its file, page/lines when known."""
     meta = doc.metadata
     url = next(filter(None, (http_url(meta.get(key)) for key in ("url", "source", "link"))), None)
-    names = [str(meta[key]).strip() for key in ("title", "source", "url", "fileName") if str(meta.get(key) or "").strip()]
+    texts = {key: visible_text(str(meta.get(key) or "")).strip() for key in ("title", "source", "url", "fileName")}
+    names = [text for text in texts.values() if text]
     title = names[0] if names else f"Document {number}"
     heading = link(title, url) if url else escape_markdown(title)
-    source = str(meta.get("source") or "").strip()
+    source = texts["source"]
     details = [source] if source and source not in (title, url) else []
     if where := _location(meta):
         details.append(where)
     return f"**{number}.** {heading}" + "".join(f" · {escape_markdown(d)}" for d in details)
 
 
-def render_sources(sources: Sequence[SourceDocument]) -> None:
+def render_sources(sources: Sequence[SourceDocument], key: str) -> None:
+    """``key`` is unique to the turn: it keys each document's "show all" toggle."""
     if not sources:
         return
     with st.expander(f"Sources ({len(sources)})", icon=":material/description:"):
         for number, doc in enumerate(sources, 1):
             st.markdown(source_heading(doc, number))
-            st.text(doc.page_content)
+            render_long_text(doc.page_content, f"{key}-source-{number}", st.text)

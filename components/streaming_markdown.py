@@ -3,6 +3,8 @@
 ``st.write_stream`` re-sends the whole answer to the browser for every token. Here tokens are
 gathered and shown at most once per flush interval (the first at once), and each finished block
 is written a last time into an element of its own, so an update re-sends only the unfinished tail.
+The text is made safe block by block (:func:`~components.markdown.safe_markdown` gives the same
+result on each block as on the whole), so that too costs only the tail.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from chat.markdown_blocks import stable_prefix_length
+
+from .markdown import safe_markdown
 
 
 class StreamingMarkdown:
@@ -57,11 +61,11 @@ class StreamingMarkdown:
             return
         cut = stable_prefix_length(text, self._frozen)
         if cut > self._frozen:
-            self._tail_element().markdown(text[self._frozen : cut])
+            self._tail_element().markdown(safe_markdown(text[self._frozen : cut]))
             self._tail, self._frozen = None, cut
         if len(text) > self._frozen:
             # The same rendering st.write_stream uses: unclosed **bold** or `code` shows as closed.
-            self._tail_element()._markdown(text[self._frozen :], unterminated_parsing=True)
+            self._tail_element()._markdown(safe_markdown(text[self._frozen :]), unterminated_parsing=True)
         self._shown = len(text)
         self._last_flush = self._clock() if now is None else now
 

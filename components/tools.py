@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,8 @@ import streamlit as st
 
 from flowise_client.events import ToolUse
 
-from .markdown import escape_markdown
+from .long_text import render_long_text
+from .markdown import escape_markdown, visible_text
 
 
 def as_code(value: Any) -> tuple[str, str | None]:
@@ -25,13 +27,15 @@ def as_code(value: Any) -> tuple[str, str | None]:
     return json.dumps(value, ensure_ascii=False, indent=2, default=str), "json"
 
 
-def render_tools(tools: Sequence[ToolUse]) -> None:
+def render_tools(tools: Sequence[ToolUse], key: str) -> None:
+    """``key`` is unique to the turn: it keys each input's and output's "show all" toggle."""
     if not tools:
         return
     with st.expander(f"Tools used ({len(tools)})", icon=":material/build:"):
-        for tool in tools:
-            st.markdown(f"**{escape_markdown(tool.tool)}**")
+        for number, tool in enumerate(tools, 1):
+            st.markdown(f"**{escape_markdown(visible_text(tool.tool))}**")
             for label, value in (("Input", tool.tool_input), ("Output", tool.tool_output)):
                 text, language = as_code(value)
                 st.caption(label)
-                st.code(text, language=language, wrap_lines=True)
+                show = partial(st.code, language=language, wrap_lines=True)
+                render_long_text(text, f"{key}-tool-{number}-{label.lower()}", show)

@@ -7,10 +7,10 @@ import streamlit as st
 from chat.demo import demo_server
 from chat.limits import QuestionLimits
 from chat.settings import SettingsError
-from chat.state import client_for, conversation, flow_health, prefetch_flow_streams, rejected_question
+from chat.state import client_for, conversation, flow_health, prefetch_flow_streams, rejected_question, take_retry
 from chat.streamlit_settings import current_settings
 from components.access import require_access
-from components.conversation import ask, render_turn
+from components.conversation import ask, render_history
 from components.question_box import question_box, render_rejection
 from components.sidebar import render_health, render_sidebar
 
@@ -40,14 +40,16 @@ else:
 convo = conversation()
 health_slot = render_sidebar(convo, base_url, flow_id, settings.is_demo, logged_in=settings.login_required)
 
-for turn in convo.turns:
-    render_turn(turn)
+limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
+retried = take_retry(limits)
+# Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
+question = question_box(limits) or retried
+render_history(convo, question_coming=bool(question))
 if rejection := rejected_question():
     render_rejection(rejection)
 
 client = client_for(settings, base_url)
-limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
-if question := question_box(limits):
+if question:
     ask(client, flow_id, convo, question, settings.flush_interval)
 else:
     prefetch_flow_streams(client, flow_id)

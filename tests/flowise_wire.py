@@ -354,6 +354,74 @@ def _echo(h: _Handler, body: dict, streaming: bool) -> None:
 
 # Flow names may hold Markdown; the page must show them as written.
 FLOW_NAMES = {"echo": "Echo *test* [flow]", "rag": "Facts about France"}
+def _fails_once(h: _Handler, body: dict, streaming: bool) -> None:
+    """Fails mid-answer the first time a conversation asks, answers the next time: a retry works."""
+    chat_id = body.get("chatId", "")
+    asked = [r for r in h.wire.predictions("fails-once") if isinstance(r.body, dict) and r.body.get("chatId") == chat_id]
+    if len(asked) == 1:
+        _error_midstream(h, body, streaming)
+    else:
+        h._stream(frame("start", "") + frame("token", f"Second try worked: {body.get('question', '')}") + frame("end", "[DONE]"))
+
+
+# Markup and link targets a flow could send to run script in, or lead away from, the chat page;
+# each payload would set window.__pwned or open a dialog.
+HOSTILE_ANSWER = [
+    "Report on <b>bold</b> claims.\n\n",
+    "<script>window.__pwned = 'script'; alert('script')</script>\n\n",
+    "<img src=x onerror=\"window.__pwned='img'; alert('img')\"> and ",
+    "<iframe src=\"javascript:window.__pwned='iframe'\"></iframe>\n\n",
+    "[Click me](javascript:window.__pwned='link';alert('link')) · [Data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) · ",
+    "[File](file:///etc/passwd) · [VB](vbscript:msgbox(1)) · [Hidden](jav&#x61;script&#58;alert('entity')) · ",
+    "<javascript:alert('autolink')> · [ref link][r] · $\\href{javascript:alert('katex')}{tex}$\n\n",
+    "Reversed: \u202eexe.txt\u202c and a bell\u0007.\n\n",
+    "The [real docs](https://docs.flowiseai.com/) are fine.\n\n",
+    "[r]: javascript:alert('reference')\n",
+]
+HOSTILE_SOURCES = [
+    {
+        "pageContent": "<script>alert('page')</script><img src=x onerror=alert('page-img')> \u202egnp.exe\u202c",
+        "metadata": {"title": "<img src=x onerror=\"window.__pwned='title'\">", "source": "javascript:alert('source')",
+                     "url": "javascript:alert('url')"},
+    },
+    {
+        "pageContent": "<iframe src=\"javascript:alert('page-iframe')\"></iframe>",
+        "metadata": {"title": "[Evil](javascript:alert('title-link'))", "source": "<iframe src=javascript:alert(1)>",
+                     "url": "data:text/html,<script>alert('data')</script>"},
+    },
+]
+HOSTILE_TOOLS = [
+    {
+        "tool": "<script>alert('tool')</script>",
+        "toolInput": {"html": "<iframe src=\"javascript:alert('tool-input')\"></iframe>"},
+        "toolOutput": "<img src=x onerror=\"window.__pwned='tool'\"> [x](javascript:alert('tool-output'))",
+    }
+]
+
+
+HOSTILE_ERROR = "Error: <img src=x onerror=\"window.__pwned='error'\"> see [help](data:text/html,<b>x</b>) \u202eevil"
+
+
+def _hostile(h: _Handler, body: dict, streaming: bool) -> None:
+    tokens = b"".join(frame("token", token) for token in HOSTILE_ANSWER)
+    h._stream(
+        frame("start", "") + tokens + frame("sourceDocuments", HOSTILE_SOURCES)
+        + frame("usedTools", HOSTILE_TOOLS) + frame("error", HOSTILE_ERROR) + frame("end", "[DONE]")
+    )
+
+
+HUGE_TEXT = "BEGIN " + "lorem ipsum " * 1000 + "END-OF-TEXT"
+
+
+def _huge(h: _Handler, body: dict, streaming: bool) -> None:
+    """A source document and a tool output far longer than anyone reads in a chat."""
+    h._stream(
+        frame("start", "") + frame("token", "Short answer.")
+        + frame("sourceDocuments", [{"pageContent": HUGE_TEXT, "metadata": {"source": "big.txt"}}])
+        + frame("usedTools", [{"tool": "dump", "toolInput": {"n": 1}, "toolOutput": HUGE_TEXT}])
+        + frame("end", "[DONE]")
+    )
+
 
 _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "plain": _replay("plain.stream.sse", "plain.json"),
@@ -379,6 +447,9 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "endless": _endless,
     "giant-event": _giant_event,
     "json-flood": _json_flood,
+    "fails-once": _fails_once,
+    "hostile": _hostile,
+    "huge": _huge,
 }
 
 

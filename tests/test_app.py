@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.flowise_wire import API_KEY, RUN_ONLY_KEY
+from tests.flowise_wire import API_KEY, HUGE_TEXT, RUN_ONLY_KEY
+from tests.test_safe_markdown import browser_scheme, link_targets
 
 APP = str(Path(__file__).parent.parent / "app.py")
 SETTING_NAMES = [
@@ -434,3 +435,72 @@ def test_health_line_of_the_demo_flow():
     at = AppTest.from_file(APP, default_timeout=30).run()
     line = health_line(at)
     assert "Flowise reached" in line and "Flow name: Built\\-in demo flow" in line
+
+
+def retry_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.label == "Retry"]
+
+
+def test_failed_turn_can_be_retried_and_both_turns_stay(app, wire):
+    at = ask(app("fails-once"), "Will it work?")
+    assert "Model quota exceeded" in at.error[0].value
+    (retry,) = retry_buttons(at)
+    at = retry.click().run()
+    first, second = wire.predictions("fails-once")[-2:]
+    assert second.body["question"] == first.body["question"] == "Will it work?"
+    assert second.body["chatId"] == first.body["chatId"] == chat_id(at)
+    assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
+    assert "Начинаю ответ 🙂 and then" in at.chat_message[1].markdown[0].value
+    assert "Model quota exceeded" in at.chat_message[1].error[0].value
+    assert at.chat_message[3].markdown[0].value == "Second try worked: Will it work?"
+    assert not retry_buttons(at)
+    at.run()  # the history alone, as any later rerun draws it
+    assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
+    assert len(at.error) == 1 and not retry_buttons(at)
+
+
+def test_retry_is_offered_on_the_last_failed_turn_only(app, wire):
+    at = ask(app("server-error"), "Hello?")
+    at = retry_buttons(at)[0].click().run()
+    assert len(wire.predictions("server-error")) >= 2
+    assert len(at.error) == 2
+    assert len(retry_buttons(at)) == 1
+    assert "Retry" in [b.label for b in at.chat_message[3].button]
+    at = ask(at, "Something else")  # a new question instead: the failed turn is history
+    assert len(at.error) == 3 and len(retry_buttons(at)) == 1
+    assert [t.question for t in at.session_state["conversation"].turns] == ["Hello?", "Hello?", "Something else"]
+
+
+def test_hostile_answer_links_only_to_http_while_streaming_and_in_history(app):
+    at = ask(app("hostile"), "Report?")
+    for _ in range(2):  # first as streamed, then as the history draws it
+        answer = "\n\n".join(m.value for m in at.chat_message[1].markdown)
+        assert "[Click me]\\(javascript:" in answer and "\\<javascript:alert" in answer
+        assert [browser_scheme(t) for t in link_targets(answer)] == ["https"]
+        assert "Reversed: �exe.txt� and a bell�." in answer
+        assert "<script>window.__pwned" in answer  # shown as text: st.markdown renders no HTML
+        (error,) = at.chat_message[1].error
+        assert "see [help]\\(data:text/html,<b>x</b>) �evil" in error.value
+        assert link_targets(error.value) == []
+        at.run()
+
+
+def test_huge_source_and_tool_texts_are_cut_until_shown_in_full(app):
+    at = ask(app("huge"), "Everything?")
+    (sources,) = [e for e in at.expander if e.label.startswith("Sources")]
+    (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
+    assert sources.text[0].value == HUGE_TEXT[:3000] + "…"
+    assert [c.value for c in tools.code] == ['{\n  "n": 1\n}', HUGE_TEXT[:3000] + "…"]
+    label = f"Show all {len(HUGE_TEXT):,} characters"
+    assert [t.label for t in at.toggle] == [label, label]
+    at = sources.toggle[0].set_value(True).run()
+    (sources,) = [e for e in at.expander if e.label.startswith("Sources")]
+    (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
+    assert sources.text[0].value == HUGE_TEXT
+    assert tools.code[1].value == HUGE_TEXT[:3000] + "…"
+    at = tools.toggle[0].set_value(True).run()
+    (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
+    assert tools.code[1].value == HUGE_TEXT
+    at = ask(at, "Everything again?")  # each turn's toggles are its own
+    assert not at.exception
+    assert [t.value for t in at.toggle] == [True, True, False, False]

@@ -159,7 +159,7 @@ def test_password_gate_and_a_too_long_question_given_back(browser, apps, slow_wi
 def test_demo_flow_in_the_browser_and_readme_screenshot(browser, tmp_path):
     with streamlit_app(tmp_path) as app:
         page = open_page(browser, app.url)
-        expect(page.get_by_text("built-in demo flow")).to_be_visible()
+        expect(page.get_by_text("You are talking to the built-in demo flow")).to_be_visible()
         send(page, "How do I deploy to Streamlit Community Cloud? And what is 12.5% of 2,480?")
         answer = assistant_messages(page).last
         expect(answer.get_by_text("Tools used (1)")).to_be_visible(timeout=30_000)
@@ -173,3 +173,18 @@ def test_demo_flow_in_the_browser_and_readme_screenshot(browser, tmp_path):
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_retry_asks_again_and_keeps_the_failed_turn(browser, apps, slow_wire):
+    page = open_page(browser, apps("fails-once").url)
+    send(page, "Try twice?")
+    failed = assistant_messages(page).last
+    expect(failed.get_by_test_id("stAlertContentError")).to_contain_text("Model quota exceeded", timeout=20_000)
+    failed.get_by_role("button", name="Retry").click()
+    expect(assistant_messages(page)).to_have_count(2, timeout=20_000)
+    expect(assistant_messages(page).last).to_contain_text("Second try worked: Try twice?", timeout=20_000)
+    expect(assistant_messages(page).first).to_contain_text("Начинаю ответ 🙂 and then")
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(1)
+    expect(page.get_by_role("button", name="Retry")).to_have_count(0)
+    first, second = slow_wire.predictions("fails-once")[-2:]
+    assert (first.body["question"], first.body["chatId"]) == (second.body["question"], second.body["chatId"])

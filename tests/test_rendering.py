@@ -65,3 +65,8 @@ def test_turn_collects_answer_sources_tools_and_ignores_start_text():
     assert [d.metadata["source"] for d in turn.sources] == ["facts.txt", "other.txt"]
     assert turn.tools == [ToolUse("calculator", {"input": "1+1"}, "2")]
     assert turn.message_id == "m-1" and turn.complete
+
+
+def test_heading_shows_control_and_bidi_characters_visibly():
+    doc = SourceDocument("x", {"title": "invoice\u202efdp.exe", "source": "a\x00b.txt"})
+    assert source_heading(doc, 1) == "**1.** invoice�fdp\\.exe · a�b\\.txt"
