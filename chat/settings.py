@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS
@@ -31,6 +31,8 @@ DEFAULT_FLUSH_INTERVAL = 0.1
 # Every question costs tokens on the flow's side: a long paste or a script hammering the box is cut off here.
 DEFAULT_MAX_QUESTION_CHARS = 4000
 DEFAULT_QUESTIONS_PER_MINUTE = 10
+
+_N = TypeVar("_N", int, float)
 
 
 @dataclass(frozen=True)
@@ -101,24 +103,29 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
 
 
 def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float) -> float:
-    raw = _lookup(name, environ, secrets)
-    key = _NAMES[name][0]
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        raise SettingsError(f"{key} must be a number of seconds, not {raw!r}.") from None
-    if value < minimum:
-        raise SettingsError(f"{key} must be at least {minimum:g} seconds." if minimum else f"{key} cannot be negative.")
-    return value
+    return _number(name, environ, secrets, default, minimum, float, "a number of seconds", " seconds")
 
 
 def _count(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: int, minimum: int) -> int:
+    return _number(name, environ, secrets, default, minimum, int, "a whole number")
+
+
+def _number(
+    name: str,
+    environ: Mapping[str, str],
+    secrets: Mapping[str, Any],
+    default: _N,
+    minimum: _N,
+    parse: Callable[[str], _N],
+    what: str,
+    unit: str = "",
+) -> _N:
     raw = _lookup(name, environ, secrets)
     key = _NAMES[name][0]
     try:
-        value = int(raw) if raw else default
+        value = parse(raw) if raw else default
     except ValueError:
-        raise SettingsError(f"{key} must be a whole number, not {raw!r}.") from None
+        raise SettingsError(f"{key} must be {what}, not {raw!r}.") from None
     if value < minimum:
-        raise SettingsError(f"{key} must be at least {minimum}." if minimum else f"{key} cannot be negative.")
+        raise SettingsError(f"{key} must be at least {minimum:g}{unit}." if minimum else f"{key} cannot be negative.")
     return value

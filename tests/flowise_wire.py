@@ -318,27 +318,25 @@ def _endless(h: _Handler, body: dict, streaming: bool) -> None:
         h.wire.client_left.set()
 
 
-def _giant_event(h: _Handler, body: dict, streaming: bool) -> None:
-    """One event whose data line never ends, until the client hangs up."""
-    h._start_stream()
+def _flood(h: _Handler, opening: bytes, content_type: str = "text/event-stream") -> None:
+    """``opening``, then megabytes that never end a message, until the client hangs up."""
+    h._start_stream(content_type)
     try:
-        h._chunk(frame("start", "") + frame("token", "Before the flood."))
-        h._chunk(b'message:\ndata:{"event":"token","data":"')
+        h._chunk(opening)
         while not h.wire._stopping.is_set():
             h._chunk(b"x" * 2**20)
     except OSError:
         h.wire.client_left.set()
+
+
+def _giant_event(h: _Handler, body: dict, streaming: bool) -> None:
+    """One event whose data line never ends."""
+    _flood(h, frame("start", "") + frame("token", "Before the flood.") + b'message:\ndata:{"event":"token","data":"')
 
 
 def _json_flood(h: _Handler, body: dict, streaming: bool) -> None:
-    """A JSON answer that never ends, until the client hangs up."""
-    h._start_stream("application/json")
-    try:
-        h._chunk(b'{"text": "')
-        while not h.wire._stopping.is_set():
-            h._chunk(b"x" * 2**20)
-    except OSError:
-        h.wire.client_left.set()
+    """A JSON answer that never ends."""
+    _flood(h, b'{"text": "', "application/json")
 
 
 def _echo(h: _Handler, body: dict, streaming: bool) -> None:
