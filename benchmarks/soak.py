@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
@@ -182,7 +183,8 @@ class Session:
         if not finished:
             return self._record(question, "neither", "", f"no outcome within {self.turn_timeout:g} s") if late else None
         bubble = bubbles.nth(self.asked - 1)
-        alert = bubble.get_by_test_id("stAlertContentError")
+        # The message itself, without the icon's name.
+        alert = bubble.get_by_test_id("stAlertContentError").get_by_test_id("stMarkdownContainer")
         error_text = words(alert.inner_text()) if alert.count() else ""
         answered = not error_text and words("".join(self.chaos.answer(question))) in words(bubble.inner_text())
         shown = "error" if error_text else "answer" if answered else "neither"
@@ -345,7 +347,8 @@ class Report:
             "error message where a fault was injected. Anything else is a failure: neither of the two, an error "
             "where no fault was injected, or a traceback on the page. The server figures are the Streamlit "
             "process's, from /proc: *baseline* with one page loaded and idle, *after* once every session page has "
-            f"closed and the server has idled {a.idle:g} s (the baseline page still open).",
+            f"closed and the server has idled {a.idle:g} s (the baseline page still open); before both, one request "
+            "to the server lets it drop the worker threads its web server left idle.",
             "",
             "| | |",
             "|---|---:|",
@@ -355,6 +358,16 @@ class Report:
         lines += [f"- {kind}: {text}" for kind, text in self.messages().items()]
         lines += ["", f"Result: **{'pass' if not self.problems else 'fail: ' + '; '.join(self.problems)}**.", ""]
         return "\n".join(lines)
+
+
+def idle_snapshot(probe: Probe, url: str, idle: float) -> Snapshot:
+    """The server's figures once it has idled. Streamlit's web server runs blocking work on AnyIO worker
+    threads, and drops those idle for 10 s only when the next request comes: one request lets it, so the
+    count shows the threads in use rather than what the last burst of page loads left idle."""
+    time.sleep(max(idle, 11))
+    requests.get(url + "/", timeout=10)
+    settle(probe.pid, quiet=1)
+    return probe.snapshot()
 
 
 def run(args: argparse.Namespace) -> Report:
@@ -368,15 +381,13 @@ def run(args: argparse.Namespace) -> Report:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             probe = Probe(app.pid, urlsplit(wire.url).port)
             baseline_page = open_page(browser, app.url)
-            settle(app.pid, quiet=1)
-            baseline = probe.snapshot()
+            baseline = idle_snapshot(probe, app.url, args.idle)
             sampler = PeakSampler(probe)
             sampler.start()
             started = time.monotonic()
             results = drive(browser, app.url, chaos, args)
             seconds = time.monotonic() - started
-            time.sleep(args.idle)
-            after = probe.snapshot()
+            after = idle_snapshot(probe, app.url, args.idle)
             sampler.stop()
             peak_rss = memory_mb(app.pid, "VmHWM")
             baseline_page.context.close()

@@ -71,7 +71,8 @@ class Chaos:
         """How many tokens are sent before the fault: always some, never all."""
         rng = self._rng(question)
         rng.random()
-        return rng.randint(min(20, self.tokens - 1), max(self.tokens - 20, 1))
+        margin = max(1, min(20, self.tokens // 4))
+        return rng.randint(margin, self.tokens - margin)
 
     def answer(self, question: str) -> list[str]:
         """The tokens of the whole answer: paragraphs of plain words, different for each question."""
