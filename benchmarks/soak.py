@@ -58,13 +58,22 @@ def words(text: str) -> str:
 class Snapshot:
     rss_mb: float
     threads: list[str]
-    fds: int
+    # Open file descriptors by what they are: socket, eventpoll, pipe, file...
+    fds: Counter
     # This process's TCP connections to the Flowise server, by state.
     flowise: Counter
 
     @property
     def established(self) -> int:
         return self.flowise["ESTABLISHED"]
+
+
+def fd_kind(target: str) -> str:
+    """What a /proc/PID/fd link points at: "socket:[123]" -> socket, "anon_inode:[eventpoll]" -> eventpoll,
+    a path -> file."""
+    if target.startswith("anon_inode:"):
+        return target.removeprefix("anon_inode:").strip("[]")
+    return target.split(":", 1)[0] if ":[" in target else "file"
 
 
 @dataclass
@@ -81,19 +90,21 @@ class Probe:
                 pass
         return names
 
-    def _socket_inodes(self) -> set[str]:
-        inodes = set()
+    def _fd_targets(self) -> list[str]:
+        targets = []
         for fd in Path(f"/proc/{self.pid}/fd").iterdir():
             try:
-                target = os.readlink(fd)
-            except FileNotFoundError:
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[8:-1])
-        return inodes
+                targets.append(os.readlink(fd))
+            except FileNotFoundError:  # closed while we looked
+                pass
+        return targets
+
+    def fds(self) -> Counter:
+        return Counter(fd_kind(target) for target in self._fd_targets())
 
     def flowise_connections(self) -> Counter:
-        mine, states = self._socket_inodes(), Counter()
+        mine = {t[8:-1] for t in self._fd_targets() if t.startswith("socket:[")}
+        states = Counter()
         for table in ("/proc/net/tcp", "/proc/net/tcp6"):
             for line in Path(table).read_text().splitlines()[1:]:
                 fields = line.split()
@@ -103,8 +114,7 @@ class Probe:
         return states
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(memory_mb(self.pid, "VmRSS"), self.threads(), len(os.listdir(f"/proc/{self.pid}/fd")),
-                        self.flowise_connections())
+        return Snapshot(memory_mb(self.pid, "VmRSS"), self.threads(), self.fds(), self.flowise_connections())
 
 
 class PeakSampler(threading.Thread):
@@ -312,7 +322,9 @@ class Report:
             ("server RSS MB: baseline / peak / after", f"{b.rss_mb:.0f} / {self.peak_rss_mb:.0f} / {a.rss_mb:.0f}"),
             ("server threads: baseline / peak / after", f"{len(b.threads)} / {self.peak_threads} / {len(a.threads)}"),
             ("threads left over beyond baseline", leftover),
-            ("server open fds: baseline / after", f"{b.fds} / {a.fds}"),
+            ("server open fds: baseline / after", f"{b.fds.total()} / {a.fds.total()}"),
+            ("fds after beyond baseline, by kind", ", ".join(f"{kind} {n}" for kind, n in (a.fds - b.fds).items())
+             or "none"),
             ("connections to Flowise (ESTABLISHED): baseline / peak / after",
              f"{b.established} / {self.peak_connections} / {a.established}"),
             ("other connections to Flowise after", ", ".join(f"{s} {n}" for s, n in a.flowise.items()
@@ -354,6 +366,11 @@ class Report:
             "|---|---:|",
         ]
         lines += [f"| {name} | {value} |" for name, value in self.rows()]
+        lines += ["", "Each Streamlit session owns an asyncio event loop (an eventpoll descriptor and a socket pair), and "
+                  "Streamlit keeps the session of a closed page for `server.disconnectedSessionTTL` (120 s by default) "
+                  "in case it reconnects: the descriptors beyond the baseline afterwards are those kept sessions', "
+                  "about three per session, released when Streamlit expires them. Connections to Flowise are counted "
+                  "on their own above."]
         lines += ["", "What people saw for each kind of fault (the first message of each):", ""]
         lines += [f"- {kind}: {text}" for kind, text in self.messages().items()]
         lines += ["", f"Result: **{'pass' if not self.problems else 'fail: ' + '; '.join(self.problems)}**.", ""]
