@@ -206,9 +206,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
-def peak_memory_mb(pid: int) -> float:
+def memory_mb(pid: int, field: str = "VmHWM") -> float:
+    """A memory figure of the process from /proc: VmHWM is its peak resident size, VmRSS the current one."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -271,7 +272,7 @@ def run_single(browser: Browser, url: str, tmp: Path, variant: str, count: int, 
             result.frames.append(marks["frames"])
             result.bytes.append(marks["bytes"])
             session.close()
-        result.peak_mb = peak_memory_mb(app.pid)
+        result.peak_mb = memory_mb(app.pid)
     print(json.dumps(result.row()), flush=True)
     return result
 

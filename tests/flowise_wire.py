@@ -8,6 +8,7 @@ recorded so tests can assert what the server received.
 from __future__ import annotations
 
 import json
+import random
 import socket
 import struct
 import threading
@@ -33,6 +34,60 @@ def frame(event: str, data: Any) -> bytes:
     return b"message:\ndata:" + json.dumps({"event": event, "data": data}, ensure_ascii=False).encode() + b"\n\n"
 
 
+# What the chaos flow's `error` faults send, as Flowise wraps a provider's failure.
+CHAOS_ERROR = "503 The model is overloaded. Please try again later."
+_CHAOS_WORDS = (
+    "the flow reads each token as it arrives and keeps what came before a fault so that nothing "
+    "already shown is lost while the page waits for the model to finish its answer"
+).split()
+
+
+@dataclass(frozen=True)
+class Chaos:
+    """Faults the "chaos" flow injects: shares of answers cut mid-stream by a TCP reset, by an
+    ``error`` event, or by silence (a stall of ``stall_seconds``); the rest complete."""
+
+    seed: int = 0
+    reset: float = 0.10
+    error: float = 0.10
+    stall: float = 0.05
+    stall_seconds: float = 10.0
+    tokens: int = 300
+    token_delay: float = 0.0
+
+    def _rng(self, question: str) -> random.Random:
+        # Drawn from the question, not from the order requests arrive in, so that concurrent
+        # sessions get the same fault in the same turn on every run with this seed.
+        return random.Random(f"{self.seed}:{question}")
+
+    def fault(self, question: str) -> str | None:
+        """``"reset"``, ``"error"``, ``"stall"``, or None for an answer that completes."""
+        roll = self._rng(question).random()
+        for kind, share in (("reset", self.reset), ("error", self.error), ("stall", self.stall)):
+            if roll < share:
+                return kind
+            roll -= share
+        return None
+
+    def cut(self, question: str) -> int:
+        """How many tokens are sent before the fault: always some, never all."""
+        rng = self._rng(question)
+        rng.random()
+        margin = max(1, min(20, self.tokens // 4))
+        return rng.randint(margin, self.tokens - margin)
+
+    def answer(self, question: str) -> list[str]:
+        """The tokens of the whole answer: paragraphs of plain words, different for each question."""
+        rng = random.Random(question)
+        tokens: list[str] = []
+        while len(tokens) < self.tokens:
+            words = [rng.choice(_CHAOS_WORDS) for _ in range(rng.randint(30, 60))]
+            paragraph = [" " + w for w in words]
+            paragraph[0] = ("\n\n" if tokens else "") + words[0].capitalize()
+            tokens += paragraph[:-1] + [paragraph[-1] + "."]
+        return tokens[: self.tokens]
+
+
 @dataclass
 class Received:
     method: str
@@ -47,6 +102,9 @@ class FlowiseWire:
 
     url: str
     received: list[Received] = field(default_factory=list)
+    chaos: Chaos = field(default_factory=Chaos)
+    # (question, what the chaos flow did): "complete", "reset", "error", "stall" or "client-left".
+    injected: list[tuple[str, str]] = field(default_factory=list)
     # Set when a client hangs up in the middle of a slow answer.
     client_left: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
@@ -352,6 +410,8 @@ def _echo(h: _Handler, body: dict, streaming: bool) -> None:
 
 # Flow names may hold Markdown; the page must show them as written.
 FLOW_NAMES = {"echo": "Echo *test* [flow]", "rag": "Facts about France"}
+
+
 def _fails_once(h: _Handler, body: dict, streaming: bool) -> None:
     """Fails mid-answer the first time a conversation asks, answers the next time: a retry works."""
     chat_id = body.get("chatId", "")
@@ -421,6 +481,40 @@ def _huge(h: _Handler, body: dict, streaming: bool) -> None:
     )
 
 
+def _chaos(h: _Handler, body: dict, streaming: bool) -> None:
+    chaos, question, chat_id = h.wire.chaos, str(body.get("question", "")), body.get("chatId", "")
+    fault = chaos.fault(question)
+    tokens = chaos.answer(question)[: chaos.cut(question) if fault else None]
+    reached_fault = False
+    h._start_stream()
+    try:
+        h._chunk(frame("start", ""))
+        for token in tokens:
+            h._chunk(frame("token", token))
+            time.sleep(chaos.token_delay)
+        reached_fault = True
+        # Counted when it starts: a stall lasts longer than the client waits.
+        h.wire.injected.append((question, fault or "complete"))
+        if fault == "reset":
+            h._reset()  # as when a proxy or the server process dies mid-answer
+        elif fault == "stall":
+            h._wait_for_shutdown(chaos.stall_seconds)
+            h.close_connection = True
+        else:
+            if fault == "error":
+                h._chunk(frame("error", f"Error: predictionsServices.buildChatflow - Error: {CHAOS_ERROR}"))
+            else:
+                meta = {"chatId": chat_id, "chatMessageId": f"chaos-{len(h.wire.received)}", "question": question,
+                        "sessionId": chat_id, "memoryType": "Buffer Memory"}
+                h._chunk(frame("metadata", meta))
+            h._chunk(frame("end", "[DONE]"))
+            h._end_stream()
+    except OSError:
+        if not reached_fault:
+            h.wire.injected.append((question, "client-left"))
+        h.close_connection = True
+
+
 _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "plain": _replay("plain.stream.sse", "plain.json"),
     "rag": _replay("rag.stream.sse", "rag.json"),
@@ -448,6 +542,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "fails-once": _fails_once,
     "hostile": _hostile,
     "huge": _huge,
+    "chaos": _chaos,
 }
 
 
@@ -459,8 +554,8 @@ class _QuietServer(ThreadingHTTPServer):
         pass
 
 
-def start_wire(token_delay: float = 0.0, port: int = 0) -> FlowiseWire:
-    wire = FlowiseWire(url="")
+def start_wire(token_delay: float = 0.0, port: int = 0, chaos: Chaos | None = None) -> FlowiseWire:
+    wire = FlowiseWire(url="", chaos=chaos or Chaos())
     handler = type("Handler", (_Handler,), {"wire": wire, "token_delay": token_delay})
     server = _QuietServer(("127.0.0.1", port), handler)
     wire._server = server
