@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
@@ -23,6 +25,26 @@ def render_question(turn: Turn) -> None:
         st.markdown(escape_markdown(turn.question))
 
 
+def answer_caption(turn: Turn, zone: tzinfo | None) -> str:
+    """When the question was asked, in ``zone`` (the reader's, when the browser tells it) and, when
+    the server reported them, the tokens the answer took."""
+    caption = (turn.asked_at.astimezone(zone) if zone else turn.asked_at).strftime("%H:%M")
+    usage = turn.usage
+    if usage and usage.input_tokens is not None and usage.output_tokens is not None:
+        caption += f" · {usage.input_tokens:,} tokens in, {usage.output_tokens:,} out"
+    elif usage and usage.total_tokens is not None:
+        caption += f" · {usage.total_tokens:,} tokens"
+    return caption
+
+
+def _reader_zone() -> tzinfo | None:
+    # Streamlit runs wherever it is deployed; the time that means something is the reader's.
+    try:
+        return ZoneInfo(st.context.timezone) if st.context.timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def render_answer_details(turn: Turn, offer_retry: bool) -> None:
     if turn.error:
         # The message may quote the server or the flow: Markdown, but as safe as an answer.
@@ -36,6 +58,7 @@ def render_answer_details(turn: Turn, offer_retry: bool) -> None:
         st.caption("The flow sent no text for this question.")
     render_sources(turn.sources, turn.id)
     render_tools(turn.tools, turn.id)
+    st.caption(answer_caption(turn, _reader_zone()))
 
 
 def render_turn(turn: Turn, offer_retry: bool) -> None:

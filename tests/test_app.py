@@ -504,3 +504,21 @@ def test_huge_source_and_tool_texts_are_cut_until_shown_in_full(app):
     at = ask(at, "Everything again?")  # each turn's toggles are its own
     assert not at.exception
     assert [t.value for t in at.toggle] == [True, True, False, False]
+
+
+def test_each_answer_has_its_time_and_token_counts_when_the_server_sends_them(app):
+    at = ask(app("agentflow"), "What is the capital of France?")
+    turn = at.session_state["conversation"].turns[-1]
+    at = ask(at, "And again?")
+    at.run()  # both answers drawn from the history
+    first, second = (m for m in at.chat_message if m.name == "assistant")
+    # The recorded agentflow stream ends with usageMetadata {"input_tokens": 10, "output_tokens": 10, ...}.
+    assert first.caption[-1].value == f"{turn.asked_at:%H:%M} · 10 tokens in, 10 out"
+    assert second.caption[-1].value.endswith(" · 10 tokens in, 10 out")
+
+
+def test_answer_without_usage_shows_its_time_only(app):
+    at = ask(app("rag"), "What is the capital of France?")
+    turn = at.session_state["conversation"].turns[-1]
+    (answer,) = (m for m in at.chat_message if m.name == "assistant")
+    assert answer.caption[-1].value == f"{turn.asked_at:%H:%M}"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from chat.turn import Turn
+from components.conversation import answer_caption
 from components.markdown import escape_markdown, http_url
 from components.sources import source_heading
 from components.tools import as_code
@@ -14,6 +18,7 @@ from flowise_client.events import (
     StartEvent,
     TokenEvent,
     ToolUse,
+    UsageMetadataEvent,
     UsedToolsEvent,
 )
 
@@ -70,3 +75,13 @@ def test_turn_collects_answer_sources_tools_and_ignores_start_text():
 def test_heading_shows_control_and_bidi_characters_visibly():
     doc = SourceDocument("x", {"title": "invoice\u202efdp.exe", "source": "a\x00b.txt"})
     assert source_heading(doc, 1) == "**1.** invoice�fdp\\.exe · a�b\\.txt"
+
+
+def test_answer_caption_is_in_the_readers_zone_with_the_tokens_reported():
+    turn = Turn("q", asked_at=datetime(2026, 11, 25, 9, 5, tzinfo=timezone.utc))
+    assert answer_caption(turn, ZoneInfo("Europe/Moscow")) == "12:05"
+    assert answer_caption(turn, None) == "09:05"
+    turn.usage = UsageMetadataEvent(input_tokens=1234, output_tokens=56, total_tokens=1290)
+    assert answer_caption(turn, None) == "09:05 · 1,234 tokens in, 56 out"
+    turn.usage = UsageMetadataEvent(total_tokens=77)
+    assert answer_caption(turn, None) == "09:05 · 77 tokens"
