@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ _NAMES = {
     "read_timeout": ("FLOWISE_READ_TIMEOUT",),
     "flush_interval": ("STREAM_FLUSH_INTERVAL",),
     "max_answer_chars": ("FLOWISE_MAX_ANSWER_CHARS",),
+    "override_config": ("FLOWISE_OVERRIDE_CONFIG",),
     "app_password": ("APP_PASSWORD",),
     "max_question_chars": ("MAX_QUESTION_CHARS",),
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
@@ -49,6 +51,8 @@ class Settings:
     login_required: bool = False
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     questions_per_minute: int = DEFAULT_QUESTIONS_PER_MINUTE  # 0: no limit
+    # Sent as the prediction's overrideConfig (temperature, variables, ...); empty: not sent.
+    override_config: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def is_demo(self) -> bool:
@@ -99,7 +103,38 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         login_required=isinstance(secrets.get("auth"), Mapping),
         max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
+        override_config=_override_config(environ, secrets),
     )
+
+
+def _override_config(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> dict[str, Any]:
+    """A table in secrets.toml, or a JSON object in the environment (which has only strings)."""
+    (key,) = _NAMES["override_config"]
+    for source in (environ, secrets):
+        value = source.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = None
+        if not isinstance(value, Mapping):
+            raise SettingsError(
+                f"{key} must be a table in secrets.toml ([{key}] with lines such as temperature = 0.2) "
+                'or, in the environment, a JSON object such as {"temperature": 0.2}.'
+            )
+        return _plain(value)
+    return {}
+
+
+def _plain(value: Any) -> Any:
+    # Streamlit's secrets are its own mapping type; the request body needs plain JSON values.
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float) -> float:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
@@ -80,14 +82,26 @@ def render_history(convo: Conversation, question_coming: bool) -> None:
         render_turn(turn, offer_retry=not question_coming and turn is convo.turns[-1])
 
 
-def _stream_answer(client: FlowiseClient, flow_id: str, convo: Conversation, turn: Turn, flush_interval: float) -> None:
+def _stream_answer(
+    client: FlowiseClient,
+    flow_id: str,
+    convo: Conversation,
+    turn: Turn,
+    flush_interval: float,
+    override_config: Mapping[str, Any],
+) -> None:
     # Agents may work for a while before their first token: show that something is happening.
     waiting = st.empty()
     waiting.caption(":material/hourglass_top: Thinking…")
     view = StreamingMarkdown(flush_interval)
     try:
         streaming = flow_streams(client, flow_id)
-        with client.predict(flow_id, turn.question, convo.chat_id, streaming=streaming) as events:
+        # The conversation's id as the memory session, whatever the configuration says, so that a
+        # shared configuration never shares one memory between visitors.
+        override = {**override_config, "sessionId": convo.chat_id} if override_config else None
+        with client.predict(
+            flow_id, turn.question, convo.chat_id, streaming=streaming, override_config=override
+        ) as events:
             for event in events:
                 if text := turn.apply(event):
                     if view.empty:
@@ -104,12 +118,19 @@ def _stream_answer(client: FlowiseClient, flow_id: str, convo: Conversation, tur
         view.flush()
 
 
-def ask(client: FlowiseClient, flow_id: str, convo: Conversation, question: str, flush_interval: float) -> None:
+def ask(
+    client: FlowiseClient,
+    flow_id: str,
+    convo: Conversation,
+    question: str,
+    flush_interval: float,
+    override_config: Mapping[str, Any],
+) -> None:
     """Add a turn and stream its answer into the page; the turn is in the history from the start,
     so whatever arrives stays even if the run is interrupted."""
     turn = Turn(question)
     convo.turns.append(turn)
     render_question(turn)
     with st.chat_message("assistant"):
-        _stream_answer(client, flow_id, convo, turn, flush_interval)
+        _stream_answer(client, flow_id, convo, turn, flush_interval, override_config)
         render_answer_details(turn, offer_retry=True)

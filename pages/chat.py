@@ -50,7 +50,7 @@ if rejection := rejected_question():
 
 client = client_for(settings, base_url)
 if question:
-    ask(client, flow_id, convo, question, settings.flush_interval)
+    ask(client, flow_id, convo, question, settings.flush_interval, settings.override_config)
 else:
     prefetch_flow_streams(client, flow_id)
 render_health(health_slot, flow_health(client, flow_id), convo.streaming)

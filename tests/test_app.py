@@ -16,6 +16,7 @@ APP = str(Path(__file__).parent.parent / "app.py")
 SETTING_NAMES = [
     "FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT",
     "FLOWISE_MAX_ANSWER_CHARS", "APP_PASSWORD", "MAX_QUESTION_CHARS", "QUESTIONS_PER_MINUTE",
+    "FLOWISE_OVERRIDE_CONFIG",
 ]
 
 
@@ -522,3 +523,19 @@ def test_answer_without_usage_shows_its_time_only(app):
     turn = at.session_state["conversation"].turns[-1]
     (answer,) = (m for m in at.chat_message if m.name == "assistant")
     assert answer.caption[-1].value == f"{turn.asked_at:%H:%M}"
+
+
+def test_override_config_from_secrets_goes_with_every_question_under_the_chat_id(wire, monkeypatch):
+    monkeypatch.setenv("FLOWISE_URL", wire.url)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["FLOWISE_OVERRIDE_CONFIG"] = {"temperature": 0.2, "vars": {"team": "sales"}, "sessionId": "shared"}
+    at = ask(ask(at.run(), "First"), "Second")
+    first, second = wire.predictions("echo")[-2:]
+    expected = {"temperature": 0.2, "vars": {"team": "sales"}, "sessionId": chat_id(at)}
+    assert first.body["overrideConfig"] == second.body["overrideConfig"] == expected
+
+
+def test_no_override_config_sends_none(app, wire):
+    ask(app("echo"), "Plain")
+    assert "overrideConfig" not in wire.predictions("echo")[-1].body

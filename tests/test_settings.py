@@ -91,3 +91,18 @@ def test_auth_section_in_secrets_requires_login():
 def test_unusable_limits_say_how_to_fix_them(env, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(env, {})
+
+
+def test_override_config_from_a_secrets_table_or_json_in_the_environment():
+    table = {"temperature": 0.2, "vars": {"team": "sales"}, "stop": ["\n\n"]}
+    assert load_settings({}, {"FLOWISE_OVERRIDE_CONFIG": table}).override_config == table
+    env = {"FLOWISE_OVERRIDE_CONFIG": '{"temperature": 0.9}'}
+    assert load_settings(env, {"FLOWISE_OVERRIDE_CONFIG": table}).override_config == {"temperature": 0.9}
+    assert load_settings({"FLOWISE_OVERRIDE_CONFIG": " "}, {}).override_config == {}
+
+
+@pytest.mark.parametrize("value", ["temperature=0.2", "[1, 2]", 3])
+def test_override_config_that_is_not_an_object_says_how_to_write_it(value):
+    source = {"FLOWISE_OVERRIDE_CONFIG": value}
+    with pytest.raises(SettingsError, match=r"FLOWISE_OVERRIDE_CONFIG must be a table in secrets\.toml"):
+        load_settings(source if isinstance(value, str) else {}, source if not isinstance(value, str) else {})
