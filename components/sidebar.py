@@ -1,4 +1,5 @@
-"""Sidebar: which flow this is and whether it answers, the conversation id, "New chat", "Log out"."""
+"""Sidebar: which flow this is and whether it answers, the conversation id, "New chat", "Log out",
+and the conversation to download."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from chat.export import to_json, to_markdown
 from chat.health import Health
 from chat.state import Conversation, start_new_conversation
 
@@ -39,3 +41,20 @@ def render_health(slot: DeltaGenerator, health: Health, streams: bool | None) ->
     if streams is not None:
         lines.append("Answers stream as they are written" if streams else "Answers arrive in one piece")
     slot.caption("  \n".join(lines))
+
+
+def render_downloads(convo: Conversation, flow: str) -> None:
+    """The conversation as Markdown and as JSON. Drawn after the page's answer, so that the turn
+    just asked is there; the files are made only when clicked."""
+    if not convo.turns:
+        return
+    name = f"conversation-{convo.chat_id[:8]}"
+    with st.sidebar:
+        st.download_button(
+            "Download as Markdown", data=lambda: to_markdown(convo, flow), file_name=f"{name}.md",
+            mime="text/markdown", icon=":material/download:", on_click="ignore", use_container_width=True,
+        )
+        st.download_button(
+            "Download as JSON", data=lambda: to_json(convo, flow), file_name=f"{name}.json",
+            mime="application/json", icon=":material/data_object:", on_click="ignore", use_container_width=True,
+        )

@@ -12,7 +12,7 @@ from chat.streamlit_settings import current_settings
 from components.access import require_access
 from components.conversation import ask, render_history
 from components.question_box import question_box, render_rejection
-from components.sidebar import render_health, render_sidebar
+from components.sidebar import render_downloads, render_health, render_sidebar
 
 st.title("Flowise chat")
 
@@ -54,3 +54,4 @@ if question:
 else:
     prefetch_flow_streams(client, flow_id)
 render_health(health_slot, flow_health(client, flow_id), convo.streaming)
+render_downloads(convo, "the built-in demo flow" if settings.is_demo else f"Flowise flow {flow_id}")

@@ -539,3 +539,11 @@ def test_override_config_from_secrets_goes_with_every_question_under_the_chat_id
 def test_no_override_config_sends_none(app, wire):
     ask(app("echo"), "Plain")
     assert "overrideConfig" not in wire.predictions("echo")[-1].body
+
+
+def test_conversation_can_be_downloaded_once_there_is_one(app):
+    at = app("rag")
+    assert not at.get("download_button")
+    at = ask(at, "What is the capital of France?")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download as Markdown", "Download as JSON"]

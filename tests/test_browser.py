@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -188,3 +189,20 @@ def test_retry_asks_again_and_keeps_the_failed_turn(browser, apps, slow_wire):
     expect(page.get_by_role("button", name="Retry")).to_have_count(0)
     first, second = slow_wire.predictions("fails-once")[-2:]
     assert (first.body["question"], first.body["chatId"]) == (second.body["question"], second.body["chatId"])
+
+
+def test_conversation_downloads_hold_the_turn_just_answered(browser, apps):
+    page = open_page(browser, apps("rag").url)
+    send(page, "What is the capital of France?")
+    expect(assistant_messages(page).last).to_contain_text("The capital of France is Paris.", timeout=20_000)
+    with page.expect_download() as download:
+        page.get_by_text("Download as JSON").click()
+    (turn,) = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["turns"]
+    assert turn["question"] == "What is the capital of France?"
+    assert "The capital of France is Paris." in turn["answer"] and turn["complete"]
+    assert "facts.txt" in json.dumps(turn["sources"], ensure_ascii=False)
+    with page.expect_download() as download:
+        page.get_by_text("Download as Markdown").click()
+    assert download.value.suggested_filename.endswith(".md")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "What is the capital of France?" in text and "### Sources (1)" in text

@@ -1,0 +1,92 @@
+"""A conversation as files to download: Markdown to read, JSON to process."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flowise_client.events import SourceDocument, ToolUse
+
+from .state import Conversation
+from .turn import Turn
+
+
+def _fence(text: str, language: str = "") -> str:
+    # A fence longer than any run of backticks in the text, so the text cannot close it.
+    ticks = "`" * max(3, _longest_backtick_run(text) + 1)
+    return f"{ticks}{language}\n{text}\n{ticks}"
+
+
+def _longest_backtick_run(text: str) -> int:
+    longest = current = 0
+    for char in text:
+        current = current + 1 if char == "`" else 0
+        longest = max(longest, current)
+    return longest
+
+
+def _as_text(value: Any) -> tuple[str, str]:
+    if isinstance(value, str):
+        return value, ""
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str), "json"
+
+
+def _source_title(doc: SourceDocument, number: int) -> str:
+    meta = doc.metadata
+    for key in ("title", "source", "url", "fileName"):
+        if str(meta.get(key) or "").strip():
+            return str(meta[key]).strip()
+    return f"Document {number}"
+
+
+def turn_to_markdown(turn: Turn, number: int) -> str:
+    parts = [f"## {number}. Question ({turn.asked_at.isoformat(timespec='seconds')})", "", _fence(turn.question), ""]
+    parts += ["### Answer", "", turn.answer or "*(no text)*", ""]
+    if turn.error:
+        parts += [f"**Error:** {turn.error}", ""]
+    elif not turn.complete:
+        parts += ["*This answer was interrupted before it was complete.*", ""]
+    if turn.sources:
+        parts += [f"### Sources ({len(turn.sources)})", ""]
+        for n, doc in enumerate(turn.sources, 1):
+            parts += [f"{n}. {_source_title(doc, n)}", "", _fence(doc.page_content), ""]
+    if turn.tools:
+        parts += [f"### Tools used ({len(turn.tools)})", ""]
+        for tool in turn.tools:
+            parts += [f"- **{tool.tool}**", ""]
+            for label, value in (("Input", tool.tool_input), ("Output", tool.tool_output)):
+                text, language = _as_text(value)
+                parts += [f"  {label}:", "", _fence(text, language), ""]
+    return "\n".join(parts)
+
+
+def to_markdown(convo: Conversation, flow: str) -> str:
+    """The whole conversation; answers as the flow wrote them (Markdown), everything else fenced."""
+    head = [f"# Conversation with {flow}", "", f"Conversation id: `{convo.chat_id}`", ""]
+    return "\n".join(head + [turn_to_markdown(turn, n) for n, turn in enumerate(convo.turns, 1)])
+
+
+def _tool(tool: ToolUse) -> dict[str, Any]:
+    return {"tool": tool.tool, "input": tool.tool_input, "output": tool.tool_output}
+
+
+def to_json(convo: Conversation, flow: str) -> str:
+    turns = [
+        {
+            "askedAt": turn.asked_at.isoformat(),
+            "question": turn.question,
+            "answer": turn.answer,
+            "complete": turn.complete,
+            "error": turn.error,
+            "messageId": turn.message_id or None,
+            "sources": [{"pageContent": d.page_content, "metadata": dict(d.metadata)} for d in turn.sources],
+            "tools": [_tool(t) for t in turn.tools],
+            "usage": None if turn.usage is None else {
+                "inputTokens": turn.usage.input_tokens,
+                "outputTokens": turn.usage.output_tokens,
+                "totalTokens": turn.usage.total_tokens,
+            },
+        }
+        for turn in convo.turns
+    ]
+    return json.dumps({"flow": flow, "chatId": convo.chat_id, "turns": turns}, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,68 @@
+"""The conversation as downloadable Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from chat.export import to_json, to_markdown
+from chat.state import Conversation
+from chat.turn import Turn
+from flowise_client.events import (
+    EndEvent,
+    SourceDocument,
+    SourceDocumentsEvent,
+    TokenEvent,
+    ToolUse,
+    UsageMetadataEvent,
+    UsedToolsEvent,
+)
+
+ASKED = datetime(2026, 11, 25, 9, 5, tzinfo=timezone.utc)
+
+
+def conversation() -> Conversation:
+    done = Turn("What is 2 + 2? ```", asked_at=ASKED)
+    for event in (
+        TokenEvent("It is **4** 🙂."),
+        SourceDocumentsEvent((SourceDocument("Two and two make ````four````.", {"title": "Arithmetic"}),)),
+        UsedToolsEvent((ToolUse("calculator", {"input": "2 + 2"}, "4"),)),
+        UsageMetadataEvent(input_tokens=12, output_tokens=3, total_tokens=15),
+        EndEvent(),
+    ):
+        done.apply(event)
+    failed = Turn("Привет?", asked_at=ASKED)
+    failed.apply(TokenEvent("Начинаю"))
+    failed.fail("The connection to Flowise broke before the answer was complete.")
+    return Conversation(chat_id="chat-1234", turns=[done, failed])
+
+
+def test_markdown_keeps_answers_and_fences_everything_else():
+    text = to_markdown(conversation(), "Flowise flow abc")
+    assert text.startswith("# Conversation with Flowise flow abc\n\nConversation id: `chat-1234`")
+    # A fence longer than any backtick run inside, so a question or document cannot end it early.
+    assert "## 1. Question (2026-11-25T09:05:00+00:00)\n\n````\nWhat is 2 + 2? ```\n````" in text
+    assert "### Answer\n\nIt is **4** 🙂." in text
+    assert "### Sources (1)\n\n1. Arithmetic\n\n`````\nTwo and two make ````four````.\n`````" in text
+    assert '- **calculator**\n\n  Input:\n\n```json\n{\n  "input": "2 + 2"\n}\n```' in text
+    assert "## 2. Question" in text and "Начинаю" in text
+    assert "**Error:** The connection to Flowise broke before the answer was complete." in text
+
+
+def test_json_has_every_turn_with_sources_tools_usage_and_times():
+    data = json.loads(to_json(conversation(), "Flowise flow abc"))
+    assert data["flow"] == "Flowise flow abc" and data["chatId"] == "chat-1234"
+    first, second = data["turns"]
+    assert first == {
+        "askedAt": "2026-11-25T09:05:00+00:00",
+        "question": "What is 2 + 2? ```",
+        "answer": "It is **4** 🙂.",
+        "complete": True,
+        "error": None,
+        "messageId": None,
+        "sources": [{"pageContent": "Two and two make ````four````.", "metadata": {"title": "Arithmetic"}}],
+        "tools": [{"tool": "calculator", "input": {"input": "2 + 2"}, "output": "4"}],
+        "usage": {"inputTokens": 12, "outputTokens": 3, "totalTokens": 15},
+    }
+    assert second["answer"] == "Начинаю" and second["complete"] is False
+    assert second["error"].startswith("The connection to Flowise broke")
