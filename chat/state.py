@@ -140,3 +140,14 @@ def flow_health(client: FlowiseClient, flow_id: str) -> Health:
     if cached is None or cached[0] != key or time.monotonic() - cached[1] > HEALTH_TTL:
         st.session_state[_HEALTH] = cached = (key, time.monotonic(), check_health(client, flow_id))
     return cached[2]
+
+
+def feedback_keys(turn: Turn) -> tuple[str, str]:
+    """The widget keys of a turn's rating and comment."""
+    return f"feedback-{turn.id}", f"feedback-comment-{turn.id}"
+
+
+def feedback_given(turn: Turn) -> tuple[int | None, str]:
+    """The rating (0 down, 1 up, None) and comment a person has given on ``turn``."""
+    rating_key, comment_key = feedback_keys(turn)
+    return st.session_state.get(rating_key), (st.session_state.get(comment_key) or "").strip()

@@ -33,6 +33,9 @@ class Turn:
     tools: list[ToolUse] = field(default_factory=list)
     message_id: str = ""
     usage: UsageMetadataEvent | None = None
+    # The feedback given on this answer: Flowise's id for it, so a changed rating updates it.
+    feedback_id: str | None = None
+    feedback_problem: str | None = None
     error: str | None = None
     complete: bool = False
     # Kept as parts: joining once per render is cheaper than growing one string per token.

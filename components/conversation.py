@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,7 @@ from chat.state import Conversation, flow_streams, request_retry
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
 
+from .feedback import render_feedback
 from .markdown import escape_markdown, safe_markdown
 from .sources import render_sources
 from .streaming_markdown import StreamingMarkdown
@@ -47,7 +49,17 @@ def _reader_zone() -> tzinfo | None:
         return None
 
 
-def render_answer_details(turn: Turn, offer_retry: bool) -> None:
+@dataclass(frozen=True)
+class FlowTarget:
+    """The flow this page talks to, and how its answers are asked for and drawn."""
+
+    client: FlowiseClient
+    flow_id: str
+    flush_interval: float
+    override_config: Mapping[str, Any]
+
+
+def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, offer_retry: bool) -> None:
     if turn.error:
         # The message may quote the server or the flow: Markdown, but as safe as an answer.
         st.error(safe_markdown(turn.error), icon=":material/error:")
@@ -61,9 +73,10 @@ def render_answer_details(turn: Turn, offer_retry: bool) -> None:
     render_sources(turn.sources, turn.id)
     render_tools(turn.tools, turn.id)
     st.caption(answer_caption(turn, _reader_zone()))
+    render_feedback(flow.client, flow.flow_id, convo.chat_id, turn)
 
 
-def render_turn(turn: Turn, offer_retry: bool) -> None:
+def render_turn(flow: FlowTarget, convo: Conversation, turn: Turn, offer_retry: bool) -> None:
     """A turn from the history; ``offer_retry`` shows a Retry button if it failed."""
     render_question(turn)
     with st.chat_message("assistant"):
@@ -72,35 +85,28 @@ def render_turn(turn: Turn, offer_retry: bool) -> None:
         if not (turn.complete or turn.error):
             # The run that streamed it was cut short, e.g. by a question sent before it finished.
             st.caption(":material/pause_circle: This answer was interrupted before it was complete.")
-        render_answer_details(turn, offer_retry)
+        render_answer_details(flow, convo, turn, offer_retry)
 
 
-def render_history(convo: Conversation, question_coming: bool) -> None:
+def render_history(flow: FlowTarget, convo: Conversation, question_coming: bool) -> None:
     """All turns so far. Only the last can be retried, and only if no question (or retry of it)
     is about to follow it."""
     for turn in convo.turns:
-        render_turn(turn, offer_retry=not question_coming and turn is convo.turns[-1])
+        render_turn(flow, convo, turn, offer_retry=not question_coming and turn is convo.turns[-1])
 
 
-def _stream_answer(
-    client: FlowiseClient,
-    flow_id: str,
-    convo: Conversation,
-    turn: Turn,
-    flush_interval: float,
-    override_config: Mapping[str, Any],
-) -> None:
+def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
     # Agents may work for a while before their first token: show that something is happening.
     waiting = st.empty()
     waiting.caption(":material/hourglass_top: Thinking…")
-    view = StreamingMarkdown(flush_interval)
+    view = StreamingMarkdown(flow.flush_interval)
     try:
-        streaming = flow_streams(client, flow_id)
+        streaming = flow_streams(flow.client, flow.flow_id)
         # The conversation's id as the memory session, whatever the configuration says, so that a
         # shared configuration never shares one memory between visitors.
-        override = {**override_config, "sessionId": convo.chat_id} if override_config else None
-        with client.predict(
-            flow_id, turn.question, convo.chat_id, streaming=streaming, override_config=override
+        override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None
+        with flow.client.predict(
+            flow.flow_id, turn.question, convo.chat_id, streaming=streaming, override_config=override
         ) as events:
             for event in events:
                 if text := turn.apply(event):
@@ -118,19 +124,12 @@ def _stream_answer(
         view.flush()
 
 
-def ask(
-    client: FlowiseClient,
-    flow_id: str,
-    convo: Conversation,
-    question: str,
-    flush_interval: float,
-    override_config: Mapping[str, Any],
-) -> None:
+def ask(flow: FlowTarget, convo: Conversation, question: str) -> None:
     """Add a turn and stream its answer into the page; the turn is in the history from the start,
     so whatever arrives stays even if the run is interrupted."""
     turn = Turn(question)
     convo.turns.append(turn)
     render_question(turn)
     with st.chat_message("assistant"):
-        _stream_answer(client, flow_id, convo, turn, flush_interval, override_config)
-        render_answer_details(turn, offer_retry=True)
+        _stream_answer(flow, convo, turn)
+        render_answer_details(flow, convo, turn, offer_retry=True)

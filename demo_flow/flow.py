@@ -53,6 +53,8 @@ class DemoFlow:
             Route("/api/v1/chatflows/{flow_id}", self._chatflow, methods=["GET"]),
             Route("/api/v1/public-chatbotConfig/{flow_id}", self._chatbot_config, methods=["GET"]),
             Route("/api/v1/ping", self._ping, methods=["GET"]),
+            Route("/api/v1/feedback", self._feedback, methods=["POST"]),
+            Route("/api/v1/feedback/{feedback_id}", self._feedback, methods=["PUT"]),
         ])
 
     async def _predict(self, request: Request) -> Response:
@@ -110,6 +112,17 @@ class DemoFlow:
         yield sse_frame("sourceDocuments", sources)
         yield sse_frame("metadata", metadata)
         yield sse_frame("end", "[DONE]")
+
+    async def _feedback(self, request: Request) -> Response:
+        # Accepted as Flowise does, and kept nowhere: the demo has no one to read it.
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not body.get("messageId"):
+            return error_response(400, "Error: feedbackService.createChatMessageFeedbackForChatflow - Message ID is required")
+        feedback_id = request.path_params.get("feedback_id") or str(uuid.uuid4())
+        return FlowiseJSONResponse({**body, "id": feedback_id})
 
     async def _is_streaming(self, request: Request) -> Response:
         if (flow_id := request.path_params["flow_id"]) != FLOW_ID:

@@ -4,7 +4,7 @@ It has no Streamlit dependency, so it can be used and tested on its own. The eve
 live in :mod:`flowise_client.events`.
 """
 
-from .client import DEFAULT_MAX_ANSWER_CHARS, FlowiseClient, Timeouts
+from .client import DEFAULT_MAX_ANSWER_CHARS, FlowiseClient, Rating, Timeouts
 from .errors import (
     FlowiseAnswerTooLongError,
     FlowiseAuthError,
@@ -22,6 +22,7 @@ from .events import FlowiseEvent, parse_event
 __all__ = [
     "DEFAULT_MAX_ANSWER_CHARS",
     "FlowiseClient",
+    "Rating",
     "Timeouts",
     "FlowiseError",
     "FlowiseAnswerTooLongError",

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import requests
@@ -50,6 +51,13 @@ _NOT_ANSWERED = (ConnectionRefusedError, ConnectionResetError, BrokenPipeError)
 _READ_BYTES = 64 * 1024
 # Flowise's error bodies are a short JSON message; anything longer is not worth quoting.
 _ERROR_BODY_BYTES = 64 * 1024
+
+
+class Rating(Enum):
+    """Flowise's ChatMessageRatingType."""
+
+    THUMBS_UP = "THUMBS_UP"
+    THUMBS_DOWN = "THUMBS_DOWN"
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,24 @@ class FlowiseClient:
         if isinstance(name, str) and name.strip():
             return name.strip()
         return None
+
+    def send_feedback(
+        self, flow_id: str, chat_id: str, message_id: str, rating: Rating, content: str = "",
+        feedback_id: str | None = None,
+    ) -> str:
+        """Rate an answer (``POST /api/v1/feedback``), or change the rating already given
+        (``PUT /api/v1/feedback/{feedback_id}``); returns the feedback's id."""
+        body = {"chatflowid": flow_id, "chatId": chat_id, "messageId": message_id, "rating": rating.value,
+                "content": content}
+        path = f"/api/v1/feedback/{feedback_id}" if feedback_id else "/api/v1/feedback"
+        with self._request("PUT" if feedback_id else "POST", path, json=body, timeout=self._json_timeout) as response:
+            answer = self._json_body(response)
+        new_id = answer.get("id") if isinstance(answer, Mapping) else None
+        if not isinstance(new_id, str):
+            if feedback_id:
+                return feedback_id
+            raise FlowiseProtocolError(f"Flowise at {self.base_url} did not say which feedback it stored.")
+        return new_id
 
     def abort(self, flow_id: str, chat_id: str) -> None:
         """Ask Flowise to stop the answer it is producing for this chat. Closing the stream ends it

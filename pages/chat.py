@@ -10,7 +10,7 @@ from chat.settings import SettingsError
 from chat.state import client_for, conversation, flow_health, prefetch_flow_streams, rejected_question, take_retry
 from chat.streamlit_settings import current_settings
 from components.access import require_access
-from components.conversation import ask, render_history
+from components.conversation import FlowTarget, ask, render_history
 from components.question_box import question_box, render_rejection
 from components.sidebar import render_downloads, render_health, render_sidebar
 
@@ -44,13 +44,14 @@ limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minu
 retried = take_retry(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
 question = question_box(limits) or retried
-render_history(convo, question_coming=bool(question))
+client = client_for(settings, base_url)
+flow = FlowTarget(client, flow_id, settings.flush_interval, settings.override_config)
+render_history(flow, convo, question_coming=bool(question))
 if rejection := rejected_question():
     render_rejection(rejection)
 
-client = client_for(settings, base_url)
 if question:
-    ask(client, flow_id, convo, question, settings.flush_interval, settings.override_config)
+    ask(flow, convo, question)
 else:
     prefetch_flow_streams(client, flow_id)
 render_health(health_slot, flow_health(client, flow_id), convo.streaming)

@@ -214,14 +214,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, chatflow(flow_id))
 
     def do_PUT(self) -> None:
-        self._record()
+        body = self._record()
         if self.path.startswith("/api/v1/chatmessage/abort/"):
             self._json(200, {"status": 200, "message": "Chat message aborted"})
+        elif self.path.startswith("/api/v1/feedback/"):
+            self._json(200, {**(body if isinstance(body, dict) else {}), "id": self.path.rsplit("/", 1)[1]})
         else:
             self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
 
     def do_POST(self) -> None:
         body = self._record()
+        if self.path == "/api/v1/feedback":
+            # As Flowise's feedback service: the stored entity, with the id a later PUT changes.
+            self._json(200, {**(body if isinstance(body, dict) else {}), "id": f"feedback-{len(self.wire.received)}"})
+            return
         if not self.path.startswith("/api/v1/prediction/"):
             self._send(404, b"<html><body>Cannot POST</body></html>", "text/html")
             return

@@ -547,3 +547,32 @@ def test_conversation_can_be_downloaded_once_there_is_one(app):
     at = ask(at, "What is the capital of France?")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download as Markdown", "Download as JSON"]
+
+
+def feedback_sent(wire) -> list:
+    return [r for r in wire.received if r.path.startswith("/api/v1/feedback")]
+
+
+def test_feedback_is_sent_then_updated_with_a_comment(app, wire):
+    at = ask(app("rag"), "What is the capital of France?")
+    turn = at.session_state["conversation"].turns[-1]
+    assert turn.message_id  # from the recorded stream's metadata event
+    before = len(feedback_sent(wire))
+    at.get("feedback")[0].set_value(1).run()
+    (created,) = feedback_sent(wire)[before:]
+    assert (created.method, created.path) == ("POST", "/api/v1/feedback")
+    assert created.body == {"chatflowid": "rag", "chatId": chat_id(at), "messageId": turn.message_id,
+                            "rating": "THUMBS_UP", "content": ""}
+    at.get("feedback")[0].set_value(0).run()
+    (comment_box,) = [t for t in at.text_input if t.label.startswith("Anything to add")]
+    comment_box.input("Too short").run()
+    changed, commented = feedback_sent(wire)[before + 1:]
+    feedback_id = at.session_state["conversation"].turns[-1].feedback_id
+    assert (changed.method, changed.path) == ("PUT", f"/api/v1/feedback/{feedback_id}")
+    assert changed.body["rating"] == "THUMBS_DOWN"
+    assert (commented.method, commented.body["rating"], commented.body["content"]) == ("PUT", "THUMBS_DOWN", "Too short")
+
+
+def test_no_feedback_for_an_answer_flowise_did_not_store(app):
+    at = ask(app("error-midstream"), "Will it fail?")
+    assert not at.get("feedback")

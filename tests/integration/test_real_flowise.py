@@ -6,6 +6,7 @@ import time
 import uuid
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from flowise_client import (
@@ -14,6 +15,7 @@ from flowise_client import (
     FlowiseNotFoundError,
     FlowiseStreamError,
     FlowiseTimeoutError,
+    Rating,
     Timeouts,
 )
 from flowise_client.events import (
@@ -93,6 +95,21 @@ def test_json_answer_when_not_streaming(flowise):
     assert text(events) == ANSWER
     assert only(events, SourceDocumentsEvent).documents
     assert only(events, MetadataEvent).chat_message_id
+
+
+def test_feedback_on_an_answer_is_stored_and_updated(flowise):
+    chat_id = f"it-feedback-{uuid.uuid4()}"
+    message_id = only(ask(flowise, "plain", chat_id=chat_id), MetadataEvent).chat_message_id
+    client = FlowiseClient(flowise.base_url)
+    feedback_id = client.send_feedback(flowise.flows["plain"], chat_id, message_id, Rating.THUMBS_UP)
+    again = client.send_feedback(flowise.flows["plain"], chat_id, message_id, Rating.THUMBS_DOWN, "Too short",
+                                 feedback_id=feedback_id)
+    assert again == feedback_id
+    stored = requests.get(f"{flowise.base_url}/api/v1/feedback/{flowise.flows['plain']}", params={"chatId": chat_id},
+                          headers={"Authorization": f"Bearer {flowise.api_key}"}, timeout=10).json()
+    assert [(f["id"], f["messageId"], f["rating"], f["content"]) for f in stored] == [
+        (feedback_id, message_id, "THUMBS_DOWN", "Too short")
+    ]
 
 
 @pytest.mark.parametrize("key", [None, "wrong-key-123456"])

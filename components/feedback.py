@@ -1,0 +1,38 @@
+"""Thumbs up or down on an answer, with an optional comment, sent to Flowise's feedback API."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from chat.state import feedback_given, feedback_keys
+from chat.turn import Turn
+from flowise_client import FlowiseClient, FlowiseError, Rating
+
+
+def render_feedback(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
+    """Only for an answer Flowise stored (it has a message id): feedback points at that message."""
+    if not turn.message_id:
+        return
+    rating_key, comment_key = feedback_keys(turn)
+    args = (client, flow_id, chat_id, turn)
+    st.feedback("thumbs", key=rating_key, on_change=_send, args=args)
+    if feedback_given(turn)[0] is not None:
+        st.text_input("Anything to add? (optional)", key=comment_key, on_change=_send, args=args,
+                      placeholder="What was good or wrong about this answer")
+    if turn.feedback_problem:
+        st.caption(f":material/error: {turn.feedback_problem}")
+
+
+def _send(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
+    # A widget callback: it runs before the page, so what it records is drawn in this same run.
+    rating, comment = feedback_given(turn)
+    if rating is None:  # a thumb clicked off again: Flowise keeps the last rating, nothing to send
+        return
+    try:
+        turn.feedback_id = client.send_feedback(
+            flow_id, chat_id, turn.message_id, Rating.THUMBS_UP if rating == 1 else Rating.THUMBS_DOWN,
+            comment, feedback_id=turn.feedback_id,
+        )
+        turn.feedback_problem = None
+    except FlowiseError as exc:
+        turn.feedback_problem = f"Your feedback was not sent: {exc}"
