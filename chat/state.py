@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from flowise_client import FlowiseClient, FlowiseError, FlowiseProtocolError, FlowiseServerError, Timeouts
+from flowise_client import ChatbotConfig, FlowiseClient, FlowiseError, FlowiseProtocolError, FlowiseServerError, Timeouts
 
 from .access import PasswordGate
 from .health import Health, check_health
@@ -18,7 +18,8 @@ from .turn import Turn
 
 _CONVERSATION = "conversation"
 _CLIENT = "flowise_client"
-_RETRY = "retry_question"
+_REQUESTED = "requested_question"
+_CHATBOT_CONFIG = "chatbot_config"
 _PASSWORD_GATE = "password_gate"
 _QUESTION_WINDOW = "question_window"
 _REJECTION = "rejected_question"
@@ -48,16 +49,31 @@ def start_new_conversation() -> Conversation:
     return st.session_state[_CONVERSATION]
 
 
-def request_retry(question: str) -> None:
-    """Ask ``question`` again in the next run: a Retry button's callback."""
-    st.session_state[_RETRY] = question
+def request_question(question: str) -> None:
+    """Send ``question`` in the next run: the callback of a button that asks one (Retry, a starter
+    prompt)."""
+    st.session_state[_REQUESTED] = question
 
 
-def take_retry(limits: QuestionLimits) -> str | None:
-    """The question a Retry button asked to send again, once, if the limits let it through: a retry
-    costs the flow as much as a new question."""
-    question = st.session_state.pop(_RETRY, None)
+def take_requested_question(limits: QuestionLimits) -> str | None:
+    """The question a button asked to send, once, if the limits let it through: it costs the flow
+    as much as a typed one."""
+    question = st.session_state.pop(_REQUESTED, None)
     return question if question and _screen(question, limits) else None
+
+
+def chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig:
+    """The flow's starter prompts and welcome message, asked once per session and flow. A server
+    that cannot tell is a flow without them: the chat works all the same."""
+    key = (client.base_url, flow_id)
+    cached = st.session_state.get(_CHATBOT_CONFIG)
+    if cached is None or cached[0] != key:
+        try:
+            config = client.chatbot_config(flow_id)
+        except FlowiseError:
+            config = ChatbotConfig()
+        st.session_state[_CHATBOT_CONFIG] = cached = (key, config)
+    return cached[1]
 
 
 def client_for(settings: Settings, base_url: str) -> FlowiseClient:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from chat.state import Conversation, flow_streams, request_retry
+from chat.state import Conversation, flow_streams, request_question
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
 
@@ -66,7 +66,7 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, off
         if offer_retry:
             st.button(
                 "Retry", icon=":material/refresh:", key=f"retry-{turn.id}",
-                on_click=request_retry, args=(turn.question,),
+                on_click=request_question, args=(turn.question,),
             )
     elif turn.complete and not turn.answer:
         st.caption("The flow sent no text for this question.")

@@ -4,7 +4,7 @@ It has no Streamlit dependency, so it can be used and tested on its own. The eve
 live in :mod:`flowise_client.events`.
 """
 
-from .client import DEFAULT_MAX_ANSWER_CHARS, FlowiseClient, Rating, Timeouts
+from .client import DEFAULT_MAX_ANSWER_CHARS, ChatbotConfig, FlowiseClient, Rating, Timeouts
 from .errors import (
     FlowiseAnswerTooLongError,
     FlowiseAuthError,
@@ -21,6 +21,7 @@ from .events import FlowiseEvent, parse_event
 
 __all__ = [
     "DEFAULT_MAX_ANSWER_CHARS",
+    "ChatbotConfig",
     "FlowiseClient",
     "Rating",
     "Timeouts",

@@ -53,6 +53,26 @@ _READ_BYTES = 64 * 1024
 _ERROR_BODY_BYTES = 64 * 1024
 
 
+@dataclass(frozen=True)
+class ChatbotConfig:
+    """What Flowise's own chat widget shows around a flow: its welcome message and starter prompts."""
+
+    starter_prompts: tuple[str, ...] = ()
+    welcome_message: str | None = None
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> ChatbotConfig:
+        # Flowise stores the prompts as an object keyed "0", "1", ... of {"prompt": text}.
+        stored = body.get("starterPrompts")
+        entries = stored.values() if isinstance(stored, Mapping) else stored if isinstance(stored, list) else ()
+        prompts = tuple(
+            entry["prompt"].strip() for entry in entries
+            if isinstance(entry, Mapping) and isinstance(entry.get("prompt"), str) and entry["prompt"].strip()
+        )
+        welcome = body.get("welcomeMessage")
+        return cls(prompts, welcome.strip() if isinstance(welcome, str) and welcome.strip() else None)
+
+
 class Rating(Enum):
     """Flowise's ChatMessageRatingType."""
 
@@ -130,6 +150,13 @@ class FlowiseClient:
         if isinstance(name, str) and name.strip():
             return name.strip()
         return None
+
+    def chatbot_config(self, flow_id: str) -> ChatbotConfig:
+        """The flow's chat settings for visitors (``GET /api/v1/public-chatbotConfig/{id}``, no key needed)."""
+        with self._request("GET", f"/api/v1/public-chatbotConfig/{flow_id}", timeout=self._probe_timeout) as response:
+            body = self._json_body(response)
+        # A flow with no chat settings at all answers the JSON string "OK".
+        return ChatbotConfig.from_json(body if isinstance(body, Mapping) else {})
 
     def send_feedback(
         self, flow_id: str, chat_id: str, message_id: str, rating: Rating, content: str = "",

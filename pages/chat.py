@@ -7,12 +7,21 @@ import streamlit as st
 from chat.demo import demo_server
 from chat.limits import QuestionLimits
 from chat.settings import SettingsError
-from chat.state import client_for, conversation, flow_health, prefetch_flow_streams, rejected_question, take_retry
+from chat.state import (
+    chatbot_config,
+    client_for,
+    conversation,
+    flow_health,
+    prefetch_flow_streams,
+    rejected_question,
+    take_requested_question,
+)
 from chat.streamlit_settings import current_settings
 from components.access import require_access
 from components.conversation import FlowTarget, ask, render_history
 from components.question_box import question_box, render_rejection
 from components.sidebar import render_downloads, render_health, render_sidebar
+from components.welcome import render_starter_prompts, render_welcome_message
 
 st.title("Flowise chat")
 
@@ -41,12 +50,16 @@ convo = conversation()
 health_slot = render_sidebar(convo, base_url, flow_id, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
-retried = take_retry(limits)
+requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
-question = question_box(limits) or retried
+question = question_box(limits) or requested
 client = client_for(settings, base_url)
 flow = FlowTarget(client, flow_id, settings.flush_interval, settings.override_config)
+welcome = chatbot_config(client, flow_id)
+render_welcome_message(welcome)
 render_history(flow, convo, question_coming=bool(question))
+if not (convo.turns or question):
+    render_starter_prompts(welcome)
 if rejection := rejected_question():
     render_rejection(rejection)
 

@@ -196,6 +196,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"isStreaming": flow_id != "json-only"})
         elif self.path.startswith("/api/v1/chatflows/"):
             self._chatflow(self.path.rsplit("/", 1)[1])
+        elif self.path.startswith("/api/v1/public-chatbotConfig/"):
+            flow_id = self.path.rsplit("/", 1)[1]
+            self._json(200, CHATBOT_CONFIGS.get(flow_id) or json.loads(fixture_bytes("public-chatbotConfig.json")))
         else:
             self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
 
@@ -414,6 +417,15 @@ def _echo(h: _Handler, body: dict, streaming: bool) -> None:
         h._json(200, {"text": text, **meta})
 
 
+# As the owner sets them in Flowise (Configuration → Chat → Starter Prompts) and its widget reads them.
+CHATBOT_CONFIGS = {
+    "welcome": {
+        "welcomeMessage": "Здравствуйте! 👋 Ask me *anything*.",
+        "starterPrompts": {"0": {"prompt": "What can you do?"}, "1": {"prompt": "Что такое **Flowise**?"}, "2": {"prompt": ""}},
+    },
+}
+
+
 # Flow names may hold Markdown; the page must show them as written.
 FLOW_NAMES = {"echo": "Echo *test* [flow]", "rag": "Facts about France"}
 
@@ -537,6 +549,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "html": _html_page,
     "no-end": _no_end,
     "echo": _echo,
+    "welcome": _echo,  # with a welcome message and starter prompts: CHATBOT_CONFIGS
     "slow": _slow,
     "reset-twice": _reset_twice,
     "reset-midstream": _reset_midstream,

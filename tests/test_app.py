@@ -576,3 +576,22 @@ def test_feedback_is_sent_then_updated_with_a_comment(app, wire):
 def test_no_feedback_for_an_answer_flowise_did_not_store(app):
     at = ask(app("error-midstream"), "Will it fail?")
     assert not at.get("feedback")
+
+
+def test_welcome_message_and_starter_prompts_on_an_empty_chat(app, wire):
+    at = app("welcome")
+    (welcome,) = at.chat_message
+    assert welcome.markdown[0].value == "Здравствуйте! 👋 Ask me *anything*."
+    starters = [b for b in at.button if b.key and b.key.startswith("starter-")]
+    assert [b.label for b in starters] == ["What can you do?", "Что такое \\*\\*Flowise\\*\\*?"]
+    at = starters[1].click().run()
+    assert wire.predictions("welcome")[-1].body["question"] == "Что такое **Flowise**?"
+    assert "You asked: Что такое **Flowise**?" in page_text(at)
+    assert not [b for b in at.button if b.key and b.key.startswith("starter-")]
+    assert at.chat_message[0].markdown[0].value == "Здравствуйте! 👋 Ask me *anything*."  # the welcome stays first
+
+
+def test_flow_without_chat_settings_has_no_welcome_or_starters(app):
+    at = app("rag")
+    assert not at.chat_message
+    assert not [b for b in at.button if b.key and b.key.startswith("starter-")]

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from flowise_client import (
+    ChatbotConfig,
     FlowiseAuthError,
     FlowiseClient,
     FlowiseConnectionLostError,
@@ -190,3 +191,12 @@ def test_abort_calls_flowise_abort_endpoint(wire):
     request = wire.received[-1]
     assert (request.method, request.path) == ("PUT", "/api/v1/chatmessage/abort/slow/chat-9")
     assert request.headers["Authorization"] == f"Bearer {API_KEY}"
+
+
+def test_chatbot_config_reads_starter_prompts_and_welcome(wire):
+    client = FlowiseClient(wire.url)
+    config = client.chatbot_config("welcome")
+    assert config.starter_prompts == ("What can you do?", "Что такое **Flowise**?")
+    assert config.welcome_message == "Здравствуйте! 👋 Ask me *anything*."
+    assert client.chatbot_config("plain").starter_prompts == ()  # the recorded config of a flow without them
+    assert ChatbotConfig.from_json({"starterPrompts": [{"prompt": " a "}, {"x": 1}, "b"]}).starter_prompts == ("a",)
