@@ -39,6 +39,11 @@ FLOWISE_PACKAGE = "flowise@3.1.4"
 FLOWS_DIR = ROOT / "tests" / "integration" / "flows"
 PRELOAD = ROOT / "scripts" / "flowise_preload.cjs"
 ADMIN = {"name": "Admin", "email": "admin@example.com", "credential": "Passw0rd!Strong-Local"}
+# What the owner of `plain` set for visitors: a welcome message and starter prompts.
+PLAIN_CHAT_SETTINGS = {
+    "welcomeMessage": "Здравствуйте! 👋",
+    "starterPrompts": {"0": {"prompt": "What is the capital of France?"}, "1": {"prompt": "Расскажи о себе"}},
+}
 # Reading history needs only a valid key; reading a flow needs these.
 KEY_PERMISSIONS = ["chatflows:view", "agentflows:view"]
 
@@ -208,6 +213,10 @@ class _Provisioner:
     def protect(self, flow_id: str, api_key_id: str) -> None:
         self.call("PUT", f"/api/v1/chatflows/{flow_id}", json={"apikeyid": api_key_id})
 
+    def chat_settings(self, flow_id: str, settings: dict) -> None:
+        # Stored as a JSON string, as Flowise's own configuration dialog saves it.
+        self.call("PUT", f"/api/v1/chatflows/{flow_id}", json={"chatbotConfig": json.dumps(settings)})
+
 
 def _flow_data(name: str, credential_id: str, llm_url: str) -> tuple[str, str]:
     """A stored flow with its placeholders filled in, and its Flowise type."""
@@ -230,6 +239,7 @@ def provision(base_url: str, llm_url: str) -> tuple[str, str, dict[str, str]]:
     flow_data, kind = _flow_data("plain", credential_id, llm_url)
     flows["protected"] = api.flow("protected", kind, flow_data)
     api.protect(flows["protected"], api_key_id)
+    api.chat_settings(flows["plain"], PLAIN_CHAT_SETTINGS)
     return api_key, api_key_id, flows
 
 

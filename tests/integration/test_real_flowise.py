@@ -97,6 +97,13 @@ def test_json_answer_when_not_streaming(flowise):
     assert only(events, MetadataEvent).chat_message_id
 
 
+def test_chatbot_config_gives_the_flows_welcome_and_starter_prompts(flowise):
+    config = FlowiseClient(flowise.base_url).chatbot_config(flowise.flows["plain"])
+    assert config.starter_prompts == ("What is the capital of France?", "Расскажи о себе")
+    assert config.welcome_message == "Здравствуйте! 👋"
+    assert FlowiseClient(flowise.base_url).chatbot_config(flowise.flows["rag"]).starter_prompts == ()
+
+
 def test_feedback_on_an_answer_is_stored_and_updated(flowise):
     chat_id = f"it-feedback-{uuid.uuid4()}"
     message_id = only(ask(flowise, "plain", chat_id=chat_id), MetadataEvent).chat_message_id
