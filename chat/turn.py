@@ -36,6 +36,7 @@ class Turn:
     # The feedback given on this answer: Flowise's id for it, so a changed rating updates it.
     feedback_id: str | None = None
     feedback_problem: str | None = None
+    follow_ups: tuple[str, ...] = ()
     error: str | None = None
     complete: bool = False
     # Kept as parts: joining once per render is cheaper than growing one string per token.
@@ -62,6 +63,7 @@ class Turn:
             self.tools.extend(event.tools)
         elif isinstance(event, MetadataEvent):
             self.message_id = event.chat_message_id or self.message_id
+            self.follow_ups = event.follow_up_prompts or self.follow_ups
         elif isinstance(event, UsageMetadataEvent):
             self.usage = event
         elif isinstance(event, EndEvent):

@@ -59,11 +59,13 @@ class FlowTarget:
     override_config: Mapping[str, Any]
 
 
-def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, offer_retry: bool) -> None:
+def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool) -> None:
+    """What comes with an answer. ``latest``: the last turn, with nothing asked after it yet; only
+    there are Retry and the follow-up prompts offered."""
     if turn.error:
         # The message may quote the server or the flow: Markdown, but as safe as an answer.
         st.error(safe_markdown(turn.error), icon=":material/error:")
-        if offer_retry:
+        if latest:
             st.button(
                 "Retry", icon=":material/refresh:", key=f"retry-{turn.id}",
                 on_click=request_question, args=(turn.question,),
@@ -74,10 +76,16 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, off
     render_tools(turn.tools, turn.id)
     st.caption(answer_caption(turn, _reader_zone()))
     render_feedback(flow.client, flow.flow_id, convo.chat_id, turn)
+    if latest:
+        for number, prompt in enumerate(turn.follow_ups):
+            st.button(
+                escape_markdown(prompt), key=f"follow-up-{turn.id}-{number}",
+                icon=":material/subdirectory_arrow_right:", on_click=request_question, args=(prompt,),
+            )
 
 
-def render_turn(flow: FlowTarget, convo: Conversation, turn: Turn, offer_retry: bool) -> None:
-    """A turn from the history; ``offer_retry`` shows a Retry button if it failed."""
+def render_turn(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool) -> None:
+    """A turn from the history."""
     render_question(turn)
     with st.chat_message("assistant"):
         if turn.answer:
@@ -85,14 +93,14 @@ def render_turn(flow: FlowTarget, convo: Conversation, turn: Turn, offer_retry: 
         if not (turn.complete or turn.error):
             # The run that streamed it was cut short, e.g. by a question sent before it finished.
             st.caption(":material/pause_circle: This answer was interrupted before it was complete.")
-        render_answer_details(flow, convo, turn, offer_retry)
+        render_answer_details(flow, convo, turn, latest)
 
 
 def render_history(flow: FlowTarget, convo: Conversation, question_coming: bool) -> None:
     """All turns so far. Only the last can be retried, and only if no question (or retry of it)
     is about to follow it."""
     for turn in convo.turns:
-        render_turn(flow, convo, turn, offer_retry=not question_coming and turn is convo.turns[-1])
+        render_turn(flow, convo, turn, latest=not question_coming and turn is convo.turns[-1])
 
 
 def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
@@ -132,4 +140,4 @@ def ask(flow: FlowTarget, convo: Conversation, question: str) -> None:
     render_question(turn)
     with st.chat_message("assistant"):
         _stream_answer(flow, convo, turn)
-        render_answer_details(flow, convo, turn, offer_retry=True)
+        render_answer_details(flow, convo, turn, latest=True)

@@ -430,6 +430,18 @@ CHATBOT_CONFIGS = {
 FLOW_NAMES = {"echo": "Echo *test* [flow]", "rag": "Facts about France"}
 
 
+FOLLOW_UPS = ["Почему Париж?", "And *Lyon*?"]
+
+
+def _follow_ups(h: _Handler, body: dict, streaming: bool) -> None:
+    """Answers with follow-up prompts in its metadata, as a flow with them enabled does: a JSON string."""
+    chat_id = body.get("chatId", "")
+    meta = {"chatId": chat_id, "chatMessageId": f"msg-{len(h.wire.received)}", "question": body.get("question", ""),
+            "sessionId": chat_id, "memoryType": "Buffer Memory", "followUpPrompts": json.dumps(FOLLOW_UPS)}
+    h._stream(frame("start", "") + frame("token", f"About {body.get('question', '')}") + frame("metadata", meta)
+              + frame("end", "[DONE]"))
+
+
 def _fails_once(h: _Handler, body: dict, streaming: bool) -> None:
     """Fails mid-answer the first time a conversation asks, answers the next time: a retry works."""
     chat_id = body.get("chatId", "")
@@ -549,6 +561,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "html": _html_page,
     "no-end": _no_end,
     "echo": _echo,
+    "follow-ups": _follow_ups,
     "welcome": _echo,  # with a welcome message and starter prompts: CHATBOT_CONFIGS
     "slow": _slow,
     "reset-twice": _reset_twice,

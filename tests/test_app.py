@@ -595,3 +595,19 @@ def test_flow_without_chat_settings_has_no_welcome_or_starters(app):
     at = app("rag")
     assert not at.chat_message
     assert not [b for b in at.button if b.key and b.key.startswith("starter-")]
+
+
+def follow_up_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.key and b.key.startswith("follow-up-")]
+
+
+def test_follow_up_prompts_under_the_last_answer_ask_with_a_click(app, wire):
+    at = ask(app("follow-ups"), "The capital of France?")
+    assert [b.label for b in follow_up_buttons(at)] == ["Почему Париж?", "And \\*Lyon\\*?"]
+    at = follow_up_buttons(at)[1].click().run()
+    assert wire.predictions("follow-ups")[-1].body["question"] == "And *Lyon*?"
+    assert "About And *Lyon*?" in page_text(at)
+    # Only the newest answer offers its follow-ups, also when drawn again from the history.
+    turn_ids = [t.id for t in at.session_state["conversation"].turns]
+    at.run()
+    assert {b.key.split("-")[2] for b in follow_up_buttons(at)} == {turn_ids[-1]}
