@@ -44,6 +44,8 @@ def turn_to_markdown(turn: Turn, number: int) -> str:
     parts += ["### Answer", "", turn.answer or "*(no text)*", ""]
     if turn.error:
         parts += [f"**Error:** {turn.error}", ""]
+    elif turn.stopped:
+        parts += ["*Stopped before it was complete.*", ""]
     elif not turn.complete:
         parts += ["*This answer was interrupted before it was complete.*", ""]
     if turn.sources:
@@ -77,6 +79,7 @@ def to_json(convo: Conversation, flow: str) -> str:
             "question": turn.question,
             "answer": turn.answer,
             "complete": turn.complete,
+            "stopped": turn.stopped,
             "error": turn.error,
             "messageId": turn.message_id or None,
             "sources": [{"pageContent": d.page_content, "metadata": dict(d.metadata)} for d in turn.sources],

@@ -39,6 +39,7 @@ class Turn:
     follow_ups: tuple[str, ...] = ()
     error: str | None = None
     complete: bool = False
+    stopped: bool = False  # by the person, with "Stop generating"
     # Kept as parts: joining once per render is cheaper than growing one string per token.
     _parts: list[str] = field(default_factory=list)
 

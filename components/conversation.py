@@ -90,7 +90,9 @@ def render_turn(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool)
     with st.chat_message("assistant"):
         if turn.answer:
             st.markdown(safe_markdown(turn.answer))
-        if not (turn.complete or turn.error):
+        if turn.stopped:
+            st.caption(":material/stop_circle: You stopped this answer.")
+        elif not (turn.complete or turn.error):
             # The run that streamed it was cut short, e.g. by a question sent before it finished.
             st.caption(":material/pause_circle: This answer was interrupted before it was complete.")
         render_answer_details(flow, convo, turn, latest)
@@ -107,6 +109,11 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
     # Agents may work for a while before their first token: show that something is happening.
     waiting = st.empty()
     waiting.caption(":material/hourglass_top: Thinking…")
+    stop = st.empty()
+    # A click reruns the page, which ends this run and with it the stream (its response is closed on
+    # the way out); the callback then asks Flowise to stop producing the answer too.
+    stop.button("Stop generating", key=f"stop-{turn.id}", icon=":material/stop_circle:",
+                on_click=_stop, args=(flow, convo.chat_id, turn))
     view = StreamingMarkdown(flow.flush_interval)
     try:
         streaming = flow_streams(flow.client, flow.flow_id)
@@ -129,7 +136,16 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
     finally:
         # However the stream ended, all the text that arrived is shown, not just the last flush.
         waiting.empty()
+        stop.empty()
         view.flush()
+
+
+def _stop(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
+    turn.stopped = True
+    try:
+        flow.client.abort(flow.flow_id, chat_id)
+    except FlowiseError:
+        log.warning("Flowise did not accept the request to stop an answer", exc_info=True)
 
 
 def ask(flow: FlowTarget, convo: Conversation, question: str) -> None:

@@ -206,3 +206,28 @@ def test_conversation_downloads_hold_the_turn_just_answered(browser, apps):
     assert download.value.suggested_filename.endswith(".md")
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "What is the capital of France?" in text and "### Sources (1)" in text
+
+
+def test_stop_generating_keeps_the_partial_answer_and_aborts_on_the_server(browser, apps, slow_wire):
+    app = apps("slow")
+    page = open_page(browser, app.url)
+    send(page, "Count slowly")
+    answer = assistant_messages(page).last
+    expect(answer).to_contain_text("5 ", timeout=20_000)
+    page.get_by_role("button", name="Stop generating").click()
+    expect(page.get_by_text("You stopped this answer.")).to_be_visible(timeout=10_000)
+    chat_id = slow_wire.predictions("slow")[-1].body["chatId"]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(
+        r.method == "PUT" and r.path == f"/api/v1/chatmessage/abort/slow/{chat_id}" for r in slow_wire.received
+    ):
+        time.sleep(0.1)
+    assert any(r.method == "PUT" and r.path == f"/api/v1/chatmessage/abort/slow/{chat_id}" for r in slow_wire.received)
+    stopped_text = assistant_messages(page).first.inner_text()
+    assert "0 1 2 3 4 5" in stopped_text and "399" not in stopped_text
+    expect(page.get_by_role("button", name="Stop generating")).to_have_count(0)
+    # The next question streams as usual, under the stopped one.
+    send(page, "Again")
+    expect(assistant_messages(page)).to_have_count(2, timeout=10_000)
+    expect(assistant_messages(page).last).to_contain_text("3 ", timeout=20_000)
+    assert "0 1 2 3 4 5" in assistant_messages(page).first.inner_text()

@@ -58,6 +58,7 @@ def test_json_has_every_turn_with_sources_tools_usage_and_times():
         "question": "What is 2 + 2? ```",
         "answer": "It is **4** 🙂.",
         "complete": True,
+        "stopped": False,
         "error": None,
         "messageId": None,
         "sources": [{"pageContent": "Two and two make ````four````.", "metadata": {"title": "Arithmetic"}}],
