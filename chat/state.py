@@ -8,15 +8,26 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from flowise_client import ChatbotConfig, FlowiseClient, FlowiseError, FlowiseProtocolError, FlowiseServerError, Timeouts
+from flowise_client import (
+    ChatbotConfig,
+    FlowiseAuthError,
+    FlowiseClient,
+    FlowiseError,
+    FlowiseProtocolError,
+    FlowiseServerError,
+    Timeouts,
+)
 
 from .access import PasswordGate
 from .health import Health, check_health
+from .history import turns_from_history
 from .limits import QuestionLimits, Rejection, SlidingWindow, admit
 from .settings import Settings
 from .turn import Turn
 
 _CONVERSATION = "conversation"
+# The page URL's query parameter that holds the conversation id.
+URL_CHAT = "chat"
 _CLIENT = "flowise_client"
 _REQUESTED = "requested_question"
 _CHATBOT_CONFIG = "chatbot_config"
@@ -36,12 +47,39 @@ class Conversation:
     chat_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     turns: list[Turn] = field(default_factory=list)
     streaming: bool | None = None
+    # Opened from a link with its id: its turns are still to be read from Flowise's history.
+    restore: bool = False
+    # Said once on the page, e.g. why a linked conversation could not be restored.
+    notice: str | None = None
 
 
 def conversation() -> Conversation:
+    """This session's conversation; its id is in the page's URL (``?chat=<id>``), so a reload or a
+    shared link continues it."""
     if _CONVERSATION not in st.session_state:
-        st.session_state[_CONVERSATION] = Conversation()
-    return st.session_state[_CONVERSATION]
+        linked = (st.query_params.get(URL_CHAT) or "").strip()
+        st.session_state[_CONVERSATION] = Conversation(chat_id=linked, restore=True) if linked else Conversation()
+    convo = st.session_state[_CONVERSATION]
+    if st.query_params.get(URL_CHAT) != convo.chat_id:
+        st.query_params[URL_CHAT] = convo.chat_id
+    return convo
+
+
+def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversation) -> Conversation:
+    """Read a linked conversation's turns from Flowise, once; if they cannot be read, start afresh
+    and say why. Returns the conversation to go on with."""
+    if not convo.restore:
+        return convo
+    convo.restore = False
+    try:
+        convo.turns = turns_from_history(client.chat_history(flow_id, convo.chat_id))
+    except FlowiseError as exc:
+        fresh = start_new_conversation()
+        why = "the API key may not read chat history" if isinstance(exc, FlowiseAuthError) else str(exc)
+        fresh.notice = f"The conversation in the link could not be restored ({why}), so a new one has started."
+        st.query_params[URL_CHAT] = fresh.chat_id
+        return fresh
+    return convo
 
 
 def start_new_conversation() -> Conversation:

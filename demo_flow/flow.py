@@ -53,6 +53,7 @@ class DemoFlow:
             Route("/api/v1/chatflows/{flow_id}", self._chatflow, methods=["GET"]),
             Route("/api/v1/public-chatbotConfig/{flow_id}", self._chatbot_config, methods=["GET"]),
             Route("/api/v1/ping", self._ping, methods=["GET"]),
+            Route("/api/v1/chatmessage/{flow_id}", self._history, methods=["GET"]),
             Route("/api/v1/feedback", self._feedback, methods=["POST"]),
             Route("/api/v1/feedback/{feedback_id}", self._feedback, methods=["PUT"]),
         ])
@@ -112,6 +113,10 @@ class DemoFlow:
         yield sse_frame("sourceDocuments", sources)
         yield sse_frame("metadata", metadata)
         yield sse_frame("end", "[DONE]")
+
+    async def _history(self, request: Request) -> Response:
+        # The demo remembers how far a chat got, not what was said: a linked chat goes on from there.
+        return FlowiseJSONResponse([])
 
     async def _feedback(self, request: Request) -> Response:
         # Accepted as Flowise does, and kept nowhere: the demo has no one to read it.

@@ -4,7 +4,7 @@ It has no Streamlit dependency, so it can be used and tested on its own. The eve
 live in :mod:`flowise_client.events`.
 """
 
-from .client import DEFAULT_MAX_ANSWER_CHARS, ChatbotConfig, FlowiseClient, Rating, Timeouts
+from .client import DEFAULT_MAX_ANSWER_CHARS, ChatbotConfig, FlowiseClient, Rating, StoredMessage, Timeouts
 from .errors import (
     FlowiseAnswerTooLongError,
     FlowiseAuthError,
@@ -24,6 +24,7 @@ __all__ = [
     "ChatbotConfig",
     "FlowiseClient",
     "Rating",
+    "StoredMessage",
     "Timeouts",
     "FlowiseError",
     "FlowiseAnswerTooLongError",

@@ -73,6 +73,24 @@ class ChatbotConfig:
         return cls(prompts, welcome.strip() if isinstance(welcome, str) and welcome.strip() else None)
 
 
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message of Flowise's chat history: a question (``userMessage``) or an answer (``apiMessage``)
+    with the events a stream of it would have carried (text, sources, tools, its message id)."""
+
+    role: str
+    content: str
+    created: str
+    events: tuple[FlowiseEvent, ...]
+
+    @classmethod
+    def from_json(cls, message: Mapping[str, Any]) -> StoredMessage:
+        content = message.get("content") if isinstance(message.get("content"), str) else ""
+        stored = {key: value for key, value in message.items() if key != "content"}
+        events = tuple(events_from_prediction({**stored, "text": content, "chatMessageId": message.get("id")}))
+        return cls(str(message.get("role") or ""), content, str(message.get("createdDate") or ""), events)
+
+
 class Rating(Enum):
     """Flowise's ChatMessageRatingType."""
 
@@ -157,6 +175,15 @@ class FlowiseClient:
             body = self._json_body(response)
         # A flow with no chat settings at all answers the JSON string "OK".
         return ChatbotConfig.from_json(body if isinstance(body, Mapping) else {})
+
+    def chat_history(self, flow_id: str, chat_id: str) -> list[StoredMessage]:
+        """One conversation's stored messages, oldest first (``GET /api/v1/chatmessage/{flow_id}``;
+        Flowise answers it only with an API key)."""
+        path = f"/api/v1/chatmessage/{flow_id}"
+        params = {"chatId": chat_id, "order": "ASC"}
+        with self._request("GET", path, params=params, timeout=self._json_timeout) as response:
+            body = self._json_body(response)
+        return [StoredMessage.from_json(m) for m in body if isinstance(m, Mapping)] if isinstance(body, list) else []
 
     def send_feedback(
         self, flow_id: str, chat_id: str, message_id: str, rating: Rating, content: str = "",

@@ -14,6 +14,7 @@ from chat.state import (
     flow_health,
     prefetch_flow_streams,
     rejected_question,
+    restore_conversation,
     take_requested_question,
 )
 from chat.streamlit_settings import current_settings
@@ -46,14 +47,16 @@ if settings.is_demo:
 else:
     base_url, flow_id = settings.url, settings.flow_id
 
-convo = conversation()
+client = client_for(settings, base_url)
+convo = restore_conversation(client, flow_id, conversation())
+if convo.notice and not convo.turns:
+    st.info(convo.notice, icon=":material/history:")
 health_slot = render_sidebar(convo, base_url, flow_id, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
 requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
 question = question_box(limits) or requested
-client = client_for(settings, base_url)
 flow = FlowTarget(client, flow_id, settings.flush_interval, settings.override_config)
 welcome = chatbot_config(client, flow_id)
 render_welcome_message(welcome)

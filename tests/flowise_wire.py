@@ -196,6 +196,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"isStreaming": flow_id != "json-only"})
         elif self.path.startswith("/api/v1/chatflows/"):
             self._chatflow(self.path.rsplit("/", 1)[1])
+        elif self.path.startswith("/api/v1/chatmessage/"):
+            # As Flowise: history only with an API key; the recorded conversation of the rag flow.
+            if self.headers.get("Authorization") != f"Bearer {API_KEY}":
+                self._json(401, json.loads(fixture_bytes("chatmessage.nokey.json")))
+            else:
+                self._json(200, json.loads(fixture_bytes("chatmessage.rag-history.json")))
         elif self.path.startswith("/api/v1/public-chatbotConfig/"):
             flow_id = self.path.rsplit("/", 1)[1]
             self._json(200, CHATBOT_CONFIGS.get(flow_id) or json.loads(fixture_bytes("public-chatbotConfig.json")))

@@ -611,3 +611,42 @@ def test_follow_up_prompts_under_the_last_answer_ask_with_a_click(app, wire):
     turn_ids = [t.id for t in at.session_state["conversation"].turns]
     at.run()
     assert {b.key.split("-")[2] for b in follow_up_buttons(at)} == {turn_ids[-1]}
+
+
+def linked_app(wire, monkeypatch, chat: str, **env: str) -> AppTest:
+    monkeypatch.setenv("FLOWISE_URL", wire.url)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["chat"] = chat
+    return at.run()
+
+
+def test_conversation_id_is_in_the_url(app):
+    at = app("rag")
+    assert at.query_params["chat"] == chat_id(at)
+    first = chat_id(at)
+    at = at.sidebar.button[0].click().run()  # New chat
+    assert at.query_params["chat"] == chat_id(at) != first
+
+
+def test_linked_conversation_is_restored_with_its_sources_and_continues(wire, monkeypatch):
+    at = linked_app(wire, monkeypatch, "rec-rag-1", FLOWISE_API_KEY=API_KEY)
+    assert chat_id(at) == "rec-rag-1"
+    history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/rag")][-1]
+    assert "chatId=rec-rag-1" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
+    turns = at.session_state["conversation"].turns
+    assert [t.question for t in turns] == ["What is the capital of France?"] * 2
+    assert all(t.complete and t.message_id for t in turns)
+    assert [e.label for e in at.expander] == [f"Sources ({len(t.sources)})" for t in turns]
+    assert "Привет! Это детерминированный ответ 🙂" in page_text(at)
+    at = ask(at, "One more")
+    assert wire.predictions("rag")[-1].body["chatId"] == "rec-rag-1"
+
+
+def test_linked_conversation_without_history_access_starts_fresh_and_says_so(wire, monkeypatch):
+    at = linked_app(wire, monkeypatch, "rec-rag-1")
+    assert chat_id(at) != "rec-rag-1" and at.query_params["chat"] == chat_id(at)
+    assert "could not be restored (the API key may not read chat history)" in at.info[0].value
+    assert not at.session_state["conversation"].turns

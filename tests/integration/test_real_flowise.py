@@ -28,6 +28,7 @@ from flowise_client.events import (
     UnknownEvent,
     UsedToolsEvent,
 )
+from chat.history import turns_from_history
 from tests.browser import assistant_messages, open_page, send, streamlit_app
 
 pytestmark = pytest.mark.flowise
@@ -95,6 +96,21 @@ def test_json_answer_when_not_streaming(flowise):
     assert text(events) == ANSWER
     assert only(events, SourceDocumentsEvent).documents
     assert only(events, MetadataEvent).chat_message_id
+
+
+def test_history_gives_back_a_conversation_with_its_sources(flowise):
+    chat_id = f"it-history-{uuid.uuid4()}"
+    streamed = ask(flowise, "rag", chat_id=chat_id)
+    history = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flowise.flows["rag"], chat_id)
+    assert [(m.role, m.content) for m in history] == [
+        ("userMessage", "What is the capital of France?"), ("apiMessage", ANSWER)
+    ]
+    (turn,) = turns_from_history(history)
+    assert turn.answer == ANSWER and turn.complete
+    assert turn.message_id == only(streamed, MetadataEvent).chat_message_id
+    assert [d.page_content for d in turn.sources] == [d.page_content for d in only(streamed, SourceDocumentsEvent).documents]
+    with pytest.raises(FlowiseAuthError):
+        FlowiseClient(flowise.base_url).chat_history(flowise.flows["rag"], chat_id)
 
 
 def test_chatbot_config_gives_the_flows_welcome_and_starter_prompts(flowise):
