@@ -231,3 +231,16 @@ def test_stop_generating_keeps_the_partial_answer_and_aborts_on_the_server(brows
     expect(assistant_messages(page)).to_have_count(2, timeout=10_000)
     expect(assistant_messages(page).last).to_contain_text("3 ", timeout=20_000)
     assert "0 1 2 3 4 5" in assistant_messages(page).first.inner_text()
+
+
+def test_a_conversation_link_restores_it_in_a_fresh_browser(browser, apps):
+    app = apps("rag", FLOWISE_API_KEY=API_KEY)
+    page = open_page(browser, f"{app.url}/?chat=rec-rag-1")
+    expect(assistant_messages(page)).to_have_count(2, timeout=20_000)
+    expect(page.get_by_text("Sources (1)")).to_have_count(2)
+    assert "Привет! Это детерминированный ответ 🙂" in assistant_messages(page).first.inner_text()
+    assert page.url.endswith("chat=rec-rag-1")
+    fresh = open_page(browser, app.url)
+    expect(fresh.get_by_test_id("stChatMessage")).to_have_count(0)
+    fresh.wait_for_function("() => new URL(location.href).searchParams.get('chat')")
+    assert "rec-rag-1" not in fresh.url
