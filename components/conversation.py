@@ -13,7 +13,7 @@ import streamlit as st
 
 from chat.state import Conversation, flow_streams, request_question
 from chat.turn import Turn
-from flowise_client import FlowiseClient, FlowiseError
+from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError
 
 from .feedback import render_feedback
 from .markdown import escape_markdown, safe_markdown
@@ -128,6 +128,10 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
                     if view.empty:
                         waiting.empty()
                     view.write(text)
+    except FlowiseAnswerTooLongError as exc:
+        turn.fail(str(exc))
+        # The app stopped reading, but a runaway flow would go on spending tokens on the server.
+        _abort(flow, convo.chat_id)
     except FlowiseError as exc:
         turn.fail(str(exc))
     except Exception:
@@ -142,6 +146,10 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
 
 def _stop(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
     turn.stopped = True
+    _abort(flow, chat_id)
+
+
+def _abort(flow: FlowTarget, chat_id: str) -> None:
     try:
         flow.client.abort(flow.flow_id, chat_id)
     except FlowiseError:

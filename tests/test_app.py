@@ -144,8 +144,10 @@ def test_dropped_connection_keeps_the_partial_answer(app):
     assert "connection to Flowise broke" in at.error[0].value
 
 
-def test_answer_over_the_cap_is_cut_with_a_message_and_the_next_question_works(app, monkeypatch):
+def test_answer_over_the_cap_is_cut_with_a_message_and_the_next_question_works(app, wire, monkeypatch):
     at = ask(app("endless", FLOWISE_MAX_ANSWER_CHARS="50"), "Hello?")
+    assert wire.received[-1].method == "PUT"  # and Flowise is asked to stop producing it
+    assert wire.received[-1].path == f"/api/v1/chatmessage/abort/endless/{chat_id(at)}"
     kept = ("Бесконечно 🙂 " * 4)[:50].strip()  # the first 50 characters, as Markdown shows them
     assert not at.exception
     assert kept in page_text(at) and page_text(at).count("Бесконечно") == 4
