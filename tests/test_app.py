@@ -173,13 +173,18 @@ def test_right_api_key_is_sent(app, wire):
     assert API_KEY not in page_text(at)
 
 
-def test_unreachable_server(monkeypatch):
+def unreachable_app(monkeypatch) -> AppTest:
+    """The app pointed at a port where nothing listens."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("FLOWISE_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
-    at = ask(AppTest.from_file(APP, default_timeout=30).run(), "Hello?")
+    return AppTest.from_file(APP, default_timeout=30).run()
+
+
+def test_unreachable_server(monkeypatch):
+    at = ask(unreachable_app(monkeypatch), "Hello?")
     assert "Cannot reach Flowise" in at.error[0].value
     assert not at.exception
 
@@ -423,12 +428,7 @@ def test_health_line_without_a_key_that_may_read_the_flow(app):
 
 
 def test_health_line_of_an_unreachable_server(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    monkeypatch.setenv("FLOWISE_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = unreachable_app(monkeypatch)
     assert not at.exception
     line = health_line(at)
     assert "Flowise not reached" in line and "connection refused" in line
