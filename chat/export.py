@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from flowise_client.events import SourceDocument, ToolUse
+from flowise_client.events import ToolUse
 
 from .state import Conversation
 from .turn import Turn
 
+_BACKTICKS = re.compile("`+")
+
 
 def _fence(text: str, language: str = "") -> str:
     # A fence longer than any run of backticks in the text, so the text cannot close it.
-    ticks = "`" * max(3, _longest_backtick_run(text) + 1)
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    ticks = "`" * max(3, longest + 1)
     return f"{ticks}{language}\n{text}\n{ticks}"
-
-
-def _longest_backtick_run(text: str) -> int:
-    longest = current = 0
-    for char in text:
-        current = current + 1 if char == "`" else 0
-        longest = max(longest, current)
-    return longest
 
 
 def _as_text(value: Any) -> tuple[str, str]:
     if isinstance(value, str):
         return value, ""
     return json.dumps(value, ensure_ascii=False, indent=2, default=str), "json"
-
-
-def _source_title(doc: SourceDocument, number: int) -> str:
-    meta = doc.metadata
-    for key in ("title", "source", "url", "fileName"):
-        if str(meta.get(key) or "").strip():
-            return str(meta[key]).strip()
-    return f"Document {number}"
 
 
 def turn_to_markdown(turn: Turn, number: int) -> str:
@@ -51,7 +39,7 @@ def turn_to_markdown(turn: Turn, number: int) -> str:
     if turn.sources:
         parts += [f"### Sources ({len(turn.sources)})", ""]
         for n, doc in enumerate(turn.sources, 1):
-            parts += [f"{n}. {_source_title(doc, n)}", "", _fence(doc.page_content), ""]
+            parts += [f"{n}. {doc.title(n)}", "", _fence(doc.page_content), ""]
     if turn.tools:
         parts += [f"### Tools used ({len(turn.tools)})", ""]
         for tool in turn.tools:

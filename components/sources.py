@@ -30,11 +30,9 @@ def source_heading(doc: SourceDocument, number: int) -> str:
     """Markdown heading line: title (a link only for http(s) URLs), its file, page/lines when known."""
     meta = doc.metadata
     url = next(filter(None, (http_url(meta.get(key)) for key in ("url", "source", "link"))), None)
-    texts = {key: visible_text(str(meta.get(key) or "")).strip() for key in ("title", "source", "url", "fileName")}
-    names = [text for text in texts.values() if text]
-    title = names[0] if names else f"Document {number}"
+    title = visible_text(doc.title(number))
     heading = link(title, url) if url else escape_markdown(title)
-    source = texts["source"]
+    source = visible_text(str(meta.get("source") or "")).strip()
     details = [source] if source and source not in (title, url) else []
     if where := _location(meta):
         details.append(where)

@@ -20,6 +20,11 @@ class SourceDocument:
     page_content: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
+    def title(self, number: int) -> str:
+        """What to call the document: its title, source, URL or file name, else "Document <number>"."""
+        names = (str(self.metadata.get(key) or "").strip() for key in ("title", "source", "url", "fileName"))
+        return next(filter(None, names), f"Document {number}")
+
 
 @dataclass(frozen=True)
 class ToolUse:
