@@ -21,6 +21,7 @@ from flowise_client import (
 from .access import PasswordGate
 from .health import Health, check_health
 from .history import turns_from_history
+from .i18n import language_for_locale, translate
 from .limits import QuestionLimits, Rejection, SlidingWindow, admit
 from .settings import Settings
 from .turn import Turn
@@ -35,6 +36,8 @@ _PASSWORD_GATE = "password_gate"
 _QUESTION_WINDOW = "question_window"
 _REJECTION = "rejected_question"
 _HEALTH = "flowise_health"
+# The language picked in the sidebar; without one, the browser's.
+LANGUAGE_CHOICE = "language_choice"
 # The question box's widget key: its value is the submitted question, and setting it refills the box.
 QUESTION_INPUT = "question"
 # Fresh enough for a status line, rare enough that reruns do not hit Flowise each time.
@@ -205,3 +208,13 @@ def feedback_given(turn: Turn) -> tuple[int | None, str]:
     """The rating (0 down, 1 up, None) and comment a person has given on ``turn``."""
     rating_key, comment_key = feedback_keys(turn)
     return st.session_state.get(rating_key), (st.session_state.get(comment_key) or "").strip()
+
+
+def language() -> str:
+    """The interface language: the one picked in the sidebar, else the browser's locale."""
+    return st.session_state.get(LANGUAGE_CHOICE) or language_for_locale(st.context.locale)
+
+
+def t(key: str, **values: object) -> str:
+    """The catalogue's text for ``key`` in this session's language."""
+    return translate(language(), key, **values)

@@ -1,0 +1,32 @@
+"""The interface's own words, in English and Russian: one catalogue for every string a person reads
+in the app. The flow's answers, prompts and names are never translated: they are the flow's."""
+
+from __future__ import annotations
+
+from string import Formatter
+
+LANGUAGES = {"en": "English", "ru": "Русский"}
+DEFAULT_LANGUAGE = "en"
+
+# key -> {language: text}; {name} placeholders are filled by translate(). Grouped by where they show.
+CATALOGUE: dict[str, dict[str, str]] = {
+    # Sidebar
+    "language": {"en": "Language", "ru": "Язык"},
+}
+
+
+def language_for_locale(locale: str | None) -> str:
+    """The catalogue language for a browser locale such as ``ru-RU``; English for any other."""
+    code = (locale or "").replace("_", "-").split("-")[0].strip().lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(language: str, key: str, **values: object) -> str:
+    """The text for ``key`` in ``language`` (English where it has none), with ``values`` filled in."""
+    entry = CATALOGUE[key]
+    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return template.format(**values) if values else template
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
