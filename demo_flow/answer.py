@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from .arithmetic import MAX_EXPONENT, CalculationError, Reason, evaluate, find_arithmetic, format_number
 from .documents import Paragraph
-from .retrieval import BM25Index
+from .retrieval import BM25Index, Hit
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class DemoAnswer:
     text: str  # Markdown
     sources: tuple[Paragraph, ...]  # best first
     tool_call: ToolCall | None
+    # Questions about the next-best sections, offered as buttons under the answer.
+    follow_ups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class _Phrases:
     lead: str
     turn: str
     fallback: str
+    follow_up: str
 
 
 _ENGLISH = _Phrases(
@@ -58,6 +61,7 @@ _ENGLISH = _Phrases(
         "- Why does the answer appear all at once?\n"
         "- What is 12.5% of 2,480?"
     ),
+    follow_up='Tell me about "{title}"',
 )
 _RUSSIAN = _Phrases(
     calculated="Калькулятор говорит: **{expression} = {result}**.",
@@ -80,7 +84,10 @@ _RUSSIAN = _Phrases(
         "- Как развернуть приложение в Streamlit Community Cloud?\n"
         "- Сколько будет 12.5% от 2480?"
     ),
+    follow_up="Расскажи про «{title}»",
 )
+_SOURCES = 3
+_MAX_FOLLOW_UPS = 2
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
@@ -102,7 +109,8 @@ def compose_answer(question: str, index: BM25Index, turn: int = 1) -> DemoAnswer
         else:
             tool_call = ToolCall("calculator", expression, result)
             parts.append(phrases.calculated.format(expression=expression, result=result))
-    hits = index.search(search_text)
+    # Enough hits to find other sections for the follow-ups; the best few are the sources.
+    hits = index.search(search_text, limit=10)
     if hits:
         best = hits[0].paragraph
         turn_note = phrases.turn.format(turn=turn) if turn > 1 else ""
@@ -111,4 +119,18 @@ def compose_answer(question: str, index: BM25Index, turn: int = 1) -> DemoAnswer
         parts.extend(p.text for p in index.paragraphs if (p.source, p.title) == (best.source, best.title))
     elif tool_call is None:
         parts.append(phrases.fallback)
-    return DemoAnswer("\n\n".join(parts), tuple(hit.paragraph for hit in hits), tool_call)
+    follow_ups = tuple(phrases.follow_up.format(title=title) for title in _other_sections(hits))
+    sources = tuple(hit.paragraph for hit in hits[:_SOURCES])
+    return DemoAnswer("\n\n".join(parts), sources, tool_call, follow_ups)
+
+
+def _other_sections(hits: list[Hit]) -> list[str]:
+    """The titles of the sections that matched after the best one, best first."""
+    seen = {(hits[0].paragraph.source, hits[0].paragraph.title)} if hits else set()
+    titles: list[str] = []
+    for hit in hits[1:]:
+        section = (hit.paragraph.source, hit.paragraph.title)
+        if section not in seen and len(titles) < _MAX_FOLLOW_UPS:
+            seen.add(section)
+            titles.append(hit.paragraph.title)
+    return titles

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 import uuid
@@ -16,7 +17,7 @@ from starlette.routing import Route
 
 from .answer import compose_answer
 from .documents import load_paragraphs
-from .memory import TurnCounter
+from .memory import MEMORY_TYPE, ChatLog
 from .retrieval import BM25Index
 from .wire import SSE_HEADERS, FlowiseJSONResponse, error_response, source_document, sse_frame, used_tool
 
@@ -26,6 +27,10 @@ STARTER_PROMPTS = (
     "How do I connect my own Flowise flow?",
     "How do I deploy to Streamlit Community Cloud?",
     "What is 12.5% of 2,480?",
+)
+WELCOME_MESSAGE = (
+    "Hi! I am the built-in demo flow. I answer questions about this app from its documentation, "
+    "with the sources I used, and I can do arithmetic with a calculator tool."
 )
 # A word with the white space before it, the way LLM tokens arrive; `\s+\Z` keeps any trailing space,
 # so the tokens always add up to the exact text.
@@ -38,7 +43,7 @@ class DemoFlow:
     def __init__(self, token_delay: float) -> None:
         self._token_delay = token_delay
         self._index = BM25Index(load_paragraphs())
-        self._turns = TurnCounter()
+        self._log = ChatLog(FLOW_ID)
         # Set from the thread that stops the server, read between tokens on the server's own thread.
         self._closing = threading.Event()
 
@@ -72,10 +77,14 @@ class DemoFlow:
         if not isinstance(question, str) or not question.strip():
             return error_response(400, "Error: predictionsServices.buildChatflow - Question is required")
         chat_id = str(body.get("chatId") or uuid.uuid4())
-        reply = compose_answer(question, self._index, self._turns.next_turn(chat_id))
+        reply = compose_answer(question, self._index, self._log.next_turn(chat_id))
         sources = [source_document(p) for p in reply.sources]
         tools = [used_tool(reply.tool_call)] if reply.tool_call else []
         message_id = str(uuid.uuid4())
+        follow_ups = list(reply.follow_ups)
+        # Stored when asked, as Flowise stores a streamed answer once it is produced.
+        self._log.record(chat_id, question, reply.text, message_id,
+                         sources=sources, tools=tools, follow_ups=follow_ups)
         # Flowise accepts the flag as a JSON boolean or as the string a form field would carry.
         if body.get("streaming") in (True, "true"):
             metadata = {
@@ -83,7 +92,8 @@ class DemoFlow:
                 "chatMessageId": message_id,
                 "question": question,
                 "sessionId": chat_id,
-                "memoryType": "Buffer Memory",
+                "memoryType": MEMORY_TYPE,
+                **({"followUpPrompts": follow_ups} if follow_ups else {}),
             }
             return StreamingResponse(self._events(reply.text, tools, sources, metadata), headers=SSE_HEADERS)
         # In the key order of Flowise's own JSON answers.
@@ -94,9 +104,11 @@ class DemoFlow:
             "question": question,
             "chatId": chat_id,
             "chatMessageId": message_id,
+            # Flowise stringifies the already stringified list here.
+            **({"followUpPrompts": json.dumps(json.dumps(follow_ups))} if follow_ups else {}),
             "isStreamValid": False,
             "sessionId": chat_id,
-            "memoryType": "Buffer Memory",
+            "memoryType": MEMORY_TYPE,
         })
 
     async def _events(
@@ -115,8 +127,11 @@ class DemoFlow:
         yield sse_frame("end", "[DONE]")
 
     async def _history(self, request: Request) -> Response:
-        # The demo remembers how far a chat got, not what was said: a linked chat goes on from there.
-        return FlowiseJSONResponse([])
+        if (flow_id := request.path_params["flow_id"]) != FLOW_ID:
+            return error_response(404, f"Chatflow {flow_id} not found")
+        chat_id = request.query_params.get("chatId", "")
+        newest_first = request.query_params.get("order", "ASC").upper() == "DESC"
+        return FlowiseJSONResponse(self._log.messages(chat_id, newest_first) if chat_id else [])
 
     async def _feedback(self, request: Request) -> Response:
         # Accepted as Flowise does, and kept nowhere: the demo has no one to read it.
@@ -145,7 +160,7 @@ class DemoFlow:
             return error_response(404, f"Chatflow {flow_id} not found")
         # Flowise stores starter prompts as an object keyed "0", "1", ..., not as a list.
         prompts = {str(i): {"prompt": prompt} for i, prompt in enumerate(STARTER_PROMPTS)}
-        return FlowiseJSONResponse({"starterPrompts": prompts})
+        return FlowiseJSONResponse({"welcomeMessage": WELCOME_MESSAGE, "starterPrompts": prompts})
 
     async def _ping(self, request: Request) -> Response:
         return PlainTextResponse("pong")

@@ -17,7 +17,7 @@ from demo_flow import start_demo_server
 from demo_flow.answer import compose_answer
 from demo_flow.arithmetic import CalculationError, Reason, evaluate, find_arithmetic
 from demo_flow.documents import DOCS, Paragraph, load_paragraphs
-from demo_flow.memory import TurnCounter
+from demo_flow.memory import ChatLog
 from demo_flow.retrieval import BM25Index, tokens
 
 # One event exactly as Flowise writes it; JSON escapes newlines, so `data:` is always a single line.
@@ -238,7 +238,8 @@ def test_streamed_tokens_add_up_to_the_json_answer(demo):
     assert streamed_text(events) == body["text"]
     assert "pip install -r requirements.txt" in body["text"]
     assert list(body) == [
-        "text", "sourceDocuments", "question", "chatId", "chatMessageId", "isStreamValid", "sessionId", "memoryType",
+        "text", "sourceDocuments", "question", "chatId", "chatMessageId", "followUpPrompts", "isStreamValid",
+        "sessionId", "memoryType",
     ]
     assert body["isStreamValid"] is False and body["chatId"] == body["sessionId"] == "j-1"
     assert body["sourceDocuments"] == next(e["data"] for e in events if e["event"] == "sourceDocuments")
@@ -265,9 +266,50 @@ def test_follow_ups_know_their_turn(demo):
     assert "of this conversation" not in text("m-2")
 
 
-def test_turn_counter_forgets_the_oldest_chats():
-    turns = TurnCounter(capacity=2)
-    assert [turns.next_turn(c) for c in ("a", "a", "b", "c", "a", "c")] == [1, 2, 1, 1, 1, 2]
+def test_chat_log_forgets_the_oldest_chats():
+    log = ChatLog("demo", capacity=2)
+    assert [log.next_turn(c) for c in ("a", "a", "b", "c", "a", "c")] == [1, 2, 1, 1, 1, 2]
+    log.record("c", "q", "answer", "m-1", sources=[], tools=[], follow_ups=[])
+    log.next_turn("d")
+    assert log.messages("a") == [] and [m["content"] for m in log.messages("c")] == ["q", "answer"]
+
+
+def test_chat_log_keeps_the_newest_messages_of_a_long_chat():
+    log = ChatLog("demo", messages_per_chat=4)
+    for n in range(3):
+        log.record("a", f"q{n}", f"a{n}", f"m{n}", sources=[], tools=[], follow_ups=[])
+    assert [m["content"] for m in log.messages("a")] == ["q1", "a1", "q2", "a2"]
+    assert [m["content"] for m in log.messages("a", newest_first=True)] == ["a2", "q2", "a1", "q1"]
+
+
+def test_history_returns_a_chat_as_flowise_stores_it(demo):
+    streamed = read_events(ask(demo, DEPLOY, streaming=True, chat_id="h-1"))
+    ask(demo, "What is 12 * 7?", streaming=False, chat_id="h-1")
+    ask(demo, "Another chat", streaming=False, chat_id="h-2")
+    url = f"{demo.base_url}/api/v1/chatmessage/demo"
+    rows = requests.get(url, params={"chatId": "h-1", "order": "ASC"}, timeout=5).json()
+    assert [(r["role"], r["chatId"]) for r in rows] == [("userMessage", "h-1"), ("apiMessage", "h-1")] * 2
+    assert [rows[0]["content"], rows[2]["content"]] == [DEPLOY, "What is 12 * 7?"]
+    (metadata,) = [e["data"] for e in streamed if e["event"] == "metadata"]
+    assert rows[1]["content"] == streamed_text(streamed) and rows[1]["id"] == metadata["chatMessageId"]
+    assert json.loads(rows[1]["followUpPrompts"]) == metadata["followUpPrompts"]
+    assert rows[1]["sourceDocuments"] == next(e["data"] for e in streamed if e["event"] == "sourceDocuments")
+    assert rows[3]["usedTools"][0]["toolOutput"] == "84"
+    newest = requests.get(url, params={"chatId": "h-1", "order": "DESC"}, timeout=5).json()
+    assert newest == rows[::-1]
+    assert requests.get(url, params={"chatId": "never-asked"}, timeout=5).json() == []
+
+
+def test_follow_ups_point_at_the_next_best_sections(demo, index):
+    reply = compose_answer(DEPLOY, index)
+    assert reply.follow_ups and all(f.startswith('Tell me about "') for f in reply.follow_ups)
+    best = reply.sources[0].title
+    assert f'Tell me about "{best}"' not in reply.follow_ups
+    assert len(set(reply.follow_ups)) == len(reply.follow_ups) <= 2
+    assert all(p.startswith("Расскажи про «") for p in compose_answer("Как развернуть приложение?", index).follow_ups)
+    body = ask(demo, DEPLOY, streaming=False).json()
+    # As Flowise sends it in a JSON answer: a JSON string of a JSON string.
+    assert json.loads(json.loads(body["followUpPrompts"])) == list(reply.follow_ups)
 
 
 def test_errors_and_the_small_endpoints(demo):
@@ -286,6 +328,8 @@ def test_errors_and_the_small_endpoints(demo):
     assert requests.get(f"{base}/api/v1/chatflows-streaming/nope", timeout=5).status_code == 404
     prompts = requests.get(f"{base}/api/v1/public-chatbotConfig/demo", timeout=5).json()["starterPrompts"]
     assert list(prompts) == ["0", "1", "2"] and all(p["prompt"] for p in prompts.values())
+    config = requests.get(f"{base}/api/v1/public-chatbotConfig/demo", timeout=5).json()
+    assert config["welcomeMessage"].startswith("Hi! I am the built-in demo flow")
 
 
 def test_answer_streams_incrementally():
