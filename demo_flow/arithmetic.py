@@ -31,7 +31,8 @@ MAX_EXPONENT = 100
 MAX_MAGNITUDE = 10**100
 
 _NUMBER = r"\d+(?:\.\d+)?"
-_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+# "2,480" is 2480, also before a sentence's comma ("2,480, and"), but "1,23" and "1,2345" are not thousands.
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|,\d)")
 _PERCENT_OF = re.compile(rf"({_NUMBER})\s*%\s*(?:of|от)\s+({_NUMBER})", re.IGNORECASE)
 # "x" (Latin or Cyrillic) and "×" only count as multiplication between numbers: "3 x 4", "3x4", "(1+2)×3".
 _TIMES = re.compile(r"(?<=[\d)])\s*[x×х]\s*(?=[\d(])")

@@ -1,0 +1,95 @@
+"""Takes the README's screenshots: the real app in headless Chromium, against the built-in demo flow
+or the local Flowise-wire server of the tests.
+
+    python scripts/readme_screenshots.py            # all of them, into docs/screenshots/
+    python scripts/readme_screenshots.py welcome    # only the ones named
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, assistant_messages, open_page, send, streamlit_app  # noqa: E402
+from tests.flowise_wire import start_wire  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+DEPLOY = "How do I deploy to Streamlit Community Cloud?"
+
+
+def _save(page: Page, name: str) -> None:
+    page.mouse.move(0, 0)  # no hover highlight in the picture
+    page.wait_for_timeout(800)  # expanders and fades finish
+    # Streamlit scrolls inside its main area, so a full-page shot would cut there: grow the window instead.
+    height = page.evaluate("Math.max(...[...document.querySelectorAll('section, div')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": max(height + 160, 400)})
+    page.wait_for_timeout(500)
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+    print(f"docs/screenshots/{name}.png")
+
+
+def welcome(browser: Browser, tmp: Path) -> None:
+    """A new chat: the flow's welcome message and starter prompts."""
+    with streamlit_app(tmp) as app:
+        page = open_page(browser, app.url, height=800)
+        expect(page.get_by_role("button", name=DEPLOY)).to_be_visible()
+        _save(page, "welcome")
+
+
+def answer(browser: Browser, tmp: Path) -> None:
+    """An answer with its tools open, its feedback, caption and follow-up prompts."""
+    with streamlit_app(tmp) as app:
+        page = open_page(browser, app.url, height=1250)
+        send(page, "What is 12.5% of 2,480, and where do I set the API key?")
+        reply = assistant_messages(page).last
+        expect(reply.get_by_text("Tools used (1)")).to_be_visible(timeout=30_000)
+        reply.get_by_text("Tools used (1)").click()
+        expect(reply.get_by_test_id("stFeedback")).to_be_visible()
+        _save(page, "answer")
+
+
+def stopped(browser: Browser, tmp: Path) -> None:
+    """An answer stopped half-way with "Stop generating"."""
+    wire = start_wire()
+    try:
+        with streamlit_app(tmp, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="slow") as app:
+            page = open_page(browser, app.url, height=600)
+            send(page, "Count slowly, please")
+            expect(assistant_messages(page).last).to_contain_text("12 ", timeout=30_000)
+            page.get_by_role("button", name="Stop generating").click()
+            expect(page.get_by_text("You stopped this answer.")).to_be_visible(timeout=10_000)
+            _save(page, "stopped")
+    finally:
+        wire.stop()
+
+
+SCENES: dict[str, Callable[[Browser, Path], None]] = {
+    "welcome": welcome,
+    "answer": answer,
+    "stopped": stopped,
+}
+
+
+def main(names: list[str]) -> None:
+    unknown = set(names) - set(SCENES)
+    if unknown:
+        sys.exit(f"unknown screenshots: {', '.join(sorted(unknown))}; known: {', '.join(SCENES)}")
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            for name in names or SCENES:
+                SCENES[name](browser, Path(tmp))
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
