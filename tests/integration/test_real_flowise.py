@@ -184,11 +184,12 @@ def real_app(flowise, tmp_path_factory):
 
     with ExitStack() as stack:
         def get(flow: str, **settings: str):
-            if flow not in running:
-                running[flow] = stack.enter_context(streamlit_app(
+            key = (flow, tuple(sorted(settings.items())))
+            if key not in running:
+                running[key] = stack.enter_context(streamlit_app(
                     tmp_path_factory.mktemp("app"), FLOWISE_URL=flowise.base_url,
                     FLOWISE_FLOW_ID=flowise.flows[flow], **settings))
-            return running[flow]
+            return running[key]
 
         yield get
 
@@ -221,3 +222,33 @@ def test_browser_protected_flow_without_key_says_so(browser, real_app):
     page = open_page(browser, real_app("protected").url)
     send(page, "Hello?")
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("This flow needs an API key", timeout=30_000)
+
+
+def test_browser_conversation_features_against_a_real_flow(browser, real_app, flowise):
+    """As a visitor: the flow's welcome and starter prompt, a rating with a comment, and the
+    conversation's link opened in a fresh browser, all read from and stored in the real Flowise."""
+    app = real_app("plain", FLOWISE_API_KEY=flowise.api_key)
+    page = open_page(browser, app.url)
+    expect(page.get_by_text("Здравствуйте! 👋")).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="What is the capital of France?").click()
+    answer = assistant_messages(page).last
+    expect(answer).to_contain_text(ANSWER, timeout=30_000)
+    answer.get_by_role("radio", name="Thumbs down").click()
+    comment = answer.get_by_role("textbox")
+    comment.fill("Too short")
+    comment.press("Enter")
+    chat_id = page.evaluate("new URLSearchParams(location.search).get('chat')")
+    stored = []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not (stored and stored[0]["content"]):
+        stored = requests.get(f"{flowise.base_url}/api/v1/feedback/{flowise.flows['plain']}", params={"chatId": chat_id},
+                              headers={"Authorization": f"Bearer {flowise.api_key}"}, timeout=10).json()
+        time.sleep(0.3)
+    assert [(f["rating"], f["content"]) for f in stored] == [("THUMBS_DOWN", "Too short")]
+
+    linked = open_page(browser, f"{app.url}/?chat={chat_id}")
+    expect(assistant_messages(linked).last).to_contain_text(ANSWER, timeout=30_000)
+    send(linked, "And Germany?")
+    expect(assistant_messages(linked)).to_have_count(3, timeout=30_000)  # the welcome and two answers
+    history = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flowise.flows["plain"], chat_id)
+    assert [m.content for m in history if m.role == "userMessage"] == ["What is the capital of France?", "And Germany?"]
