@@ -244,3 +244,71 @@ def test_a_conversation_link_restores_it_in_a_fresh_browser(browser, apps):
     expect(fresh.get_by_test_id("stChatMessage")).to_have_count(0)
     fresh.wait_for_function("() => new URL(location.href).searchParams.get('chat')")
     assert "rec-rag-1" not in fresh.url
+
+
+def arrived(wire, wanted, timeout: float = 10.0) -> list:
+    """The requests the wire server received that ``wanted`` picks, once there is one (or the time is up)."""
+    deadline = time.monotonic() + timeout
+    while not (found := [r for r in wire.received if wanted(r)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+def test_a_starter_prompt_asks_exactly_its_question(browser, apps, slow_wire):
+    page = open_page(browser, apps("welcome").url)
+    expect(assistant_messages(page).first).to_contain_text("Здравствуйте! 👋 Ask me anything.")
+    sent = len(slow_wire.predictions("welcome"))
+    # Shown as written, Markdown and all, and asked as written.
+    page.get_by_role("button", name="Что такое **Flowise**?").click()
+    # The question bubble shows it as typed; the answer is the flow's Markdown, drawn as such.
+    expect(assistant_messages(page).last).to_contain_text("You asked: Что такое Flowise?", timeout=20_000)
+    expect(assistant_messages(page).last.locator("strong")).to_have_text("Flowise")
+    expect(page.get_by_test_id("stChatMessage").nth(1)).to_contain_text("Что такое **Flowise**?")
+    (request,) = slow_wire.predictions("welcome")[sent:]
+    assert request.body["question"] == "Что такое **Flowise**?" and request.body["streaming"] is True
+    expect(page.get_by_role("button", name="What can you do?")).to_have_count(0)  # a chat under way has no starters
+
+
+def test_a_follow_up_prompt_asks_exactly_its_question(browser, apps, slow_wire):
+    page = open_page(browser, apps("follow-ups").url)
+    send(page, "The capital of France?")
+    expect(assistant_messages(page).last).to_contain_text("About The capital of France?", timeout=20_000)
+    page.get_by_role("button", name="And *Lyon*?").click()
+    expect(assistant_messages(page)).to_have_count(2, timeout=20_000)
+    expect(assistant_messages(page).last).to_contain_text("About And Lyon?", timeout=20_000)
+    first, second = slow_wire.predictions("follow-ups")[-2:]
+    assert second.body["question"] == "And *Lyon*?" and second.body["chatId"] == first.body["chatId"]
+    # Only the newest answer offers follow-ups.
+    expect(page.get_by_role("button", name="Почему Париж?")).to_have_count(1)
+    expect(assistant_messages(page).first.get_by_role("button")).to_have_count(0)
+
+
+def test_feedback_with_a_comment_reaches_flowise_and_a_changed_rating_updates_it(browser, apps, slow_wire):
+    page = open_page(browser, apps("rag").url)
+    send(page, "What is the capital of France?")
+    answer = assistant_messages(page).last
+    expect(answer).to_contain_text("The capital of France is Paris.", timeout=20_000)
+    chat_id = slow_wire.predictions("rag")[-1].body["chatId"]
+
+    def feedback(r) -> bool:
+        return r.path.startswith("/api/v1/feedback") and r.body.get("chatId") == chat_id
+
+    answer.get_by_role("radio", name="Thumbs up").click()
+    (created,) = arrived(slow_wire, feedback)
+    assert (created.method, created.path) == ("POST", "/api/v1/feedback")
+    # The message id is the one in the recorded stream's metadata event.
+    assert created.body == {"chatflowid": "rag", "chatId": chat_id, "messageId": "0b29a012-a98a-494d-8f3e-e6a6fd5a2b58",
+                            "rating": "THUMBS_UP", "content": ""}
+    comment = answer.get_by_placeholder("What was good or wrong about this answer")
+    comment.fill("Clear, with a source")
+    comment.press("Enter")
+    (commented,) = arrived(slow_wire, lambda r: feedback(r) and r.method == "PUT")
+    # Flowise's id for the feedback, from the POST's answer, names what the PUT changes.
+    feedback_id = f"feedback-{slow_wire.received.index(created) + 1}"
+    assert commented.path == f"/api/v1/feedback/{feedback_id}"
+    assert (commented.body["rating"], commented.body["content"]) == ("THUMBS_UP", "Clear, with a source")
+    answer.get_by_role("radio", name="Thumbs down").click()
+    changed = arrived(slow_wire, lambda r: feedback(r) and r.method == "PUT" and r.body["rating"] == "THUMBS_DOWN")
+    assert [(r.path, r.body["content"]) for r in changed] == [(commented.path, "Clear, with a source")]
+    assert len([r for r in slow_wire.received if feedback(r) and r.method == "POST"]) == 1
+
