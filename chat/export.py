@@ -12,6 +12,7 @@ from .state import Conversation
 from .turn import Turn
 
 _BACKTICKS = re.compile("`+")
+_NOT_IN_FILE_NAMES = re.compile(r"[^\w-]+")
 
 
 def _fence(text: str, language: str = "") -> str:
@@ -48,6 +49,12 @@ def turn_to_markdown(turn: Turn, number: int) -> str:
                 text, language = _as_text(value)
                 parts += [f"  {label}:", "", _fence(text, language), ""]
     return "\n".join(parts)
+
+
+def file_stem(chat_id: str, flow_name: str | None) -> str:
+    """The downloaded files' name: the flow's, when it has one, then the conversation's first characters."""
+    flow = _NOT_IN_FILE_NAMES.sub("-", (flow_name or "").lower())[:40].strip("-_")
+    return "-".join(["conversation", *([flow] if flow else []), chat_id[:8]])
 
 
 def to_markdown(convo: Conversation, flow: str) -> str:

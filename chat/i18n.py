@@ -12,6 +12,14 @@ DEFAULT_LANGUAGE = "en"
 CATALOGUE: dict[str, dict[str, str]] = {
     # Sidebar
     "language": {"en": "Language", "ru": "Язык"},
+    # Sidebar: the choice between several flows, and what a conversation with one is called in its files
+    "flow_choice": {"en": "Flow", "ru": "Сценарий"},
+    "export_named_flow": {"en": "{name} (Flowise flow {id})", "ru": "{name} (сценарий Flowise {id})"},
+    # Chat: a link that names a flow this app does not offer
+    "link_flow_unknown": {
+        "en": "The link names a flow this app does not offer, so a new conversation has started.",
+        "ru": "В ссылке указан сценарий, которого в этом приложении нет, поэтому начат новый разговор.",
+    },
 }
 
 

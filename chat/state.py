@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -23,15 +24,21 @@ from .health import Health, check_health
 from .history import turns_from_history
 from .i18n import language_for_locale, translate
 from .limits import QuestionLimits, Rejection, SlidingWindow, admit
-from .settings import Settings
+from .settings import Flow, Settings
 from .turn import Turn
 
+# The conversation on the page: the chosen flow's.
 _CONVERSATION = "conversation"
-# The page URL's query parameter that holds the conversation id.
+# Each flow's conversation in this session, by flow id: switching flows and back keeps each one.
+_CONVERSATIONS = "conversations"
+# The page URL's query parameters: the conversation id, and with several flows, the flow's id.
 URL_CHAT = "chat"
-_CLIENT = "flowise_client"
+URL_FLOW = "flow"
+# The flow selector's widget key: its value is the chosen flow's id.
+FLOW_CHOICE = "flow_choice"
+_CLIENTS = "flowise_clients"
 _REQUESTED = "requested_question"
-_CHATBOT_CONFIG = "chatbot_config"
+_CHATBOT_CONFIGS = "chatbot_configs"
 _PASSWORD_GATE = "password_gate"
 _QUESTION_WINDOW = "question_window"
 _REJECTION = "rejected_question"
@@ -56,16 +63,49 @@ class Conversation:
     notice: str | None = None
 
 
-def conversation() -> Conversation:
-    """This session's conversation; its id is in the page's URL (``?chat=<id>``), so a reload or a
-    shared link continues it."""
-    if _CONVERSATION not in st.session_state:
-        linked = (st.query_params.get(URL_CHAT) or "").strip()
-        st.session_state[_CONVERSATION] = Conversation(chat_id=linked, restore=True) if linked else Conversation()
-    convo = st.session_state[_CONVERSATION]
-    if st.query_params.get(URL_CHAT) != convo.chat_id:
-        st.query_params[URL_CHAT] = convo.chat_id
+def chosen_flow_id(flow_ids: Sequence[str]) -> str:
+    """The flow picked in the sidebar; until one is, the flow in the page's link, else the first."""
+    choice = st.session_state.get(FLOW_CHOICE)
+    if choice not in flow_ids:
+        linked = st.query_params.get(URL_FLOW)
+        choice = st.session_state[FLOW_CHOICE] = linked if linked in flow_ids else flow_ids[0]
+    return choice
+
+
+def open_conversation(flow_id: str, several_flows: bool) -> Conversation:
+    """The flow's conversation, now the one on the page. Its id is in the page's URL (``?chat=<id>``,
+    and ``&flow=<id>`` when there are several flows), so a reload or a shared link continues it: the
+    first conversation a session opens is the link's."""
+    conversations = st.session_state.setdefault(_CONVERSATIONS, {})
+    if flow_id not in conversations:
+        conversations[flow_id] = Conversation() if conversations else _linked_conversation(flow_id)
+    convo = st.session_state[_CONVERSATION] = conversations[flow_id]
+    _show_in_url(convo.chat_id, flow_id if several_flows else None)
     return convo
+
+
+def _linked_conversation(flow_id: str) -> Conversation:
+    linked_chat = (st.query_params.get(URL_CHAT) or "").strip()
+    linked_flow = (st.query_params.get(URL_FLOW) or "").strip()
+    if linked_flow and linked_flow != flow_id:
+        # The link's flow is not one of the app's flows (else it would be the chosen one).
+        return Conversation(notice=t("link_flow_unknown"))
+    return Conversation(chat_id=linked_chat, restore=True) if linked_chat else Conversation()
+
+
+def _show_in_url(chat_id: str, flow_id: str | None) -> None:
+    if st.query_params.get(URL_CHAT) != chat_id:
+        st.query_params[URL_CHAT] = chat_id
+    if flow_id is None:
+        if URL_FLOW in st.query_params:
+            del st.query_params[URL_FLOW]
+    elif st.query_params.get(URL_FLOW) != flow_id:
+        st.query_params[URL_FLOW] = flow_id
+
+
+def conversation() -> Conversation:
+    """The conversation on the page (see open_conversation)."""
+    return st.session_state[_CONVERSATION]
 
 
 def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversation) -> Conversation:
@@ -77,17 +117,18 @@ def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversatio
     try:
         convo.turns = turns_from_history(client.chat_history(flow_id, convo.chat_id))
     except FlowiseError as exc:
-        fresh = start_new_conversation()
+        fresh = start_new_conversation(flow_id)
         why = "the API key may not read chat history" if isinstance(exc, FlowiseAuthError) else str(exc)
         fresh.notice = f"The conversation in the link could not be restored ({why}), so a new one has started."
-        st.query_params[URL_CHAT] = fresh.chat_id
         return fresh
     return convo
 
 
-def start_new_conversation() -> Conversation:
-    st.session_state[_CONVERSATION] = Conversation()
-    return st.session_state[_CONVERSATION]
+def start_new_conversation(flow_id: str) -> Conversation:
+    """A new conversation with the flow, in place of its current one."""
+    convo = st.session_state[_CONVERSATIONS][flow_id] = st.session_state[_CONVERSATION] = Conversation()
+    st.query_params[URL_CHAT] = convo.chat_id
+    return convo
 
 
 def request_question(question: str) -> None:
@@ -106,31 +147,32 @@ def take_requested_question(limits: QuestionLimits) -> str | None:
 def chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig:
     """The flow's starter prompts and welcome message, asked once per session and flow. A server
     that cannot tell is a flow without them: the chat works all the same."""
+    configs = st.session_state.setdefault(_CHATBOT_CONFIGS, {})
     key = (client.base_url, flow_id)
-    cached = st.session_state.get(_CHATBOT_CONFIG)
-    if cached is None or cached[0] != key:
+    if key not in configs:
         try:
-            config = client.chatbot_config(flow_id)
+            configs[key] = client.chatbot_config(flow_id)
         except FlowiseError:
-            config = ChatbotConfig()
-        st.session_state[_CHATBOT_CONFIG] = cached = (key, config)
-    return cached[1]
+            configs[key] = ChatbotConfig()
+    return configs[key]
 
 
-def client_for(settings: Settings, base_url: str) -> FlowiseClient:
-    """This session's client (it keeps the connection pool), rebuilt when the settings change."""
-    cached = st.session_state.get(_CLIENT)
-    key = (base_url, settings.api_key, settings.read_timeout, settings.max_answer_chars)
+def client_for(flow: Flow, settings: Settings) -> FlowiseClient:
+    """This session's client for the flow (it keeps the connection pool), rebuilt when the settings
+    change."""
+    clients = st.session_state.setdefault(_CLIENTS, {})
+    cached = clients.get(flow.id)
+    key = (flow.url, flow.api_key, settings.read_timeout, settings.max_answer_chars)
     if cached is None or cached[0] != key:
         if cached is not None:
             cached[1].close()
         client = FlowiseClient(
-            base_url,
-            settings.api_key,
+            flow.url,
+            flow.api_key,
             timeouts=Timeouts(read=settings.read_timeout),
             max_answer_chars=settings.max_answer_chars,
         )
-        st.session_state[_CLIENT] = cached = (key, client)
+        clients[flow.id] = cached = (key, client)
     return cached[1]
 
 
@@ -191,12 +233,13 @@ def rejected_question() -> Rejection | None:
 
 
 def flow_health(client: FlowiseClient, flow_id: str) -> Health:
-    """This session's view of the server, checked again after HEALTH_TTL seconds."""
+    """This session's view of the server and flow, checked again after HEALTH_TTL seconds."""
+    checks = st.session_state.setdefault(_HEALTH, {})
     key = (client.base_url, flow_id)
-    cached = st.session_state.get(_HEALTH)
-    if cached is None or cached[0] != key or time.monotonic() - cached[1] > HEALTH_TTL:
-        st.session_state[_HEALTH] = cached = (key, time.monotonic(), check_health(client, flow_id))
-    return cached[2]
+    cached = checks.get(key)
+    if cached is None or time.monotonic() - cached[0] > HEALTH_TTL:
+        checks[key] = cached = (time.monotonic(), check_health(client, flow_id))
+    return cached[1]
 
 
 def feedback_keys(turn: Turn) -> tuple[str, str]:

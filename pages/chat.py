@@ -6,12 +6,12 @@ import streamlit as st
 
 from chat.demo import demo_server
 from chat.limits import QuestionLimits
-from chat.settings import SettingsError
+from chat.settings import Flow, SettingsError
 from chat.state import (
     chatbot_config,
     client_for,
-    conversation,
     flow_health,
+    open_conversation,
     prefetch_flow_streams,
     rejected_question,
     restore_conversation,
@@ -21,7 +21,8 @@ from chat.streamlit_settings import current_settings
 from components.access import require_access
 from components.conversation import FlowTarget, ask, render_history
 from components.question_box import question_box, render_rejection
-from components.sidebar import render_downloads, render_health, render_sidebar
+from components.markdown import safe_markdown
+from components.sidebar import choose_flow, render_downloads, render_health, render_sidebar
 from components.welcome import render_starter_prompts, render_welcome_message
 
 st.title("Flowise chat")
@@ -37,7 +38,7 @@ require_access(settings)
 
 if settings.is_demo:
     server = demo_server()
-    base_url, flow_id = server.base_url, server.flow_id
+    flows = (Flow(id=server.flow_id, url=server.base_url),)
     st.info(
         "You are talking to the **built-in demo flow**, which answers questions about this app. "
         "To chat with your own Flowise flow, set `FLOWISE_URL` and `FLOWISE_FLOW_ID` "
@@ -45,19 +46,22 @@ if settings.is_demo:
         icon=":material/science:",
     )
 else:
-    base_url, flow_id = settings.url, settings.flow_id
+    flows = settings.flows
 
-client = client_for(settings, base_url)
-convo = restore_conversation(client, flow_id, conversation())
+chosen = choose_flow(flows)
+flow_id = chosen.id
+client = client_for(chosen, settings)
+convo = restore_conversation(client, flow_id, open_conversation(flow_id, several_flows=len(flows) > 1))
 if convo.notice and not convo.turns:
-    st.info(convo.notice, icon=":material/history:")
-health_slot = render_sidebar(convo, base_url, flow_id, settings.is_demo, logged_in=settings.login_required)
+    # It may quote the server: Markdown, but as safe as an answer.
+    st.info(safe_markdown(convo.notice), icon=":material/history:")
+health_slot = render_sidebar(convo, chosen, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
 requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
 question = question_box(limits) or requested
-flow = FlowTarget(client, flow_id, settings.flush_interval, settings.override_config)
+flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config)
 welcome = chatbot_config(client, flow_id)
 render_welcome_message(welcome)
 render_history(flow, convo, question_coming=bool(question))
@@ -71,4 +75,4 @@ if question:
 else:
     prefetch_flow_streams(client, flow_id)
 render_health(health_slot, flow_health(client, flow_id), convo.streaming)
-render_downloads(convo, "the built-in demo flow" if settings.is_demo else f"Flowise flow {flow_id}")
+render_downloads(convo, chosen, settings.is_demo)

@@ -16,7 +16,7 @@ APP = str(Path(__file__).parent.parent / "app.py")
 SETTING_NAMES = [
     "FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT",
     "FLOWISE_MAX_ANSWER_CHARS", "APP_PASSWORD", "MAX_QUESTION_CHARS", "QUESTIONS_PER_MINUTE",
-    "FLOWISE_OVERRIDE_CONFIG",
+    "FLOWISE_OVERRIDE_CONFIG", "FLOWISE_FLOWS",
 ]
 
 
@@ -126,7 +126,7 @@ def test_errors_show_a_message_and_the_next_question_works(app, wire, monkeypatc
     assert "Traceback" not in page_text(at)
     monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
     at = ask(at, "And now?")
-    assert len(at.error) == 1  # the earlier error stays with its turn; the new answer has none
+    assert not at.error  # another flow: a conversation of its own, whose answer has no error
     assert "The capital of France is Paris" in page_text(at)
 
 
@@ -152,12 +152,12 @@ def test_answer_over_the_cap_is_cut_with_a_message_and_the_next_question_works(a
     assert not at.exception
     assert kept in page_text(at) and page_text(at).count("Бесконечно") == 4
     assert at.error[0].value.startswith("The answer was longer than 50 characters, so the app stopped reading it.")
-    # The client is rebuilt when the limit changes: the default lets the whole answer through.
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
-    monkeypatch.delenv("FLOWISE_MAX_ANSWER_CHARS")
+    # The client is rebuilt when the limit changes: the next answer is cut at the new limit.
+    monkeypatch.setenv("FLOWISE_MAX_ANSWER_CHARS", "500")
     at = ask(at, "And now?")
-    assert kept in page_text(at) and len(at.error) == 1  # the cut answer and its message stay with their turn
-    assert "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)" in page_text(at)
+    assert kept in page_text(at) and len(at.error) == 2  # the first cut answer and its message stay with their turn
+    assert at.error[1].value.startswith("The answer was longer than 500 characters")
+    assert page_text(at).count("Бесконечно") > 4
 
 
 def test_wrong_api_key_is_reported_and_never_shown(app):
@@ -667,3 +667,105 @@ def test_linked_conversation_without_history_access_starts_fresh_and_says_so(wir
     assert chat_id(at) != "rec-rag-1" and at.query_params["chat"] == chat_id(at)
     assert "could not be restored (the API key may not read chat history)" in at.info[0].value
     assert not at.session_state["conversation"].turns
+
+
+# Two flows that answer differently: "welcome" echoes the question and has starter prompts, "json-only"
+# answers with the recorded rag answer and does not stream.
+SECOND_KEY = "sk-second-flow-5c1e"
+TWO_FLOWS = [
+    {"name": "Greeter *one*", "id": "welcome", "description": "Says **hello**", "api_key": API_KEY,
+     "override_config": {"temperature": 0.1}},
+    {"name": "Facts", "id": "json-only", "api_key": SECOND_KEY, "overrideConfig": {"vars": {"team": "facts"}}},
+]
+
+
+def flows_app(wire, flows: list, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["FLOWISE_URL"] = wire.url
+    at.secrets["flows"] = flows
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def flow_selector(at: AppTest):
+    (selector,) = at.sidebar.radio
+    return selector
+
+
+def test_two_flows_each_keep_their_own_conversation_key_and_override_config(wire):
+    at = flows_app(wire, TWO_FLOWS)
+    selector = flow_selector(at)
+    assert selector.label == "Flow" and selector.value == "welcome"
+    assert selector.options == ["Greeter \\*one\\*", "Facts"]  # names as written, not as Markdown
+    assert list(selector.proto.captions) == ["Says **hello**", ""]
+    greeter_chat = chat_id(at)
+    assert (at.query_params["flow"], at.query_params["chat"]) == ("welcome", greeter_chat)
+    assert [b.label for b in at.button if b.key and b.key.startswith("starter-")]  # the greeter's own prompts
+    at = ask(at, "Hello, greeter")
+    greeting = wire.predictions("welcome")[-1]
+    assert greeting.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert greeting.body["overrideConfig"] == {"temperature": 0.1, "sessionId": greeter_chat}
+    assert greeting.body["streaming"] is True
+
+    at = flow_selector(at).set_value("json-only").run()
+    facts_chat = chat_id(at)
+    assert facts_chat != greeter_chat
+    assert (at.query_params["flow"], at.query_params["chat"]) == ("json-only", facts_chat)
+    assert not at.chat_message  # neither the greeter's turns nor its welcome message
+    assert not [b for b in at.button if b.key and b.key.startswith("starter-")]
+    assert "Answers arrive in one piece" in health_line(at)  # this flow's own streaming check
+    at = ask(at, "Capital?")
+    fact = wire.predictions("json-only")[-1]
+    assert fact.headers["Authorization"] == f"Bearer {SECOND_KEY}"
+    assert fact.body["overrideConfig"] == {"vars": {"team": "facts"}, "sessionId": facts_chat}
+    assert fact.body["streaming"] is False and fact.body["chatId"] == facts_chat
+    assert "The capital of France is Paris." in page_text(at) and "You asked" not in page_text(at)
+
+    at = flow_selector(at).set_value("welcome").run()
+    assert chat_id(at) == greeter_chat and at.query_params["flow"] == "welcome"
+    assert [t.question for t in at.session_state["conversation"].turns] == ["Hello, greeter"]
+    assert "You asked: Hello, greeter" in page_text(at) and "Capital?" not in page_text(at)
+    assert "Answers stream as they are written" in health_line(at)
+    at = at.sidebar.button[0].click().run()  # New chat: for the greeter only
+    assert chat_id(at) != greeter_chat and not at.session_state["conversation"].turns
+    at = flow_selector(at).set_value("json-only").run()
+    assert chat_id(at) == facts_chat and "The capital of France is Paris." in page_text(at)
+    assert API_KEY not in sent_to_browser(at) and SECOND_KEY not in sent_to_browser(at)
+
+
+def test_one_listed_flow_has_no_selector_and_the_url_as_for_a_single_flow(wire):
+    at = ask(flows_app(wire, TWO_FLOWS[1:]), "Only one")
+    assert not at.sidebar.radio
+    assert "flow" not in at.query_params and at.query_params["chat"] == chat_id(at)
+    assert wire.predictions("json-only")[-1].headers["Authorization"] == f"Bearer {SECOND_KEY}"
+
+
+def test_a_single_flow_id_has_no_selector(app):
+    at = app("echo")
+    assert not at.sidebar.radio and "flow" not in at.query_params
+
+
+def test_a_link_opens_its_flow_and_restores_the_conversation_with_that_flows_key(wire):
+    flows = [{**TWO_FLOWS[0], "api_key": SECOND_KEY}, {**TWO_FLOWS[1], "id": "rag", "api_key": API_KEY}]
+    at = flows_app(wire, flows, {"flow": "rag", "chat": "rec-rag-1"})
+    assert flow_selector(at).value == "rag" and chat_id(at) == "rec-rag-1"
+    history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/")][-1]
+    assert history.path.startswith("/api/v1/chatmessage/rag?") and history.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert [t.question for t in at.session_state["conversation"].turns] == ["What is the capital of France?"] * 2
+    at = flow_selector(at).set_value("welcome").run()
+    assert chat_id(at) != "rec-rag-1" and not at.session_state["conversation"].turns
+
+
+def test_a_link_to_a_flow_not_offered_starts_afresh_and_says_so(wire):
+    at = flows_app(wire, TWO_FLOWS, {"flow": "gone", "chat": "old-chat"})
+    assert flow_selector(at).value == "welcome"
+    assert chat_id(at) != "old-chat" and at.query_params["flow"] == "welcome"
+    assert "The link names a flow this app does not offer" in at.info[0].value
+
+
+def test_a_bad_flow_list_says_which_entry_and_how_to_fix_it(wire):
+    at = flows_app(wire, [TWO_FLOWS[0], {"name": "No id", "api_key": "sk-not-shown-3"}])
+    assert not at.exception and not at.chat_input
+    assert 'flows entry 2 ("No id"): id is missing' in at.error[0].value
+    assert "sk-not-shown-3" not in at.error[0].value

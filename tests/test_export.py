@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from chat.export import to_json, to_markdown
+from chat.export import file_stem, to_json, to_markdown
 from chat.state import Conversation
 from chat.turn import Turn
 from flowise_client.events import (
@@ -67,3 +67,12 @@ def test_json_has_every_turn_with_sources_tools_usage_and_times():
     }
     assert second["answer"] == "Начинаю" and second["complete"] is False
     assert second["error"].startswith("The connection to Flowise broke")
+
+
+def test_file_names_carry_the_flow_name_when_it_has_one():
+    chat = "5f0c2d9e-1111-4222-8333-444455556666"
+    assert file_stem(chat, None) == "conversation-5f0c2d9e"
+    assert file_stem(chat, "Sales / Orders: EU") == "conversation-sales-orders-eu-5f0c2d9e"
+    assert file_stem(chat, "Поддержка 24/7") == "conversation-поддержка-24-7-5f0c2d9e"
+    assert file_stem(chat, "../../etc") == "conversation-etc-5f0c2d9e"
+    assert file_stem(chat, "!!!") == "conversation-5f0c2d9e"

@@ -2,28 +2,29 @@ from __future__ import annotations
 
 import pytest
 
-from chat.settings import Settings, SettingsError, load_settings
+from chat.settings import Flow, SettingsError, load_settings
 
 
 def test_nothing_configured_is_the_demo():
     settings = load_settings({}, {})
-    assert settings.is_demo and settings.flow_id is None
+    assert settings.is_demo and settings.flows == ()
+    assert load_settings({"FLOWISE_FLOW_ID": "abc"}, {}).is_demo  # a flow id without a server: still the demo
 
 
 def test_environment_wins_and_empty_means_unset():
     env = {"FLOWISE_URL": "https://env.example", "FLOWISE_FLOW_ID": "", "FLOWISE_API_KEY": " "}
     secrets = {"FLOWISE_URL": "https://secret.example", "FLOWISE_FLOW_ID": "abc", "FLOWISE_API_KEY": "k"}
-    assert load_settings(env, secrets) == Settings("https://env.example", "abc", "k")
+    assert load_settings(env, secrets).flows == (Flow("abc", "https://env.example", api_key="k"),)
 
 
 def test_template_secret_names_are_accepted():
-    settings = load_settings({}, {"APP_URL": "http://flowise:3000/", "FLOW_ID": "f1"})
-    assert (settings.url, settings.flow_id) == ("http://flowise:3000", "f1")
+    (flow,) = load_settings({}, {"APP_URL": "http://flowise:3000/", "FLOW_ID": "f1"}).flows
+    assert (flow.url, flow.id, flow.name) == ("http://flowise:3000", "f1", None)
 
 
 def test_pasted_prediction_url_is_split():
-    settings = load_settings({"FLOWISE_URL": "https://f.example/api/v1/prediction/1234-abcd"}, {})
-    assert (settings.url, settings.flow_id) == ("https://f.example", "1234-abcd")
+    (flow,) = load_settings({"FLOWISE_URL": "https://f.example/api/v1/prediction/1234-abcd"}, {}).flows
+    assert (flow.url, flow.id) == ("https://f.example", "1234-abcd")
 
 
 def test_read_timeout_from_secrets():
@@ -94,11 +95,15 @@ def test_unusable_limits_say_how_to_fix_them(env, message):
 
 
 def test_override_config_from_a_secrets_table_or_json_in_the_environment():
+    def override_config(environ, secrets):
+        (flow,) = load_settings({"FLOWISE_URL": "http://f", "FLOWISE_FLOW_ID": "x", **environ}, secrets).flows
+        return flow.override_config
+
     table = {"temperature": 0.2, "vars": {"team": "sales"}, "stop": ["\n\n"]}
-    assert load_settings({}, {"FLOWISE_OVERRIDE_CONFIG": table}).override_config == table
+    assert override_config({}, {"FLOWISE_OVERRIDE_CONFIG": table}) == table
     env = {"FLOWISE_OVERRIDE_CONFIG": '{"temperature": 0.9}'}
-    assert load_settings(env, {"FLOWISE_OVERRIDE_CONFIG": table}).override_config == {"temperature": 0.9}
-    assert load_settings({"FLOWISE_OVERRIDE_CONFIG": " "}, {}).override_config == {}
+    assert override_config(env, {"FLOWISE_OVERRIDE_CONFIG": table}) == {"temperature": 0.9}
+    assert override_config({"FLOWISE_OVERRIDE_CONFIG": " "}, {}) == {}
 
 
 @pytest.mark.parametrize("value", ["temperature=0.2", "[1, 2]", 3])
@@ -106,3 +111,85 @@ def test_override_config_that_is_not_an_object_says_how_to_write_it(value):
     source = {"FLOWISE_OVERRIDE_CONFIG": value}
     with pytest.raises(SettingsError, match=r"FLOWISE_OVERRIDE_CONFIG must be a table in secrets\.toml"):
         load_settings(source if isinstance(value, str) else {}, source if not isinstance(value, str) else {})
+
+
+SALES = {"name": "Sales", "id": "flow-sales", "description": "Prices and orders", "api_key": "sk-sales-1",
+         "override_config": {"temperature": 0.1}}
+SUPPORT = {"name": "Support", "id": "flow-support", "url": "https://other.example/", "overrideConfig": {"vars": {"a": 1}}}
+
+
+def test_listed_flows_from_secrets_take_what_they_leave_out_from_the_flowise_settings():
+    secrets = {"FLOWISE_URL": "https://f.example", "FLOWISE_API_KEY": "sk-shared", "FLOWISE_FLOW_ID": "single",
+               "FLOWISE_OVERRIDE_CONFIG": {"temperature": 0.7}, "flows": [SALES, SUPPORT]}
+    settings = load_settings({}, secrets)
+    assert settings.flows == (
+        Flow("flow-sales", "https://f.example", "Sales", "Prices and orders", "sk-sales-1", {"temperature": 0.1}),
+        Flow("flow-support", "https://other.example", "Support", None, "sk-shared", {"vars": {"a": 1}}),
+    )
+    # The list is the list: the single FLOWISE_FLOW_ID is not added to it.
+    assert "single" not in [flow.id for flow in settings.flows]
+
+
+def test_listed_flows_from_the_environment_win_over_secrets():
+    env = {"FLOWISE_URL": "https://f.example", "FLOWISE_FLOWS": '[{"name": "Только этот", "id": "env-flow"}]'}
+    (flow,) = load_settings(env, {"flows": [SALES, SUPPORT]}).flows
+    assert (flow.id, flow.name, flow.url) == ("env-flow", "Только этот", "https://f.example")
+
+
+def test_an_empty_list_is_no_list():
+    for env in ({"FLOWISE_FLOWS": " "}, {"FLOWISE_FLOWS": "[]"}):
+        (flow,) = load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOW_ID": "one", **env}, {"flows": []}).flows
+        assert (flow.id, flow.name) == ("one", None)
+
+
+def test_a_listed_flow_may_be_given_by_its_prediction_url_and_without_flowise_url():
+    entry = {"name": "Pasted", "url": "https://p.example/api/v1/prediction/abcd-1234"}
+    (flow,) = load_settings({}, {"flows": [entry]}).flows
+    assert (flow.url, flow.id) == ("https://p.example", "abcd-1234")
+    assert not load_settings({}, {"flows": [entry]}).is_demo
+
+
+def test_api_keys_and_override_configs_are_not_in_the_settings_repr():
+    secrets = {"FLOWISE_URL": "https://f.example", "FLOWISE_API_KEY": "sk-shared-secret",
+               "FLOWISE_OVERRIDE_CONFIG": {"openAIApiKey": "sk-node-secret"}, "flows": [SALES, SUPPORT]}
+    text = repr(load_settings({}, secrets))
+    assert "Sales" in text and "flow-support" in text
+    assert not any(secret in text for secret in ("sk-sales-1", "sk-shared-secret", "sk-node-secret"))
+    single = repr(load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOW_ID": "x", "FLOWISE_API_KEY": "sk-9"}, {}))
+    assert "sk-9" not in single
+
+
+@pytest.mark.parametrize(
+    ("flows", "message"),
+    [
+        ({"name": "Sales", "id": "x"}, r"flows must be a list of flows: .* one \[\[flows\]\] table per flow"),
+        ("not json", r"flows must be a list of flows"),
+        ([{"name": "Sales", "id": "x"}, "Support"], r"flows entry 2 must be a table with name = \.\.\. and id"),
+        ([{"id": "x"}], r"flows entry 1: name is missing\. Add name = "),
+        ([{"name": "Sales", "id": " "}], r'flows entry 1 \("Sales"\): id is missing\. Add id = "<flow id>"'),
+        ([{"name": "Sales", "id": 42}], r'flows entry 1 \("Sales"\): id must be text in quotes, such as id = "\.\.\."'),
+        ([{"name": "Sales", "id": "x", "api_key": 12345}], r"api_key must be text in quotes"),
+        ([{"name": "Sales", "id": "x", "apikey": "k"}], r"has an unknown key 'apikey'; a flow's keys are name, id"),
+        ([{"name": "S", "id": "x", "override_config": "temperature=1"}], r"override_config must be a table"),
+        ([{"name": "S", "id": "x", "override_config": {}, "overrideConfig": {}}], r"gives override_config twice"),
+        ([{"name": "S", "id": "x", "url": "flowise.local"}], r'flows entry 1 \("S"\): url must be the address'),
+        ([SALES, SUPPORT, {"name": "Sales again", "id": "flow-sales"}],
+         r"flows entries 1 and 3 have the same id flow-sales: list each flow once"),
+    ],
+)
+def test_unusable_flow_lists_say_which_entry_and_how_to_fix_it(flows, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings({"FLOWISE_URL": "https://f.example"}, {"flows": flows})
+
+
+def test_a_listed_flow_needs_a_server():
+    with pytest.raises(SettingsError, match=r'flows entry 1 \("Sales"\) has no url and FLOWISE_URL is not set'):
+        load_settings({}, {"flows": [{"name": "Sales", "id": "x"}]})
+
+
+def test_a_bad_flow_list_in_the_environment_is_named_as_such():
+    with pytest.raises(SettingsError, match=r"FLOWISE_FLOWS entry 1: name is missing"):
+        load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOWS": '[{"id": "x", "api_key": "sk-hidden"}]'}, {})
+    with pytest.raises(SettingsError, match="api_key must be text") as error:
+        load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOWS": '[{"name": "S", "id": "x", "api_key": 98765}]'}, {})
+    assert "98765" not in str(error.value)  # a key is never repeated, even a malformed one
