@@ -312,3 +312,46 @@ def test_feedback_with_a_comment_reaches_flowise_and_a_changed_rating_updates_it
     assert [(r.path, r.body["content"]) for r in changed] == [(commented.path, "Clear, with a source")]
     assert len([r for r in slow_wire.received if feedback(r) and r.method == "POST"]) == 1
 
+
+def test_switching_flows_keeps_each_conversation_and_the_answer_that_was_streaming(browser, slow_wire, tmp_path):
+    flows = [
+        {"name": "Counter", "id": "slow", "description": "Counts *slowly*"},
+        {"name": "Echo", "id": "echo", "api_key": API_KEY, "override_config": {"temperature": 0.3}},
+    ]
+    with streamlit_app(tmp_path, FLOWISE_URL=slow_wire.url, FLOWISE_FLOWS=json.dumps(flows)) as app:
+        page = open_page(browser, app.url)
+        selector = page.get_by_test_id("stSidebar").get_by_test_id("stRadio")
+        expect(selector.locator("em")).to_have_text("slowly")  # the description, under the name
+        send(page, "Count slowly")
+        expect(assistant_messages(page).last).to_contain_text("5 ", timeout=20_000)
+        counter_chat = slow_wire.predictions("slow")[-1].body["chatId"]
+
+        selector.get_by_text("Echo", exact=True).click()  # while the count is still streaming
+        expect(page.get_by_test_id("stChatMessage")).to_have_count(0, timeout=10_000)
+        send(page, "Hello, echo")
+        expect(assistant_messages(page).last).to_contain_text("You asked: Hello, echo", timeout=20_000)
+        echo = slow_wire.predictions("echo")[-1]
+        assert echo.headers["Authorization"] == f"Bearer {API_KEY}"
+        assert "Authorization" not in slow_wire.predictions("slow")[-1].headers
+        assert echo.body["overrideConfig"] == {"temperature": 0.3, "sessionId": echo.body["chatId"]}
+        assert echo.body["chatId"] != counter_chat
+        page.wait_for_function(f"() => location.search.includes('flow=echo') && location.search.includes('{echo.body['chatId']}')")
+
+        selector.get_by_text("Counter", exact=True).click()
+        expect(assistant_messages(page)).to_have_count(1, timeout=10_000)
+        counted = assistant_messages(page).first
+        expect(counted).to_contain_text("This answer was interrupted before it was complete.")
+        assert "0 1 2 3 4 5" in counted.inner_text() and "399" not in counted.inner_text()
+        assert "Hello, echo" not in page.content()
+        page.wait_for_function(f"() => location.search.includes('flow=slow') && location.search.includes('{counter_chat}')")
+        with page.expect_download() as download:
+            page.get_by_text("Download as JSON").click()
+        assert download.value.suggested_filename == f"conversation-counter-{counter_chat[:8]}.json"
+
+        # A link opens its flow's conversation: here Echo's, read from history with Echo's key.
+        linked = open_page(browser, f"{app.url}/?flow=echo&chat=rec-rag-1")
+        expect(linked.get_by_test_id("stSidebar").get_by_role("radio", name="Echo")).to_be_checked()
+        expect(assistant_messages(linked)).to_have_count(2, timeout=20_000)
+        (history,) = [r for r in slow_wire.received if r.path.startswith("/api/v1/chatmessage/echo?")][-1:]
+        assert "chatId=rec-rag-1" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
+        assert API_KEY not in page.content() + linked.content() + app.log()
