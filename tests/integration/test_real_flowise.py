@@ -250,5 +250,7 @@ def test_browser_conversation_features_against_a_real_flow(browser, real_app, fl
     expect(assistant_messages(linked).last).to_contain_text(ANSWER, timeout=30_000)
     send(linked, "And Germany?")
     expect(assistant_messages(linked)).to_have_count(3, timeout=30_000)  # the welcome and two answers
+    # Rating is offered once Flowise has stored the answer.
+    expect(assistant_messages(linked).last.get_by_role("radio", name="Thumbs up")).to_be_visible(timeout=30_000)
     history = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flowise.flows["plain"], chat_id)
     assert [m.content for m in history if m.role == "userMessage"] == ["What is the capital of France?", "And Germany?"]
