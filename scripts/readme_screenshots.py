@@ -7,6 +7,7 @@ or the local Flowise-wire server of the tests.
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 from collections.abc import Callable
@@ -71,10 +72,29 @@ def stopped(browser: Browser, tmp: Path) -> None:
         wire.stop()
 
 
+def flows(browser: Browser, tmp: Path) -> None:
+    """Several flows in the sidebar, each with its own conversation."""
+    wire = start_wire()
+    listed = [
+        {"name": "Facts about France", "id": "rag", "description": "Answers from the *France* documents"},
+        {"name": "Calculator agent", "id": "agent", "description": "Does arithmetic with a tool"},
+    ]
+    try:
+        with streamlit_app(tmp, FLOWISE_URL=wire.url, FLOWISE_FLOWS=json.dumps(listed)) as app:
+            page = open_page(browser, app.url, height=700)
+            page.get_by_test_id("stSidebar").get_by_text("Calculator agent", exact=True).click()
+            send(page, "What is 2140526 / 105.4 ?")
+            expect(assistant_messages(page).last.get_by_text("Tools used (1)")).to_be_visible(timeout=30_000)
+            _save(page, "flows")
+    finally:
+        wire.stop()
+
+
 SCENES: dict[str, Callable[[Browser, Path], None]] = {
     "welcome": welcome,
     "answer": answer,
     "stopped": stopped,
+    "flows": flows,
 }
 
 
