@@ -151,10 +151,7 @@ class FlowiseClient:
         with self._request("GET", "/api/v1/ping", timeout=self._probe_timeout) as response:
             body = response.text.strip()
         if body != "pong":
-            raise FlowiseProtocolError(
-                f"The server at {self.base_url} is not Flowise: /api/v1/ping did not answer \"pong\". "
-                "Check FLOWISE_URL."
-            )
+            raise FlowiseProtocolError.of("not_flowise", url=self.base_url)
 
     def flow_name(self, flow_id: str) -> str | None:
         """The flow's name (``GET /api/v1/chatflows/{id}``), or None when the API key may not read it:
@@ -200,7 +197,7 @@ class FlowiseClient:
         if not isinstance(new_id, str):
             if feedback_id:
                 return feedback_id
-            raise FlowiseProtocolError(f"Flowise at {self.base_url} did not say which feedback it stored.")
+            raise FlowiseProtocolError.of("feedback_not_stored", url=self.base_url)
         return new_id
 
     def abort(self, flow_id: str, chat_id: str) -> None:
@@ -260,24 +257,15 @@ class FlowiseClient:
             # Always streamed: bodies are read here in bounded pieces (see _read_body), never whole by requests.
             response = self._send(method, self.base_url + path, retry_on, headers=headers, stream=True, **kwargs)
         except requests.exceptions.SSLError as exc:
-            raise FlowiseUnreachableError(
-                f"A secure connection to {self.base_url} failed ({_reason(exc)}). "
-                "Check that FLOWISE_URL uses the right scheme (http or https) and that the server's "
-                "certificate is valid."
-            ) from None
+            raise FlowiseUnreachableError.of("tls_failed", url=self.base_url, reason=_reason(exc)) from None
         except requests.exceptions.Timeout as exc:
-            connect = isinstance(exc, requests.exceptions.ConnectTimeout)
-            seconds = self.timeouts.connect if connect else kwargs["timeout"][1]
-            what = "accept a connection" if connect else "start answering"
-            raise FlowiseTimeoutError(
-                f"Flowise at {self.base_url} did not {what} within {seconds:g} s. It may be overloaded, "
-                "or the flow id may be wrong; try again, and check FLOWISE_URL and FLOWISE_FLOW_ID."
-            ) from None
+            if isinstance(exc, requests.exceptions.ConnectTimeout):
+                code, seconds = "connect_timeout", self.timeouts.connect
+            else:
+                code, seconds = "first_byte_timeout", kwargs["timeout"][1]
+            raise FlowiseTimeoutError.of(code, url=self.base_url, seconds=seconds) from None
         except requests.exceptions.RequestException as exc:
-            raise FlowiseUnreachableError(
-                f"Cannot reach Flowise at {self.base_url} ({_reason(exc)}). Check that the "
-                "server is running and that FLOWISE_URL is right."
-            ) from None
+            raise FlowiseUnreachableError.of("unreachable", url=self.base_url, reason=_reason(exc)) from None
         try:
             if response.status_code >= 400:
                 raise self._http_error(response)
@@ -308,11 +296,7 @@ class FlowiseClient:
                 if len(event.text) > left:
                     if left:
                         yield TokenEvent(event.text[:left])
-                    raise FlowiseAnswerTooLongError(
-                        f"The answer was longer than {self.max_answer_chars:,} characters, so the app stopped "
-                        "reading it. What arrived is shown above; to allow longer answers, raise "
-                        "FLOWISE_MAX_ANSWER_CHARS."
-                    )
+                    raise FlowiseAnswerTooLongError.of("answer_too_long", limit=self.max_answer_chars)
                 left -= len(event.text)
             yield event
 
@@ -323,11 +307,9 @@ class FlowiseClient:
         elif content_type == "application/json":
             yield from events_from_prediction(self._json_body(response))
         else:
-            raise FlowiseProtocolError(
-                f"The server at {self.base_url} answered with {content_type or 'an unknown content type'} "
-                "instead of a Flowise answer. Check that FLOWISE_URL points at Flowise itself and not at a "
-                "login page or a proxy's error page."
-            )
+            if content_type:
+                raise FlowiseProtocolError.of("wrong_content_type", url=self.base_url, content_type=content_type)
+            raise FlowiseProtocolError.of("unknown_content_type", url=self.base_url)
 
     def _stream_events(self, response: requests.Response) -> Iterator[FlowiseEvent]:
         try:
@@ -340,30 +322,18 @@ class FlowiseClient:
                     return
         except requests.exceptions.RequestException as exc:
             if _caused_by(exc, ReadTimeoutError):
-                raise FlowiseTimeoutError(
-                    f"Flowise stopped sending the answer: nothing arrived for {self.timeouts.read:g} s. "
-                    "Try again; if it keeps happening, the flow may be stuck."
-                ) from None
-            raise FlowiseConnectionLostError(
-                "The connection to Flowise broke before the answer was complete. What arrived is kept; "
-                "try asking again."
-            ) from None
-        raise FlowiseConnectionLostError(
-            "Flowise closed the connection before the answer was complete. What arrived is kept; try asking again."
-        )
+                raise FlowiseTimeoutError.of("stream_silent", seconds=self.timeouts.read) from None
+            raise FlowiseConnectionLostError.of("connection_broken") from None
+        raise FlowiseConnectionLostError.of("connection_closed")
 
     def _flow_error(self, message: str) -> FlowiseError:
         message = self._redact(clean_server_message(message))
         if message.endswith("Unauthorized"):
             return self._auth_error()
-        return FlowiseStreamError(f"The flow failed while answering: {message}")
+        return FlowiseStreamError.of("flow_failed", message=message)
 
     def _auth_error(self, status: int | None = None) -> FlowiseAuthError:
-        if self._api_key:
-            text = "Flowise rejected the API key. Check FLOWISE_API_KEY: it must be a key this flow accepts."
-        else:
-            text = "This flow needs an API key. Set FLOWISE_API_KEY to one of the flow's Flowise API keys."
-        return FlowiseAuthError(text, status=status)
+        return FlowiseAuthError.of("key_rejected" if self._api_key else "key_needed", status=status)
 
     def _http_error(self, response: requests.Response) -> FlowiseError:
         status = response.status_code
@@ -372,36 +342,23 @@ class FlowiseClient:
             return self._auth_error(status)
         if status == 404 or _FLOW_NOT_FOUND.search(message):
             if message:
-                return FlowiseNotFoundError(
-                    f"Flowise does not know this flow ({message}). Check FLOWISE_FLOW_ID.", status=status
-                )
-            return FlowiseNotFoundError(
-                f"No Flowise API was found at {self.base_url}. Check FLOWISE_URL: it is the server's base "
-                "address, without /api/v1.",
-                status=status,
-            )
+                return FlowiseNotFoundError.of("flow_not_found", status=status, message=message)
+            return FlowiseNotFoundError.of("api_not_found", status=status, url=self.base_url)
         if status == 429:
-            return FlowiseServerError(
-                "Flowise is limiting how many questions this flow accepts. Wait a minute and try again.",
-                status=status,
-            )
-        detail = f": {message}" if message else "."
-        advice = " Try again in a moment." if status >= 500 else ""
-        return FlowiseServerError(f"Flowise answered with an error (HTTP {status}){detail}{advice}", status=status)
+            return FlowiseServerError.of("rate_limited", status=status)
+        code = "server_failed" if status >= 500 else "request_failed"
+        if message:
+            return FlowiseServerError.of(code, status=status, message=message)
+        return FlowiseServerError.of(f"{code}_bare", status=status)
 
     def _json_body(self, response: requests.Response) -> Any:
         # A JSON answer is one message: the same bound as for one event of a stream.
         try:
-            return json.loads(_read_body(response, MAX_MESSAGE_BYTES, "an answer"))
+            return json.loads(_read_body(response, MAX_MESSAGE_BYTES))
         except ValueError:
-            raise FlowiseProtocolError(
-                f"The server at {self.base_url} sent a reply that is not valid JSON. Check that FLOWISE_URL "
-                "points at Flowise itself."
-            ) from None
+            raise FlowiseProtocolError.of("not_json", url=self.base_url) from None
         except requests.exceptions.RequestException:
-            raise FlowiseConnectionLostError(
-                "The connection to Flowise broke while the answer was being read. Try asking again."
-            ) from None
+            raise FlowiseConnectionLostError.of("read_broken") from None
 
     def _redact(self, text: str) -> str:
         return text.replace(self._api_key, "[API key]") if self._api_key else text
@@ -410,7 +367,7 @@ class FlowiseClient:
 def _server_message(response: requests.Response) -> str:
     """Flowise's JSON ``message`` (or ``error``), or nothing: never a raw HTML page."""
     try:
-        body = json.loads(_read_body(response, _ERROR_BODY_BYTES, "an error message"))
+        body = json.loads(_read_body(response, _ERROR_BODY_BYTES))
     except (ValueError, requests.exceptions.RequestException, FlowiseProtocolError):
         return ""
     if isinstance(body, Mapping):
@@ -420,32 +377,33 @@ def _server_message(response: requests.Response) -> str:
     return ""
 
 
-def _read_body(response: requests.Response, limit: int, what: str) -> bytes:
+def _read_body(response: requests.Response, limit: int) -> bytes:
     """The whole body; FlowiseProtocolError as soon as it passes ``limit`` bytes."""
     parts, size = [], 0
     for part in response.iter_content(chunk_size=_READ_BYTES):
         size += len(part)
         if size > limit:
-            raise FlowiseProtocolError.too_large(what, limit)
+            raise FlowiseProtocolError.too_large("answer_too_large", limit)
         parts.append(part)
     return b"".join(parts)
 
 
+# Each pattern of a failed connection's message, and the code of the reason it names (see REASONS).
 _REASONS = (
-    (re.compile(r"Connection refused", re.I), "connection refused"),
+    (re.compile(r"Connection refused", re.I), "connection_refused"),
     (re.compile(r"Name or service not known|nodename nor servname|getaddrinfo failed|name resolution", re.I),
-     "the host name is unknown"),
-    (re.compile(r"certificate|CERTIFICATE", re.I), "its certificate is not trusted"),
-    (re.compile(r"wrong version number|SSL|TLS", re.I), "the TLS handshake failed"),
-    (re.compile(r"Connection reset|RemoteDisconnected|aborted", re.I), "the connection was reset"),
-    (re.compile(r"Invalid URL|No connection adapters|MissingSchema", re.I), "the URL is not valid"),
+     "unknown_host"),
+    (re.compile(r"certificate|CERTIFICATE", re.I), "untrusted_certificate"),
+    (re.compile(r"wrong version number|SSL|TLS", re.I), "tls_handshake"),
+    (re.compile(r"Connection reset|RemoteDisconnected|aborted", re.I), "connection_reset"),
+    (re.compile(r"Invalid URL|No connection adapters|MissingSchema", re.I), "invalid_url"),
 )
 
 
 def _reason(exc: BaseException) -> str:
     # requests nests urllib3's low-level reason in its message; name it plainly instead of quoting it.
     text = f"{type(exc).__name__}: {exc}"
-    return next((label for pattern, label in _REASONS if pattern.search(text)), "network error")
+    return next((code for pattern, code in _REASONS if pattern.search(text)), "network_error")
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:

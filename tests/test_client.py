@@ -13,6 +13,7 @@ from flowise_client import (
     FlowiseAuthError,
     FlowiseClient,
     FlowiseConnectionLostError,
+    FlowiseError,
     FlowiseNotFoundError,
     FlowiseProtocolError,
     FlowiseServerError,
@@ -21,6 +22,7 @@ from flowise_client import (
     FlowiseUnreachableError,
     Timeouts,
 )
+from flowise_client.errors import MESSAGES
 from flowise_client.events import EndEvent, SourceDocumentsEvent, TokenEvent, UsedToolsEvent
 from tests.flowise_wire import API_KEY
 
@@ -200,3 +202,39 @@ def test_chatbot_config_reads_starter_prompts_and_welcome(wire):
     assert config.welcome_message == "Здравствуйте! 👋 Ask me *anything*."
     assert client.chatbot_config("plain").starter_prompts == ()  # the recorded config of a flow without them
     assert ChatbotConfig.from_json({"starterPrompts": [{"prompt": " a "}, {"x": 1}, "b"]}).starter_prompts == ("a",)
+
+
+
+@pytest.mark.parametrize(
+    ("flow_id", "key", "code", "values"),
+    [
+        ("no-such-flow", None, "flow_not_found",
+         {"status": 404, "message": "Chatflow 00000000-0000-0000-0000-000000000000 not found in the database!"}),
+        ("server-error", None, "server_failed", {"status": 500, "message": (
+            "SerpAPI API key not set. You can set it as SERPAPI_API_KEY in your .env file, or pass it to SerpAPI.")}),
+        ("protected", None, "key_needed", {}),
+        ("protected", "sk-wrong-0000", "key_rejected", {}),
+        ("html", None, "wrong_content_type", {"url": "{wire}", "content_type": "text/html"}),
+        ("drop", None, "connection_broken", {}),
+        ("no-end", None, "connection_closed", {}),
+        ("error-midstream", None, "flow_failed", {"message": "Model quota exceeded"}),
+    ],
+)
+def test_each_error_names_its_code_and_the_values_of_its_message(wire, flow_id, key, code, values):
+    """What an application needs to word the error itself, in another language say."""
+    with pytest.raises(FlowiseError) as info:
+        collect(FlowiseClient(wire.url, api_key=key), flow_id)
+    assert info.value.code == code
+    assert info.value.values == {name: wire.url if value == "{wire}" else value for name, value in values.items()}
+    # The message is the client's words for that code, made of those values.
+    assert str(info.value) == MESSAGES[code].format(**info.value.values)
+
+
+def test_unreachable_server_names_the_reason_by_its_code(wire):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(FlowiseUnreachableError) as info:
+        collect(FlowiseClient(f"http://127.0.0.1:{port}"), "rag")
+    assert info.value.code == "unreachable"
+    assert info.value.values == {"url": f"http://127.0.0.1:{port}", "reason": "connection_refused"}
