@@ -2,5 +2,7 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Flowise chat", page_icon="💬")
-st.navigation([st.Page("pages/chat.py", title="Chat", icon="💬", default=True)], position="hidden").run()
+from chat.state import t
+
+st.set_page_config(page_title=t("page.title"), page_icon="💬")
+st.navigation([st.Page("pages/chat.py", title=t("page.nav"), icon="💬", default=True)], position="hidden").run()

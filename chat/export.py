@@ -8,6 +8,7 @@ from typing import Any
 
 from flowise_client.events import ToolUse
 
+from .i18n import translate
 from .state import Conversation
 from .turn import Turn
 
@@ -15,11 +16,11 @@ _BACKTICKS = re.compile("`+")
 _NOT_IN_FILE_NAMES = re.compile(r"[^\w-]+")
 
 
-def _fence(text: str, language: str = "") -> str:
+def _fence(text: str, info: str = "") -> str:
     # A fence longer than any run of backticks in the text, so the text cannot close it.
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{language}\n{text}\n{ticks}"
+    return f"{ticks}{info}\n{text}\n{ticks}"
 
 
 def _as_text(value: Any) -> tuple[str, str]:
@@ -28,26 +29,30 @@ def _as_text(value: Any) -> tuple[str, str]:
     return json.dumps(value, ensure_ascii=False, indent=2, default=str), "json"
 
 
-def turn_to_markdown(turn: Turn, number: int) -> str:
-    parts = [f"## {number}. Question ({turn.asked_at.isoformat(timespec='seconds')})", "", _fence(turn.question), ""]
-    parts += ["### Answer", "", turn.answer or "*(no text)*", ""]
+def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
+    def t(key: str, **values: object) -> str:
+        return translate(language, key, **values)
+
+    asked_at = turn.asked_at.isoformat(timespec="seconds")
+    parts = [f"## {t('export.question', number=number, asked_at=asked_at)}", "", _fence(turn.question), ""]
+    parts += [f"### {t('export.answer')}", "", turn.answer or t("export.no_text"), ""]
     if turn.error:
-        parts += [f"**Error:** {turn.error}", ""]
+        parts += [t("export.error", error=turn.error), ""]
     elif turn.stopped:
-        parts += ["*Stopped before it was complete.*", ""]
+        parts += [t("export.stopped"), ""]
     elif not turn.complete:
-        parts += ["*This answer was interrupted before it was complete.*", ""]
+        parts += [t("export.interrupted"), ""]
     if turn.sources:
-        parts += [f"### Sources ({len(turn.sources)})", ""]
+        parts += [f"### {t('sources.title', count=len(turn.sources))}", ""]
         for n, doc in enumerate(turn.sources, 1):
-            parts += [f"{n}. {doc.title(n)}", "", _fence(doc.page_content), ""]
+            parts += [f"{n}. {doc.name or t('sources.document', number=n)}", "", _fence(doc.page_content), ""]
     if turn.tools:
-        parts += [f"### Tools used ({len(turn.tools)})", ""]
+        parts += [f"### {t('tools.title', count=len(turn.tools))}", ""]
         for tool in turn.tools:
             parts += [f"- **{tool.tool}**", ""]
-            for label, value in (("Input", tool.tool_input), ("Output", tool.tool_output)):
-                text, language = _as_text(value)
-                parts += [f"  {label}:", "", _fence(text, language), ""]
+            for label, value in (("tools.input", tool.tool_input), ("tools.output", tool.tool_output)):
+                text, kind = _as_text(value)
+                parts += [f"  {t(label)}:", "", _fence(text, kind), ""]
     return "\n".join(parts)
 
 
@@ -57,17 +62,22 @@ def file_stem(chat_id: str, flow_name: str | None) -> str:
     return "-".join(["conversation", *([flow] if flow else []), chat_id[:8]])
 
 
-def to_markdown(convo: Conversation, flow: str) -> str:
-    """The whole conversation; answers as the flow wrote them (Markdown), everything else fenced."""
-    head = [f"# Conversation with {flow}", "", f"Conversation id: `{convo.chat_id}`", ""]
-    return "\n".join(head + [turn_to_markdown(turn, n) for n, turn in enumerate(convo.turns, 1)])
+def to_markdown(convo: Conversation, flow: str, language: str) -> str:
+    """The whole conversation; answers as the flow wrote them (Markdown), everything else fenced.
+    Headings and labels in ``language``."""
+    head = [
+        f"# {translate(language, 'export.title', flow=flow)}", "",
+        translate(language, "export.chat_id", chat_id=convo.chat_id), "",
+    ]
+    return "\n".join(head + [turn_to_markdown(turn, n, language) for n, turn in enumerate(convo.turns, 1)])
 
 
 def _tool(tool: ToolUse) -> dict[str, Any]:
     return {"tool": tool.tool, "input": tool.tool_input, "output": tool.tool_output}
 
 
-def to_json(convo: Conversation, flow: str) -> str:
+def to_json(convo: Conversation, flow: str, language: str) -> str:
+    """Keys in English, for programs; what a person wrote (the flow's label, an error) in ``language``."""
     turns = [
         {
             "askedAt": turn.asked_at.isoformat(),
@@ -75,7 +85,7 @@ def to_json(convo: Conversation, flow: str) -> str:
             "answer": turn.answer,
             "complete": turn.complete,
             "stopped": turn.stopped,
-            "error": turn.error,
+            "error": turn.error.text(language) if turn.error else None,
             "messageId": turn.message_id or None,
             "sources": [{"pageContent": d.page_content, "metadata": dict(d.metadata)} for d in turn.sources],
             "tools": [_tool(t) for t in turn.tools],

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from flowise_client import FlowiseClient, FlowiseError
 
+from .flowise_errors import error_message
+from .i18n import Message
+
 
 @dataclass(frozen=True)
 class Health:
-    problem: str | None  # why Flowise was not reached; None when it was
+    problem: Message | None  # why Flowise was not reached; None when it was
     flow_name: str | None = None
 
     @property
@@ -21,7 +24,7 @@ def check_health(client: FlowiseClient, flow_id: str) -> Health:
     try:
         client.ping()
     except FlowiseError as exc:
-        return Health(problem=str(exc))
+        return Health(problem=error_message(exc))
     try:
         name = client.flow_name(flow_id)
     except FlowiseError:

@@ -3,24 +3,507 @@ in the app. The flow's answers, prompts and names are never translated: they are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from string import Formatter
 
 LANGUAGES = {"en": "English", "ru": "Русский"}
 DEFAULT_LANGUAGE = "en"
 
-# key -> {language: text}; {name} placeholders are filled by translate(). Grouped by where they show.
+# Digit grouping and decimal mark: Russian groups thousands with a non-breaking space, so that a
+# number never breaks across lines, and writes decimals with a comma.
+_THOUSANDS = {"en": ",", "ru": "\u00a0"}
+_DECIMAL = {"en": ".", "ru": ","}
+
+# key -> {language: text}. {name} placeholders are filled by translate(), which writes numbers the
+# language's way: templates carry no format specs. Counts are put where no plural form follows them
+# ("токенов: 1 234"), so that one text reads right for every number. Grouped by where they show.
 CATALOGUE: dict[str, dict[str, str]] = {
-    # Sidebar
-    "language": {"en": "Language", "ru": "Язык"},
-    # Sidebar: the choice between several flows, and what a conversation with one is called in its files
-    "flow_choice": {"en": "Flow", "ru": "Сценарий"},
-    "export_named_flow": {"en": "{name} (Flowise flow {id})", "ru": "{name} (сценарий Flowise {id})"},
-    # Chat: a link that names a flow this app does not offer
-    "link_flow_unknown": {
+    # The page: its title, and what it says before the chat starts
+    "page.title": {"en": "Flowise chat", "ru": "Чат Flowise"},
+    "page.nav": {"en": "Chat", "ru": "Чат"},
+    "page.settings_problem": {
+        "en": "{problem}\n\nSet it in the environment or in `.streamlit/secrets.toml`, then reload the page.",
+        "ru": (
+            "{problem}\n\nИсправьте настройку в переменных окружения или в `.streamlit/secrets.toml` "
+            "и перезагрузите страницу."
+        ),
+    },
+    "page.demo": {
+        "en": (
+            "You are talking to the **built-in demo flow**, which answers questions about this app. "
+            "To chat with your own Flowise flow, set `FLOWISE_URL` and `FLOWISE_FLOW_ID` "
+            "(and `FLOWISE_API_KEY` if the flow needs one) in the environment or in `.streamlit/secrets.toml`."
+        ),
+        "ru": (
+            "Вы общаетесь со **встроенным демо-сценарием**, который отвечает на вопросы об этом приложении. "
+            "Чтобы общаться со своим сценарием Flowise, задайте `FLOWISE_URL` и `FLOWISE_FLOW_ID` "
+            "(и `FLOWISE_API_KEY`, если сценарий его требует) в переменных окружения или в `.streamlit/secrets.toml`."
+        ),
+    },
+    "page.demo_starting": {"en": "Starting the demo flow…", "ru": "Запускаю демо-сценарий…"},
+    "page.not_restored": {
+        "en": "The conversation in the link could not be restored ({why}), so a new one has started.",
+        "ru": "Разговор из ссылки не удалось восстановить ({why}), поэтому начат новый.",
+    },
+    "page.link_flow_unknown": {
         "en": "The link names a flow this app does not offer, so a new conversation has started.",
         "ru": "В ссылке указан сценарий, которого в этом приложении нет, поэтому начат новый разговор.",
     },
+    "page.history_not_readable": {
+        "en": "the API key may not read chat history",
+        "ru": "этому API-ключу не разрешено читать историю чата",
+    },
+    # Sidebar
+    "language": {"en": "Language", "ru": "Язык"},
+    "language.auto": {"en": "Auto (browser)", "ru": "Авто (как в браузере)"},
+    # The choice between several flows
+    "sidebar.flow_choice": {"en": "Flow", "ru": "Сценарий"},
+    "sidebar.new_chat": {"en": "New chat", "ru": "Новый чат"},
+    "sidebar.flow_demo": {"en": "Flow: built-in demo", "ru": "Сценарий: встроенная демонстрация"},
+    "sidebar.flow": {"en": "Flow `{flow_id}` on {host}", "ru": "Сценарий `{flow_id}` на {host}"},
+    "sidebar.conversation": {"en": "Conversation `{chat_id}`", "ru": "Разговор `{chat_id}`"},
+    "sidebar.log_out": {"en": "Log out", "ru": "Выйти"},
+    "sidebar.not_reached": {"en": "**Flowise not reached.** {problem}", "ru": "**Flowise недоступен.** {problem}"},
+    "sidebar.reached": {"en": "Flowise reached", "ru": "Flowise доступен"},
+    "sidebar.flow_name": {"en": "Flow name: {name}", "ru": "Название сценария: {name}"},
+    "sidebar.streams": {"en": "Answers stream as they are written", "ru": "Ответы появляются по мере написания"},
+    "sidebar.one_piece": {"en": "Answers arrive in one piece", "ru": "Ответы приходят целиком"},
+    "sidebar.download_markdown": {"en": "Download as Markdown", "ru": "Скачать в Markdown"},
+    "sidebar.download_json": {"en": "Download as JSON", "ru": "Скачать в JSON"},
+    # Who may use the chat: the login and the shared password
+    "access.no_authlib": {
+        "en": (
+            "This app is set up to require a login (`[auth]` in its secrets), but Authlib is not installed. "
+            "Run `pip install Authlib` (on Streamlit Community Cloud, add `Authlib>=1.3.2` to `requirements.txt`), "
+            "then reload the page."
+        ),
+        "ru": (
+            "Приложение настроено на вход с учётной записью (`[auth]` в его секретах), но Authlib не установлен. "
+            "Выполните `pip install Authlib` (в Streamlit Community Cloud добавьте `Authlib>=1.3.2` в "
+            "`requirements.txt`) и перезагрузите страницу."
+        ),
+    },
+    "access.log_in_prompt": {"en": "Log in to use this chat.", "ru": "Войдите, чтобы пользоваться этим чатом."},
+    "access.log_in": {"en": "Log in", "ru": "Войти"},
+    "access.password": {"en": "Password", "ru": "Пароль"},
+    "access.password_placeholder": {"en": "The password you were given", "ru": "Пароль, который вам сообщили"},
+    "access.enter": {"en": "Enter", "ru": "Войти"},
+    "access.wrong_password": {
+        "en": "Wrong password. {left} tries left in this session.",
+        "ru": "Неверный пароль. Осталось попыток в этом сеансе: {left}.",
+    },
+    "access.wrong_password_last": {
+        "en": "Wrong password. 1 try left in this session.",
+        "ru": "Неверный пароль. В этом сеансе осталась последняя попытка.",
+    },
+    "access.locked": {
+        "en": (
+            "Too many wrong passwords ({max_attempts}): this session is locked and checks no more passwords. "
+            "Reload the page later to try again."
+        ),
+        "ru": (
+            "Слишком много неверных паролей ({max_attempts}): этот сеанс заблокирован и больше не проверяет "
+            "пароли. Перезагрузите страницу позже, чтобы попробовать снова."
+        ),
+    },
+    # The question box, and a question the limits kept from being sent
+    "question.placeholder": {"en": "Ask the flow a question", "ru": "Задайте вопрос сценарию"},
+    "question.given_back": {
+        "en": "Your question is back in the box below, and here to copy:",
+        "ru": "Ваш вопрос возвращён в поле ниже, а здесь его можно скопировать:",
+    },
+    "limits.too_long": {
+        "en": (
+            "Your question is {length} characters long; this chat accepts at most {max_chars}. "
+            "It was not sent. Shorten it and send it again."
+        ),
+        "ru": (
+            "Ваш вопрос слишком длинный (символов: {length}), а этот чат принимает не больше {max_chars}. "
+            "Он не отправлен: сократите его и отправьте снова."
+        ),
+    },
+    "limits.too_many": {
+        "en": (
+            "You have sent as many questions in the last minute as this chat accepts ({per_minute}). "
+            "It was not sent. Wait {seconds} seconds, then send it again."
+        ),
+        "ru": (
+            "За последнюю минуту вы отправили столько вопросов, сколько принимает этот чат ({per_minute}). "
+            "Вопрос не отправлен: подождите {seconds} с и отправьте его снова."
+        ),
+    },
+    "limits.too_many_one_second": {
+        "en": (
+            "You have sent as many questions in the last minute as this chat accepts ({per_minute}). "
+            "It was not sent. Wait 1 second, then send it again."
+        ),
+        "ru": (
+            "За последнюю минуту вы отправили столько вопросов, сколько принимает этот чат ({per_minute}). "
+            "Вопрос не отправлен: подождите секунду и отправьте его снова."
+        ),
+    },
+    # An answer and what comes with it
+    "answer.thinking": {"en": "Thinking…", "ru": "Думаю…"},
+    "answer.stop": {"en": "Stop generating", "ru": "Остановить ответ"},
+    "answer.stopped": {"en": "You stopped this answer.", "ru": "Вы остановили этот ответ."},
+    "answer.interrupted": {
+        "en": "This answer was interrupted before it was complete.",
+        "ru": "Этот ответ прервался, не дойдя до конца.",
+    },
+    "answer.no_text": {"en": "The flow sent no text for this question.", "ru": "Сценарий не прислал текста на этот вопрос."},
+    "answer.retry": {"en": "Retry", "ru": "Повторить"},
+    "answer.app_failed": {
+        "en": "Something went wrong in this app while reading the answer. Please try again.",
+        "ru": "При чтении ответа в приложении что-то пошло не так. Попробуйте ещё раз.",
+    },
+    "answer.tokens_in_out": {
+        "en": "{input} tokens in, {output} out",
+        "ru": "токенов: {input} на входе, {output} на выходе",
+    },
+    "answer.tokens": {"en": "{total} tokens", "ru": "токенов: {total}"},
+    "sources.title": {"en": "Sources ({count})", "ru": "Источники ({count})"},
+    "sources.document": {"en": "Document {number}", "ru": "Документ {number}"},
+    "sources.page": {"en": "page {page}", "ru": "стр. {page}"},
+    "sources.line": {"en": "line {line}", "ru": "строка {line}"},
+    "sources.lines": {"en": "lines {first}–{last}", "ru": "строки {first}–{last}"},
+    "tools.title": {"en": "Tools used ({count})", "ru": "Использованные инструменты ({count})"},
+    "tools.input": {"en": "Input", "ru": "Входные данные"},
+    "tools.output": {"en": "Output", "ru": "Результат"},
+    "long_text.show_all": {"en": "Show all {count} characters", "ru": "Показать весь текст (символов: {count})"},
+    "feedback.comment": {"en": "Anything to add? (optional)", "ru": "Хотите что-то добавить? (необязательно)"},
+    "feedback.comment_placeholder": {
+        "en": "What was good or wrong about this answer",
+        "ru": "Что в этом ответе было хорошо, а что не так",
+    },
+    "feedback.not_sent": {"en": "Your feedback was not sent: {why}", "ru": "Ваш отзыв не отправлен: {why}"},
+    # The conversation as a file to download (headings and labels; the JSON's keys stay English)
+    "export.title": {"en": "Conversation with {flow}", "ru": "Разговор: {flow}"},
+    "export.demo_flow": {"en": "the built-in demo flow", "ru": "встроенный демо-сценарий"},
+    "export.flow": {"en": "Flowise flow {flow_id}", "ru": "сценарий Flowise {flow_id}"},
+    "export.named_flow": {"en": "{name} (Flowise flow {flow_id})", "ru": "{name} (сценарий Flowise {flow_id})"},
+    "export.chat_id": {"en": "Conversation id: `{chat_id}`", "ru": "Идентификатор разговора: `{chat_id}`"},
+    "export.question": {"en": "{number}. Question ({asked_at})", "ru": "{number}. Вопрос ({asked_at})"},
+    "export.answer": {"en": "Answer", "ru": "Ответ"},
+    "export.no_text": {"en": "*(no text)*", "ru": "*(нет текста)*"},
+    "export.error": {"en": "**Error:** {error}", "ru": "**Ошибка:** {error}"},
+    "export.stopped": {"en": "*Stopped before it was complete.*", "ru": "*Остановлен, не дойдя до конца.*"},
+    "export.interrupted": {
+        "en": "*This answer was interrupted before it was complete.*",
+        "ru": "*Этот ответ прервался, не дойдя до конца.*",
+    },
+    # Unusable settings (chat/settings.py), shown instead of the chat
+    "settings.bad_url": {
+        "en": (
+            "{name} must be the address of your Flowise server, starting with http:// or https:// "
+            "(for example https://flowise.example.com)."
+        ),
+        "ru": (
+            "{name} должен быть адресом вашего сервера Flowise и начинаться с http:// или https:// "
+            "(например, https://flowise.example.com)."
+        ),
+    },
+    "settings.no_flow_id": {
+        "en": (
+            "FLOWISE_URL is set but FLOWISE_FLOW_ID is not. Set it to the id of the chatflow or agentflow "
+            "to talk to (the last part of the flow's URL in Flowise), or list several flows as [[flows]]."
+        ),
+        "ru": (
+            "FLOWISE_URL задан, а FLOWISE_FLOW_ID — нет. Укажите в нём id чатфлоу или агентфлоу, с которым "
+            "нужно общаться (последняя часть адреса сценария в Flowise), или перечислите несколько "
+            "сценариев в [[flows]]."
+        ),
+    },
+    "settings.flows_not_a_list": {
+        "en": (
+            "{name} must be a list of flows: in secrets.toml one [[flows]] table per flow (with double brackets), "
+            'or in the environment a JSON array such as [{{"name": "Sales", "id": "<flow id>"}}].'
+        ),
+        "ru": (
+            "{name} должен быть списком сценариев: в secrets.toml — по таблице [[flows]] на сценарий (с двойными "
+            'скобками), в переменных окружения — JSON-массивом вида [{{"name": "Sales", "id": "<id сценария>"}}].'
+        ),
+    },
+    # Which entry of the list of flows a problem is in, and the entry's url
+    "settings.flow_entry": {"en": "{list} entry {number}", "ru": "{list}, запись {number}"},
+    "settings.flow_entry_named": {"en": "{list} entry {number} ({name})", "ru": "{list}, запись {number} ({name})"},
+    "settings.flow_url": {"en": "{entry}: url", "ru": "{entry}: url"},
+    "settings.flow_not_a_table": {
+        "en": "{entry} must be a table with name = ... and id = ... (in the environment, a JSON object).",
+        "ru": "{entry} должна быть таблицей с name = ... и id = ... (в переменных окружения — JSON-объектом).",
+    },
+    "settings.flow_unknown_key": {
+        "en": (
+            "{entry} has an unknown key {key}; a flow's keys are name, id, description, url, api_key "
+            "and override_config."
+        ),
+        "ru": (
+            "{entry}: неизвестный ключ {key}; у сценария бывают ключи name, id, description, url, api_key "
+            "и override_config."
+        ),
+    },
+    "settings.flow_key_twice": {
+        "en": "{entry} gives {key} twice: keep one of {key} and its other spelling.",
+        "ru": "{entry}: {key} указан дважды — оставьте либо {key}, либо другое его написание.",
+    },
+    "settings.flow_no_name": {
+        "en": """{entry}: name is missing. Add name = "...", the name shown in the sidebar's list of flows.""",
+        "ru": '{entry}: нет name. Добавьте name = "..." — название в списке сценариев на боковой панели.',
+    },
+    "settings.flow_no_id": {
+        "en": """{entry}: id is missing. Add id = "<flow id>", the last part of the flow's URL in Flowise.""",
+        "ru": '{entry}: нет id. Добавьте id = "<id сценария>" — последнюю часть адреса сценария в Flowise.',
+    },
+    "settings.flow_no_url": {
+        "en": (
+            "{entry} has no url and FLOWISE_URL is not set: set FLOWISE_URL to your Flowise server's address, "
+            'or add url = "https://..." to this flow.'
+        ),
+        "ru": (
+            "{entry}: нет url, и FLOWISE_URL не задан. Укажите в FLOWISE_URL адрес вашего сервера Flowise "
+            'или добавьте этому сценарию url = "https://...".'
+        ),
+    },
+    "settings.flow_bad_override_config": {
+        "en": (
+            "{entry}: override_config must be a table, such as override_config = {{ temperature = 0.2 }} "
+            "(in the environment, a JSON object)."
+        ),
+        "ru": (
+            "{entry}: override_config должен быть таблицей, например override_config = {{ temperature = 0.2 }} "
+            "(в переменных окружения — JSON-объектом)."
+        ),
+    },
+    "settings.flow_not_text": {
+        "en": '{entry}: {key} must be text in quotes, such as {key} = "...".',
+        "ru": '{entry}: {key} должен быть текстом в кавычках, например {key} = "...".',
+    },
+    "settings.flows_same_id": {
+        "en": "{list} entries {first} and {second} have the same id {id}: list each flow once.",
+        "ru": "У записей {first} и {second} в {list} одинаковый id {id}: укажите каждый сценарий один раз.",
+    },
+    "settings.bad_override_config": {
+        "en": (
+            "{name} must be a table in secrets.toml ([{name}] with lines such as temperature = 0.2) "
+            'or, in the environment, a JSON object such as {{"temperature": 0.2}}.'
+        ),
+        "ru": (
+            "{name} должен быть таблицей в secrets.toml ([{name}] со строками вида temperature = 0.2) "
+            'или, в переменных окружения, JSON-объектом вида {{"temperature": 0.2}}.'
+        ),
+    },
+    "settings.not_seconds": {
+        "en": "{name} must be a number of seconds, not {value}.",
+        "ru": "{name} должен быть числом секунд, а не {value}.",
+    },
+    "settings.not_whole_number": {
+        "en": "{name} must be a whole number, not {value}.",
+        "ru": "{name} должен быть целым числом, а не {value}.",
+    },
+    "settings.at_least_seconds": {
+        "en": "{name} must be at least {minimum} seconds.",
+        "ru": "{name} должен быть не меньше {minimum} с.",
+    },
+    "settings.at_least": {"en": "{name} must be at least {minimum}.", "ru": "{name} должен быть не меньше {minimum}."},
+    "settings.not_negative": {"en": "{name} cannot be negative.", "ru": "{name} не может быть отрицательным."},
+    "settings.bad_secrets": {
+        "en": "`.streamlit/secrets.toml` could not be read: check that it is valid TOML.",
+        "ru": "Не удалось прочитать `.streamlit/secrets.toml`: проверьте, что это корректный TOML.",
+    },
+    # The Flowise client's errors, by their code (flowise_client.errors.MESSAGES), shown in the chat
+    "flowise.unknown": {"en": "{message}", "ru": "{message}"},
+    "flowise.tls_failed": {
+        "en": (
+            "A secure connection to {url} failed ({reason}). Check that FLOWISE_URL uses the right scheme "
+            "(http or https) and that the server's certificate is valid."
+        ),
+        "ru": (
+            "Не удалось установить защищённое соединение с {url} ({reason}). Проверьте, что в FLOWISE_URL "
+            "указана верная схема (http или https) и что сертификат сервера действителен."
+        ),
+    },
+    "flowise.connect_timeout": {
+        "en": (
+            "Flowise at {url} did not accept a connection within {seconds} s. It may be overloaded, or the "
+            "flow id may be wrong; try again, and check FLOWISE_URL and FLOWISE_FLOW_ID."
+        ),
+        "ru": (
+            "Flowise по адресу {url} не принял соединение за {seconds} с. Возможно, он перегружен или id "
+            "сценария указан неверно: попробуйте ещё раз и проверьте FLOWISE_URL и FLOWISE_FLOW_ID."
+        ),
+    },
+    "flowise.first_byte_timeout": {
+        "en": (
+            "Flowise at {url} did not start answering within {seconds} s. It may be overloaded, or the "
+            "flow id may be wrong; try again, and check FLOWISE_URL and FLOWISE_FLOW_ID."
+        ),
+        "ru": (
+            "Flowise по адресу {url} не начал отвечать за {seconds} с. Возможно, он перегружен или id "
+            "сценария указан неверно: попробуйте ещё раз и проверьте FLOWISE_URL и FLOWISE_FLOW_ID."
+        ),
+    },
+    "flowise.unreachable": {
+        "en": "Cannot reach Flowise at {url} ({reason}). Check that the server is running and that FLOWISE_URL is right.",
+        "ru": (
+            "Не удаётся связаться с Flowise по адресу {url} ({reason}). Проверьте, что сервер запущен "
+            "и FLOWISE_URL указан верно."
+        ),
+    },
+    "flowise.not_flowise": {
+        "en": 'The server at {url} is not Flowise: /api/v1/ping did not answer "pong". Check FLOWISE_URL.',
+        "ru": "Сервер по адресу {url} — не Flowise: /api/v1/ping не ответил «pong». Проверьте FLOWISE_URL.",
+    },
+    "flowise.feedback_not_stored": {
+        "en": "Flowise at {url} did not say which feedback it stored.",
+        "ru": "Flowise по адресу {url} не сообщил, какой отзыв он сохранил.",
+    },
+    "flowise.answer_too_long": {
+        "en": (
+            "The answer was longer than {limit} characters, so the app stopped reading it. What arrived is "
+            "shown above; to allow longer answers, raise FLOWISE_MAX_ANSWER_CHARS."
+        ),
+        "ru": (
+            "Ответ оказался длиннее допустимого (символов: {limit}), поэтому приложение перестало его читать. "
+            "То, что пришло, показано выше; чтобы разрешить более длинные ответы, увеличьте "
+            "FLOWISE_MAX_ANSWER_CHARS."
+        ),
+    },
+    "flowise.wrong_content_type": {
+        "en": (
+            "The server at {url} answered with {content_type} instead of a Flowise answer. Check that FLOWISE_URL "
+            "points at Flowise itself and not at a login page or a proxy's error page."
+        ),
+        "ru": (
+            "Сервер по адресу {url} прислал {content_type} вместо ответа Flowise. Проверьте, что FLOWISE_URL "
+            "указывает на сам Flowise, а не на страницу входа или страницу ошибки прокси."
+        ),
+    },
+    "flowise.unknown_content_type": {
+        "en": (
+            "The server at {url} answered with an unknown content type instead of a Flowise answer. Check that "
+            "FLOWISE_URL points at Flowise itself and not at a login page or a proxy's error page."
+        ),
+        "ru": (
+            "Сервер по адресу {url} прислал данные неизвестного типа вместо ответа Flowise. Проверьте, что "
+            "FLOWISE_URL указывает на сам Flowise, а не на страницу входа или страницу ошибки прокси."
+        ),
+    },
+    "flowise.stream_silent": {
+        "en": (
+            "Flowise stopped sending the answer: nothing arrived for {seconds} s. Try again; if it keeps "
+            "happening, the flow may be stuck."
+        ),
+        "ru": (
+            "Flowise перестал присылать ответ: за {seconds} с ничего не пришло. Попробуйте ещё раз; если это "
+            "повторяется, возможно, сценарий завис."
+        ),
+    },
+    "flowise.connection_broken": {
+        "en": "The connection to Flowise broke before the answer was complete. What arrived is kept; try asking again.",
+        "ru": "Соединение с Flowise оборвалось до конца ответа. То, что пришло, сохранено; попробуйте спросить ещё раз.",
+    },
+    "flowise.connection_closed": {
+        "en": "Flowise closed the connection before the answer was complete. What arrived is kept; try asking again.",
+        "ru": "Flowise закрыл соединение до конца ответа. То, что пришло, сохранено; попробуйте спросить ещё раз.",
+    },
+    "flowise.read_broken": {
+        "en": "The connection to Flowise broke while the answer was being read. Try asking again.",
+        "ru": "Соединение с Flowise оборвалось, пока читался ответ. Попробуйте спросить ещё раз.",
+    },
+    "flowise.flow_failed": {
+        "en": "The flow failed while answering: {message}",
+        "ru": "Сценарий завершился с ошибкой во время ответа: {message}",
+    },
+    "flowise.key_rejected": {
+        "en": "Flowise rejected the API key. Check FLOWISE_API_KEY: it must be a key this flow accepts.",
+        "ru": "Flowise отклонил API-ключ. Проверьте FLOWISE_API_KEY: это должен быть ключ, который принимает этот сценарий.",
+    },
+    "flowise.key_needed": {
+        "en": "This flow needs an API key. Set FLOWISE_API_KEY to one of the flow's Flowise API keys.",
+        "ru": "Этому сценарию нужен API-ключ. Укажите в FLOWISE_API_KEY один из API-ключей Flowise для этого сценария.",
+    },
+    "flowise.flow_not_found": {
+        "en": "Flowise does not know this flow ({message}). Check FLOWISE_FLOW_ID.",
+        "ru": "Flowise не знает такого сценария ({message}). Проверьте FLOWISE_FLOW_ID.",
+    },
+    "flowise.api_not_found": {
+        "en": "No Flowise API was found at {url}. Check FLOWISE_URL: it is the server's base address, without /api/v1.",
+        "ru": "По адресу {url} не найден API Flowise. Проверьте FLOWISE_URL: это базовый адрес сервера, без /api/v1.",
+    },
+    "flowise.rate_limited": {
+        "en": "Flowise is limiting how many questions this flow accepts. Wait a minute and try again.",
+        "ru": "Flowise ограничивает число вопросов к этому сценарию. Подождите минуту и попробуйте снова.",
+    },
+    "flowise.request_failed": {
+        "en": "Flowise answered with an error (HTTP {status}): {message}",
+        "ru": "Flowise ответил ошибкой (HTTP {status}): {message}",
+    },
+    "flowise.request_failed_bare": {
+        "en": "Flowise answered with an error (HTTP {status}).",
+        "ru": "Flowise ответил ошибкой (HTTP {status}).",
+    },
+    "flowise.server_failed": {
+        "en": "Flowise answered with an error (HTTP {status}): {message} Try again in a moment.",
+        "ru": "Flowise ответил ошибкой (HTTP {status}): {message} Попробуйте ещё раз чуть позже.",
+    },
+    "flowise.server_failed_bare": {
+        "en": "Flowise answered with an error (HTTP {status}). Try again in a moment.",
+        "ru": "Flowise ответил ошибкой (HTTP {status}). Попробуйте ещё раз чуть позже.",
+    },
+    "flowise.not_json": {
+        "en": "The server at {url} sent a reply that is not valid JSON. Check that FLOWISE_URL points at Flowise itself.",
+        "ru": (
+            "Сервер по адресу {url} прислал ответ, который не является корректным JSON. Проверьте, что "
+            "FLOWISE_URL указывает на сам Flowise."
+        ),
+    },
+    "flowise.event_too_large": {
+        "en": (
+            "The server sent a single event larger than {megabytes} MB, more than any Flowise answer needs, so "
+            "the app stopped reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
+        ),
+        "ru": (
+            "Сервер прислал событие больше {megabytes} МБ — больше, чем нужно любому ответу Flowise, — поэтому "
+            "приложение перестало читать. То, что пришло, сохранено; проверьте, что FLOWISE_URL указывает на "
+            "сам Flowise."
+        ),
+    },
+    "flowise.answer_too_large": {
+        "en": (
+            "The server sent an answer larger than {megabytes} MB, more than any Flowise answer needs, so the "
+            "app stopped reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
+        ),
+        "ru": (
+            "Сервер прислал ответ больше {megabytes} МБ — больше, чем нужно любому ответу Flowise, — поэтому "
+            "приложение перестало читать. То, что пришло, сохранено; проверьте, что FLOWISE_URL указывает на "
+            "сам Flowise."
+        ),
+    },
+    # Why a connection failed: the reason in the errors above (flowise_client.errors.REASONS)
+    "flowise.reason.connection_refused": {"en": "connection refused", "ru": "соединение отклонено"},
+    "flowise.reason.unknown_host": {"en": "the host name is unknown", "ru": "имя хоста не найдено"},
+    "flowise.reason.untrusted_certificate": {
+        "en": "its certificate is not trusted",
+        "ru": "его сертификат не является доверенным",
+    },
+    "flowise.reason.tls_handshake": {"en": "the TLS handshake failed", "ru": "не удалось согласовать TLS"},
+    "flowise.reason.connection_reset": {"en": "the connection was reset", "ru": "соединение сброшено"},
+    "flowise.reason.invalid_url": {"en": "the URL is not valid", "ru": "адрес некорректен"},
+    "flowise.reason.network_error": {"en": "network error", "ru": "ошибка сети"},
 }
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue entry with its values, kept instead of its text, so that it reads in whichever
+    language the page is drawn in (a person may switch languages after it was made). A value may be
+    a Message itself."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, language: str) -> str:
+        return translate(language, self.key, **self.values)
 
 
 def language_for_locale(locale: str | None) -> str:
@@ -29,11 +512,25 @@ def language_for_locale(locale: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def translate(language: str, key: str, **values: object) -> str:
+def translate(language: str, key: str, /, **values: object) -> str:
     """The text for ``key`` in ``language`` (English where it has none), with ``values`` filled in."""
     entry = CATALOGUE[key]
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
-    return template.format(**values) if values else template
+    return template.format(**{name: _written(value, language) for name, value in values.items()})
+
+
+def format_number(value: int | float, language: str) -> str:
+    """``value`` as ``language`` writes it: 1,234.5 in English, 1 234,5 (non-breaking space) in Russian."""
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.15g}"
+    return text.translate({ord(","): _THOUSANDS.get(language, ","), ord("."): _DECIMAL.get(language, ".")})
+
+
+def _written(value: object, language: str) -> object:
+    if isinstance(value, Message):
+        return value.text(language)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value, language)
+    return value
 
 
 def placeholders(template: str) -> set[str]:

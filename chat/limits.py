@@ -8,6 +8,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .i18n import Message
+
 
 @dataclass(frozen=True)
 class QuestionLimits:
@@ -41,24 +43,21 @@ class SlidingWindow:
 class Rejection:
     """A question that was not sent: why, and its text, to give back to the person."""
 
-    message: str
+    message: Message
     question: str
 
 
 def admit(question: str, limits: QuestionLimits, window: SlidingWindow) -> Rejection | None:
     """None and the question counted if it may go to the flow; otherwise why not."""
     if len(question) > limits.max_chars:
-        return Rejection(
-            f"Your question is {len(question):,} characters long; this chat accepts at most "
-            f"{limits.max_chars:,}. It was not sent. Shorten it and send it again.",
-            question,
-        )
+        why = Message("limits.too_long", {"length": len(question), "max_chars": limits.max_chars})
+        return Rejection(why, question)
     if wait := window.wait(limits.per_minute):
         seconds = math.ceil(wait)
-        return Rejection(
-            f"You have sent {limits.per_minute} questions in the last minute, the most this chat accepts. "
-            f"It was not sent. Wait {seconds} second{'s' if seconds != 1 else ''}, then send it again.",
-            question,
-        )
+        if seconds == 1:
+            why = Message("limits.too_many_one_second", {"per_minute": limits.per_minute})
+        else:
+            why = Message("limits.too_many", {"per_minute": limits.per_minute, "seconds": seconds})
+        return Rejection(why, question)
     window.record()
     return None

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS
 
+from .i18n import DEFAULT_LANGUAGE, Message
+
 # Each setting with the other names it is known by; APP_URL and FLOW_ID are what the widely copied
 # flowise-streamlit template puts in its secrets, so its users can switch by changing nothing else.
 _NAMES = {
@@ -73,7 +75,12 @@ class Settings:
 
 
 class SettingsError(ValueError):
-    """A setting is present but unusable; the message says which and how to fix it."""
+    """A setting is present but unusable; the message says which and how to fix it (``str()`` of the
+    error says it in English, for logs)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.text(DEFAULT_LANGUAGE))
+        self.message = message
 
 
 def _lookup(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> str | None:
@@ -109,28 +116,23 @@ def _flows(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Flow
                   override_config=_override_config(environ, secrets))
     if listed := _flow_list(environ, secrets):
         key, entries = listed
-        return _distinct([_listed_flow(entry, f"{key} entry {n}", shared) for n, entry in enumerate(entries, 1)], key)
+        return _distinct([_listed_flow(entry, key, n, shared) for n, entry in enumerate(entries, 1)], key)
     if url is None:
         return ()
     flow_id = _lookup("flow_id", environ, secrets) or flow_in_url
     if not flow_id:
-        raise SettingsError(
-            "FLOWISE_URL is set but FLOWISE_FLOW_ID is not. Set it to the id of the chatflow or agentflow "
-            "to talk to (the last part of the flow's URL in Flowise), or list several flows as [[flows]]."
-        )
+        raise SettingsError(Message("settings.no_flow_id"))
     return (replace(shared, id=flow_id),)
 
 
-def _server_url(value: str | None, what: str) -> tuple[str | None, str | None]:
-    """A Flowise server's base address, and the flow id when it is a whole prediction URL."""
+def _server_url(value: str | None, what: str | Message) -> tuple[str | None, str | None]:
+    """A Flowise server's base address, and the flow id when it is a whole prediction URL; ``what``
+    names the setting in a message if it is not an address."""
     if value is None:
         return None, None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(
-            f"{what} must be the address of your Flowise server, starting with http:// or https:// "
-            "(for example https://flowise.example.com)."
-        )
+        raise SettingsError(Message("settings.bad_url", {"name": what}))
     if match := _PREDICTION_URL.match(value):
         return match["base"].rstrip("/"), match["flow"]
     return value.rstrip("/"), None
@@ -150,10 +152,7 @@ def _flow_list(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[
             if value is None or (isinstance(value, (list, tuple)) and not value):
                 continue
             if not isinstance(value, (list, tuple)):
-                raise SettingsError(
-                    f"{key} must be a list of flows: in secrets.toml one [[flows]] table per flow (with double "
-                    'brackets), or in the environment a JSON array such as [{"name": "Sales", "id": "<flow id>"}].'
-                )
+                raise SettingsError(Message("settings.flows_not_a_list", {"name": key}))
             return key, list(value)
     return None
 
@@ -163,24 +162,25 @@ _FLOW_KEYS = {"name": "name", "id": "id", "description": "description", "url": "
               "apiKey": "api_key", "override_config": "override_config", "overrideConfig": "override_config"}
 
 
-def _listed_flow(entry: Any, where: str, shared: Flow) -> Flow:
+def _listed_flow(entry: Any, key: str, number: int, shared: Flow) -> Flow:
+    """Entry ``number`` of the list found under ``key``."""
+    where = Message("settings.flow_entry", {"list": key, "number": number})
     if not isinstance(entry, Mapping):
-        raise SettingsError(f"{where} must be a table with name = ... and id = ... (in the environment, a JSON object).")
+        raise SettingsError(Message("settings.flow_not_a_table", {"entry": where}))
     name = entry.get("name")
     if isinstance(name, str) and name.strip():
-        where += f" ({json.dumps(name.strip(), ensure_ascii=False)})"
+        where = Message("settings.flow_entry_named", {
+            "list": key, "number": number, "name": json.dumps(name.strip(), ensure_ascii=False),
+        })
     fields: dict[str, Any] = {}
-    for key, value in entry.items():
-        field_name = _FLOW_KEYS.get(str(key))
+    for entry_key, value in entry.items():
+        field_name = _FLOW_KEYS.get(str(entry_key))
         if field_name is None:
-            raise SettingsError(
-                f"{where} has an unknown key {str(key)!r}; a flow's keys are name, id, description, url, "
-                "api_key and override_config."
-            )
+            raise SettingsError(Message("settings.flow_unknown_key", {"entry": where, "key": repr(str(entry_key))}))
         if field_name in fields:
-            raise SettingsError(f"{where} gives {field_name} twice: keep one of {field_name} and its other spelling.")
+            raise SettingsError(Message("settings.flow_key_twice", {"entry": where, "key": field_name}))
         fields[field_name] = _flow_value(field_name, value, where)
-    url, flow_in_url = _server_url(fields.get("url"), f"{where}: url")
+    url, flow_in_url = _server_url(fields.get("url"), Message("settings.flow_url", {"entry": where}))
     flow = replace(
         shared,
         id=fields.get("id") or flow_in_url or "",
@@ -191,27 +191,21 @@ def _listed_flow(entry: Any, where: str, shared: Flow) -> Flow:
         override_config=fields.get("override_config") or shared.override_config,
     )
     if not flow.name:
-        raise SettingsError(f'{where}: name is missing. Add name = "...", the name shown in the sidebar\'s list of flows.')
+        raise SettingsError(Message("settings.flow_no_name", {"entry": where}))
     if not flow.id:
-        raise SettingsError(
-            f'{where}: id is missing. Add id = "<flow id>", the last part of the flow\'s URL in Flowise.'
-        )
+        raise SettingsError(Message("settings.flow_no_id", {"entry": where}))
     if not flow.url:
-        raise SettingsError(
-            f'{where} has no url and FLOWISE_URL is not set: set FLOWISE_URL to your Flowise server\'s address, '
-            'or add url = "https://..." to this flow.'
-        )
+        raise SettingsError(Message("settings.flow_no_url", {"entry": where}))
     return flow
 
 
-def _flow_value(name: str, value: Any, where: str) -> Any:
+def _flow_value(name: str, value: Any, where: Message) -> Any:
     """One key of a listed flow: text (empty: not set), or for override_config a table."""
     if name == "override_config":
-        return _table(value, f"{where}: override_config must be a table, such as override_config = "
-                             "{ temperature = 0.2 } (in the environment, a JSON object).")
+        return _table(value, Message("settings.flow_bad_override_config", {"entry": where}))
     if not isinstance(value, str):
         # The value is not repeated: it may be the API key.
-        raise SettingsError(f'{where}: {name} must be text in quotes, such as {name} = "...".')
+        raise SettingsError(Message("settings.flow_not_text", {"entry": where, "key": name}))
     return value.strip() or None
 
 
@@ -221,7 +215,7 @@ def _distinct(flows: list[Flow], key: str) -> tuple[Flow, ...]:
     for n, flow in enumerate(flows, 1):
         if flow.id in first:
             raise SettingsError(
-                f"{key} entries {first[flow.id]} and {n} have the same id {flow.id}: list each flow once."
+                Message("settings.flows_same_id", {"list": key, "first": first[flow.id], "second": n, "id": flow.id})
             )
         first[flow.id] = n
     return tuple(flows)
@@ -234,12 +228,11 @@ def _override_config(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> 
         value = source.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        return _table(value, f"{key} must be a table in secrets.toml ([{key}] with lines such as temperature = 0.2) "
-                             'or, in the environment, a JSON object such as {"temperature": 0.2}.')
+        return _table(value, Message("settings.bad_override_config", {"name": key}))
     return {}
 
 
-def _table(value: Any, problem: str) -> dict[str, Any]:
+def _table(value: Any, problem: Message) -> dict[str, Any]:
     """``value`` as a plain JSON object, parsed first if it is a string; else ``problem`` is raised."""
     if isinstance(value, str):
         try:
@@ -261,11 +254,11 @@ def _plain(value: Any) -> Any:
 
 
 def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float) -> float:
-    return _number(name, environ, secrets, default, minimum, float, "a number of seconds", " seconds")
+    return _number(name, environ, secrets, default, minimum, float, "settings.not_seconds", "settings.at_least_seconds")
 
 
 def _count(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: int, minimum: int) -> int:
-    return _number(name, environ, secrets, default, minimum, int, "a whole number")
+    return _number(name, environ, secrets, default, minimum, int, "settings.not_whole_number", "settings.at_least")
 
 
 def _number(
@@ -275,15 +268,19 @@ def _number(
     default: _N,
     minimum: _N,
     parse: Callable[[str], _N],
-    what: str,
-    unit: str = "",
+    unparsable: str,
+    too_small: str,
 ) -> _N:
+    """``unparsable`` and ``too_small``: the catalogue keys of what to say when the value is not a
+    number of the kind ``parse`` reads, or is below ``minimum``."""
     raw = _lookup(name, environ, secrets)
     key = _NAMES[name][0]
     try:
         value = parse(raw) if raw else default
     except ValueError:
-        raise SettingsError(f"{key} must be {what}, not {raw!r}.") from None
+        raise SettingsError(Message(unparsable, {"name": key, "value": repr(raw)})) from None
     if value < minimum:
-        raise SettingsError(f"{key} must be at least {minimum:g}{unit}." if minimum else f"{key} cannot be negative.")
+        if minimum:
+            raise SettingsError(Message(too_small, {"name": key, "minimum": minimum}))
+        raise SettingsError(Message("settings.not_negative", {"name": key}))
     return value

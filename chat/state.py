@@ -20,9 +20,10 @@ from flowise_client import (
 )
 
 from .access import PasswordGate
+from .flowise_errors import error_message
 from .health import Health, check_health
 from .history import turns_from_history
-from .i18n import language_for_locale, translate
+from .i18n import LANGUAGES, Message, language_for_locale, translate
 from .limits import QuestionLimits, Rejection, SlidingWindow, admit
 from .settings import Flow, Settings
 from .turn import Turn
@@ -43,8 +44,12 @@ _PASSWORD_GATE = "password_gate"
 _QUESTION_WINDOW = "question_window"
 _REJECTION = "rejected_question"
 _HEALTH = "flowise_health"
-# The language picked in the sidebar; without one, the browser's.
+# The language picked in the sidebar; without one, the browser's. Kept apart from the picker's
+# widget state, which Streamlit drops in a run that does not draw the picker.
 LANGUAGE_CHOICE = "language_choice"
+LANGUAGE_PICKER = "language_picker"
+# The picker's choice that follows the browser.
+AUTO_LANGUAGE = "auto"
 # The question box's widget key: its value is the submitted question, and setting it refills the box.
 QUESTION_INPUT = "question"
 # Fresh enough for a status line, rare enough that reruns do not hit Flowise each time.
@@ -60,7 +65,7 @@ class Conversation:
     # Opened from a link with its id: its turns are still to be read from Flowise's history.
     restore: bool = False
     # Said once on the page, e.g. why a linked conversation could not be restored.
-    notice: str | None = None
+    notice: Message | None = None
 
 
 def chosen_flow_id(flow_ids: Sequence[str]) -> str:
@@ -89,7 +94,7 @@ def _linked_conversation(flow_id: str) -> Conversation:
     linked_flow = (st.query_params.get(URL_FLOW) or "").strip()
     if linked_flow and linked_flow != flow_id:
         # The link's flow is not one of the app's flows (else it would be the chosen one).
-        return Conversation(notice=t("link_flow_unknown"))
+        return Conversation(notice=Message("page.link_flow_unknown"))
     return Conversation(chat_id=linked_chat, restore=True) if linked_chat else Conversation()
 
 
@@ -118,8 +123,8 @@ def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversatio
         convo.turns = turns_from_history(client.chat_history(flow_id, convo.chat_id))
     except FlowiseError as exc:
         fresh = start_new_conversation(flow_id)
-        why = "the API key may not read chat history" if isinstance(exc, FlowiseAuthError) else str(exc)
-        fresh.notice = f"The conversation in the link could not be restored ({why}), so a new one has started."
+        why = Message("page.history_not_readable") if isinstance(exc, FlowiseAuthError) else error_message(exc)
+        fresh.notice = Message("page.not_restored", {"why": why})
         return fresh
     return convo
 
@@ -255,9 +260,26 @@ def feedback_given(turn: Turn) -> tuple[int | None, str]:
 
 def language() -> str:
     """The interface language: the one picked in the sidebar, else the browser's locale."""
-    return st.session_state.get(LANGUAGE_CHOICE) or language_for_locale(st.context.locale)
+    choice = st.session_state.get(LANGUAGE_CHOICE)
+    return choice if choice in LANGUAGES else language_for_locale(st.context.locale)
+
+
+def language_choice() -> str:
+    """What the sidebar's picker shows: a language, or AUTO_LANGUAGE."""
+    return st.session_state.get(LANGUAGE_CHOICE) or AUTO_LANGUAGE
+
+
+def remember_language_choice() -> None:
+    """The picker's on_change callback: it runs before the page, so the whole page is drawn in the
+    language just picked."""
+    st.session_state[LANGUAGE_CHOICE] = st.session_state[LANGUAGE_PICKER]
 
 
 def t(key: str, **values: object) -> str:
     """The catalogue's text for ``key`` in this session's language."""
     return translate(language(), key, **values)
+
+
+def say(message: Message) -> str:
+    """``message`` in this session's language."""
+    return message.text(language())

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from .i18n import Message
 from .settings import Settings, SettingsError, load_settings
 
 
@@ -18,7 +19,7 @@ def _secrets() -> Mapping[str, Any]:
         return {key: st.secrets[key] for key in st.secrets}
     except FileNotFoundError as exc:
         if "parsing" in str(exc):
-            raise SettingsError("`.streamlit/secrets.toml` could not be read: check that it is valid TOML.") from None
+            raise SettingsError(Message("settings.bad_secrets")) from None
         return {}
 
 

@@ -18,6 +18,8 @@ from flowise_client.events import (
     UsedToolsEvent,
 )
 
+from .i18n import Message
+
 
 def _source_key(doc: SourceDocument) -> tuple[str, str]:
     return doc.page_content.strip(), str(doc.metadata.get("source", ""))
@@ -35,9 +37,9 @@ class Turn:
     usage: UsageMetadataEvent | None = None
     # The feedback given on this answer: Flowise's id for it, so a changed rating updates it.
     feedback_id: str | None = None
-    feedback_problem: str | None = None
+    feedback_problem: Message | None = None
     follow_ups: tuple[str, ...] = ()
-    error: str | None = None
+    error: Message | None = None
     complete: bool = False
     stopped: bool = False  # by the person, with "Stop generating"
     # Kept as parts: joining once per render is cheaper than growing one string per token.
@@ -71,5 +73,5 @@ class Turn:
             self.complete = True
         return ""
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: Message) -> None:
         self.error = message

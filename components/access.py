@@ -8,12 +8,7 @@ import streamlit as st
 
 from chat.access import MAX_ATTEMPTS
 from chat.settings import Settings
-from chat.state import password_gate
-
-_LOCKED = (
-    f"Too many wrong passwords ({MAX_ATTEMPTS}): this session is locked and checks no more passwords. "
-    "Reload the page later to try again."
-)
+from chat.state import password_gate, t
 
 
 def require_access(settings: Settings) -> None:
@@ -29,14 +24,10 @@ def _require_login() -> None:
         return
     if not _authlib_installed():
         # Fail closed: without Authlib st.login cannot work, and the chat must not open unguarded.
-        st.error(
-            "This app is set up to require a login (`[auth]` in its secrets), but Authlib is not installed. "
-            "Run `pip install Authlib` (on Streamlit Community Cloud, add `Authlib>=1.3.2` to `requirements.txt`), "
-            "then reload the page."
-        )
+        st.error(t("access.no_authlib"))
         st.stop()
-    st.info("Log in to use this chat.", icon=":material/lock:")
-    st.button("Log in", icon=":material/login:", type="primary", on_click=st.login)
+    st.info(t("access.log_in_prompt"), icon=":material/lock:")
+    st.button(t("access.log_in"), icon=":material/login:", type="primary", on_click=st.login)
     st.stop()
 
 
@@ -49,20 +40,21 @@ def _require_password(password: str) -> None:
     if gate.unlocked:
         return
     if gate.locked:
-        st.error(_LOCKED, icon=":material/lock:")
+        st.error(t("access.locked", max_attempts=MAX_ATTEMPTS), icon=":material/lock:")
         st.stop()
     form_slot = st.empty()
     with form_slot.form("password", clear_on_submit=True):
         # Cleared on submit, so no attempt stays in the page's widget state.
-        attempt = st.text_input("Password", type="password", placeholder="The password you were given")
-        submitted = st.form_submit_button("Enter", icon=":material/key:")
+        attempt = st.text_input(t("access.password"), type="password", placeholder=t("access.password_placeholder"))
+        submitted = st.form_submit_button(t("access.enter"), icon=":material/key:")
     if submitted:
         if gate.try_password(attempt, password):
             st.rerun()
         if gate.locked:
             form_slot.empty()
-            st.error(_LOCKED, icon=":material/lock:")
+            st.error(t("access.locked", max_attempts=MAX_ATTEMPTS), icon=":material/lock:")
+        elif gate.attempts_left == 1:
+            st.error(t("access.wrong_password_last"))
         else:
-            left = gate.attempts_left
-            st.error(f"Wrong password. {left} {'try' if left == 1 else 'tries'} left in this session.")
+            st.error(t("access.wrong_password", left=gate.attempts_left))
     st.stop()

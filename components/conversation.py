@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from chat.state import Conversation, flow_streams, request_question
+from chat.flowise_errors import error_message
+from chat.i18n import Message
+from chat.state import Conversation, flow_streams, request_question, say, t
 from chat.turn import Turn
 from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError
 
@@ -32,13 +34,13 @@ def render_question(turn: Turn) -> None:
 def answer_caption(turn: Turn, zone: tzinfo | None) -> str:
     """When the question was asked, in ``zone`` (the reader's, when the browser tells it) and, when
     the server reported them, the tokens the answer took."""
-    caption = (turn.asked_at.astimezone(zone) if zone else turn.asked_at).strftime("%H:%M")
+    parts = [(turn.asked_at.astimezone(zone) if zone else turn.asked_at).strftime("%H:%M")]
     usage = turn.usage
     if usage and usage.input_tokens is not None and usage.output_tokens is not None:
-        caption += f" · {usage.input_tokens:,} tokens in, {usage.output_tokens:,} out"
+        parts.append(t("answer.tokens_in_out", input=usage.input_tokens, output=usage.output_tokens))
     elif usage and usage.total_tokens is not None:
-        caption += f" · {usage.total_tokens:,} tokens"
-    return caption
+        parts.append(t("answer.tokens", total=usage.total_tokens))
+    return " · ".join(parts)
 
 
 def _reader_zone() -> tzinfo | None:
@@ -64,14 +66,14 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
     there are Retry and the follow-up prompts offered."""
     if turn.error:
         # The message may quote the server or the flow: Markdown, but as safe as an answer.
-        st.error(safe_markdown(turn.error), icon=":material/error:")
+        st.error(safe_markdown(say(turn.error)), icon=":material/error:")
         if latest:
             st.button(
-                "Retry", icon=":material/refresh:", key=f"retry-{turn.id}",
+                t("answer.retry"), icon=":material/refresh:", key=f"retry-{turn.id}",
                 on_click=request_question, args=(turn.question,),
             )
     elif turn.complete and not turn.answer:
-        st.caption("The flow sent no text for this question.")
+        st.caption(t("answer.no_text"))
     render_sources(turn.sources, turn.id)
     render_tools(turn.tools, turn.id)
     st.caption(answer_caption(turn, _reader_zone()))
@@ -91,10 +93,10 @@ def render_turn(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool)
         if turn.answer:
             st.markdown(safe_markdown(turn.answer))
         if turn.stopped:
-            st.caption(":material/stop_circle: You stopped this answer.")
+            st.caption(f":material/stop_circle: {t('answer.stopped')}")
         elif not (turn.complete or turn.error):
             # The run that streamed it was cut short, e.g. by a question sent before it finished.
-            st.caption(":material/pause_circle: This answer was interrupted before it was complete.")
+            st.caption(f":material/pause_circle: {t('answer.interrupted')}")
         render_answer_details(flow, convo, turn, latest)
 
 
@@ -108,11 +110,11 @@ def render_history(flow: FlowTarget, convo: Conversation, question_coming: bool)
 def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
     # Agents may work for a while before their first token: show that something is happening.
     waiting = st.empty()
-    waiting.caption(":material/hourglass_top: Thinking…")
+    waiting.caption(f":material/hourglass_top: {t('answer.thinking')}")
     stop = st.empty()
     # A click reruns the page, which ends this run and with it the stream (its response is closed on
     # the way out); the callback then asks Flowise to stop producing the answer too.
-    stop.button("Stop generating", key=f"stop-{turn.id}", icon=":material/stop_circle:",
+    stop.button(t("answer.stop"), key=f"stop-{turn.id}", icon=":material/stop_circle:",
                 on_click=_stop, args=(flow, convo.chat_id, turn))
     view = StreamingMarkdown(flow.flush_interval)
     try:
@@ -129,14 +131,14 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
                         waiting.empty()
                     view.write(text)
     except FlowiseAnswerTooLongError as exc:
-        turn.fail(str(exc))
+        turn.fail(error_message(exc))
         # The app stopped reading, but a runaway flow would go on spending tokens on the server.
         _abort(flow, convo.chat_id)
     except FlowiseError as exc:
-        turn.fail(str(exc))
+        turn.fail(error_message(exc))
     except Exception:
         log.exception("Unexpected failure while reading an answer")
-        turn.fail("Something went wrong in this app while reading the answer. Please try again.")
+        turn.fail(Message("answer.app_failed"))
     finally:
         # However the stream ended, all the text that arrived is shown, not just the last flush.
         waiting.empty()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chat.state import feedback_given, feedback_keys
+from chat.flowise_errors import error_message
+from chat.i18n import Message
+from chat.state import feedback_given, feedback_keys, say, t
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError, Rating
 
@@ -17,10 +19,10 @@ def render_feedback(client: FlowiseClient, flow_id: str, chat_id: str, turn: Tur
     args = (client, flow_id, chat_id, turn)
     st.feedback("thumbs", key=rating_key, on_change=_send, args=args)
     if feedback_given(turn)[0] is not None:
-        st.text_input("Anything to add? (optional)", key=comment_key, on_change=_send, args=args,
-                      placeholder="What was good or wrong about this answer")
+        st.text_input(t("feedback.comment"), key=comment_key, on_change=_send, args=args,
+                      placeholder=t("feedback.comment_placeholder"))
     if turn.feedback_problem:
-        st.caption(f":material/error: {turn.feedback_problem}")
+        st.caption(f":material/error: {say(turn.feedback_problem)}")
 
 
 def _send(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
@@ -35,4 +37,4 @@ def _send(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None
         )
         turn.feedback_problem = None
     except FlowiseError as exc:
-        turn.feedback_problem = f"Your feedback was not sent: {exc}"
+        turn.feedback_problem = Message("feedback.not_sent", {"why": error_message(exc)})

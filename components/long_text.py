@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from chat.state import t
+
 from .markdown import visible_text
 
 LIMIT = 3_000
@@ -26,6 +28,6 @@ def render_long_text(text: str, key: str, show: Callable[[str], object]) -> None
         return
     body = st.container()
     # A toggle, not an expander: the full text is sent only once asked for.
-    everything = st.toggle(f"Show all {len(text):,} characters", key=key)
+    everything = st.toggle(t("long_text.show_all", count=len(text)), key=key)
     with body:
         show(text if everything else clip(text))

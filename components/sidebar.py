@@ -1,5 +1,5 @@
-"""Sidebar: the choice of flow when there are several, which flow this is and whether it answers,
-the conversation id, "New chat", "Log out", and the conversation to download."""
+"""Sidebar: the interface language, the choice of flow when there are several, which flow this is and
+whether it answers, the conversation id, "New chat", "Log out", and the conversation to download."""
 
 from __future__ import annotations
 
@@ -11,22 +11,47 @@ from streamlit.delta_generator import DeltaGenerator
 
 from chat.export import file_stem, to_json, to_markdown
 from chat.health import Health
+from chat.i18n import LANGUAGES
 from chat.settings import Flow
-from chat.state import FLOW_CHOICE, Conversation, chosen_flow_id, start_new_conversation, t
+from chat.state import (
+    AUTO_LANGUAGE,
+    FLOW_CHOICE,
+    LANGUAGE_PICKER,
+    Conversation,
+    chosen_flow_id,
+    language,
+    language_choice,
+    remember_language_choice,
+    say,
+    start_new_conversation,
+    t,
+)
 
 from .markdown import escape_markdown, safe_markdown
 
 
+def render_language_picker() -> None:
+    """The browser's language, or one picked here; drawn before anything else, so that it is there
+    on every page, the password's too."""
+    # Each language by its own name, so that a person finds theirs whatever the page is in.
+    names = {AUTO_LANGUAGE: t("language.auto"), **LANGUAGES}
+    choices = list(names)
+    st.sidebar.selectbox(
+        t("language"), choices, index=choices.index(language_choice()), key=LANGUAGE_PICKER,
+        format_func=names.__getitem__, on_change=remember_language_choice,
+    )
+
+
 def choose_flow(flows: Sequence[Flow]) -> Flow:
-    """The flow to talk to: with several, the one picked at the top of the sidebar, each shown by
-    its name with its description under it."""
+    """The flow to talk to: with several, the one picked at the top of the sidebar (under the
+    language), each shown by its name with its description under it."""
     by_id = {flow.id: flow for flow in flows}
     chosen = chosen_flow_id(list(by_id))
     if len(flows) > 1:
         with st.sidebar:
             # Names and descriptions are the app owner's words: shown as written, as Markdown that cannot run.
             chosen = st.radio(
-                t("flow_choice"), list(by_id), key=FLOW_CHOICE,
+                t("sidebar.flow_choice"), list(by_id), key=FLOW_CHOICE,
                 format_func=lambda flow_id: escape_markdown(by_id[flow_id].name or flow_id),
                 captions=[safe_markdown(flow.description or "") for flow in flows],
             )
@@ -37,27 +62,29 @@ def render_sidebar(convo: Conversation, flow: Flow, is_demo: bool, logged_in: bo
     """Draws the sidebar and returns the place for the health line, which is filled in last, so
     that checking the server never delays the page."""
     with st.sidebar:
-        if st.button("New chat", icon=":material/add_comment:", use_container_width=True):
+        if st.button(t("sidebar.new_chat"), icon=":material/add_comment:", use_container_width=True):
             start_new_conversation(flow.id)
             st.rerun()
-        st.caption("Flow: built-in demo" if is_demo else f"Flow `{flow.id}` on {urlsplit(flow.url).netloc}")
+        host = urlsplit(flow.url).netloc
+        st.caption(t("sidebar.flow_demo") if is_demo else t("sidebar.flow", flow_id=flow.id, host=host))
         health_slot = st.empty()
-        st.caption(f"Conversation `{convo.chat_id}`")
+        st.caption(t("sidebar.conversation", chat_id=convo.chat_id))
         if logged_in:
-            st.button("Log out", icon=":material/logout:", on_click=st.logout)
+            st.button(t("sidebar.log_out"), icon=":material/logout:", on_click=st.logout)
     return health_slot
 
 
 def render_health(slot: DeltaGenerator, health: Health, streams: bool | None) -> None:
     if not health.reached:
-        slot.caption(f":material/cloud_off: **Flowise not reached.** {escape_markdown(health.problem or '')}")
+        problem = escape_markdown(say(health.problem))
+        slot.caption(f":material/cloud_off: {t('sidebar.not_reached', problem=problem)}")
         return
-    lines = [":material/cloud_done: Flowise reached"]
+    lines = [f":material/cloud_done: {t('sidebar.reached')}"]
     if health.flow_name:
         # The name is whatever was typed in Flowise: shown as written, never as Markdown.
-        lines.append(f"Flow name: {escape_markdown(health.flow_name)}")
+        lines.append(t("sidebar.flow_name", name=escape_markdown(health.flow_name)))
     if streams is not None:
-        lines.append("Answers stream as they are written" if streams else "Answers arrive in one piece")
+        lines.append(t("sidebar.streams") if streams else t("sidebar.one_piece"))
     slot.caption("  \n".join(lines))
 
 
@@ -67,18 +94,20 @@ def render_downloads(convo: Conversation, flow: Flow, is_demo: bool) -> None:
     if not convo.turns:
         return
     if is_demo:
-        title = "the built-in demo flow"
+        title = t("export.demo_flow")
     elif flow.name:
-        title = t("export_named_flow", name=flow.name, id=flow.id)
+        title = t("export.named_flow", name=flow.name, flow_id=flow.id)
     else:
-        title = f"Flowise flow {flow.id}"
+        title = t("export.flow", flow_id=flow.id)
     name = file_stem(convo.chat_id, flow.name)
+    # The page's language now: the files are made later, outside this run.
+    words = language()
     with st.sidebar:
         st.download_button(
-            "Download as Markdown", data=lambda: to_markdown(convo, title), file_name=f"{name}.md",
+            t("sidebar.download_markdown"), data=lambda: to_markdown(convo, title, words), file_name=f"{name}.md",
             mime="text/markdown", icon=":material/download:", on_click="ignore", use_container_width=True,
         )
         st.download_button(
-            "Download as JSON", data=lambda: to_json(convo, title), file_name=f"{name}.json",
+            t("sidebar.download_json"), data=lambda: to_json(convo, title, words), file_name=f"{name}.json",
             mime="application/json", icon=":material/data_object:", on_click="ignore", use_container_width=True,
         )

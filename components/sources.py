@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from chat.state import t
 from flowise_client.events import SourceDocument
 
 from .long_text import render_long_text
@@ -19,10 +20,10 @@ def _location(metadata: Mapping[str, Any]) -> str:
     lines = loc.get("lines") if isinstance(loc.get("lines"), Mapping) else {}
     parts = []
     if isinstance(page, (int, str)) and str(page).strip():
-        parts.append(f"page {page}")
+        parts.append(t("sources.page", page=page))
     first, last = lines.get("from"), lines.get("to")
     if isinstance(first, int) and isinstance(last, int):
-        parts.append(f"line {first}" if first == last else f"lines {first}–{last}")
+        parts.append(t("sources.line", line=first) if first == last else t("sources.lines", first=first, last=last))
     return ", ".join(parts)
 
 
@@ -30,7 +31,7 @@ def source_heading(doc: SourceDocument, number: int) -> str:
     """Markdown heading line: title (a link only for http(s) URLs), its file, page/lines when known."""
     meta = doc.metadata
     url = next(filter(None, (http_url(meta.get(key)) for key in ("url", "source", "link"))), None)
-    title = visible_text(doc.title(number))
+    title = visible_text(doc.name or t("sources.document", number=number))
     heading = link(title, url) if url else escape_markdown(title)
     source = visible_text(str(meta.get("source") or "")).strip()
     details = [source] if source and source not in (title, url) else []
@@ -43,7 +44,7 @@ def render_sources(sources: Sequence[SourceDocument], key: str) -> None:
     """``key`` is unique to the turn: it keys each document's "show all" toggle."""
     if not sources:
         return
-    with st.expander(f"Sources ({len(sources)})", icon=":material/description:"):
+    with st.expander(t("sources.title", count=len(sources)), icon=":material/description:"):
         for number, doc in enumerate(sources, 1):
             st.markdown(source_heading(doc, number))
             render_long_text(doc.page_content, f"{key}-source-{number}", st.text)

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from chat.state import t
 from flowise_client.events import ToolUse
 
 from .long_text import render_long_text
@@ -31,11 +32,13 @@ def render_tools(tools: Sequence[ToolUse], key: str) -> None:
     """``key`` is unique to the turn: it keys each input's and output's "show all" toggle."""
     if not tools:
         return
-    with st.expander(f"Tools used ({len(tools)})", icon=":material/build:"):
+    with st.expander(t("tools.title", count=len(tools)), icon=":material/build:"):
         for number, tool in enumerate(tools, 1):
             st.markdown(f"**{escape_markdown(visible_text(tool.tool))}**")
-            for label, value in (("Input", tool.tool_input), ("Output", tool.tool_output)):
+            for part, label, value in (
+                ("input", t("tools.input"), tool.tool_input), ("output", t("tools.output"), tool.tool_output)
+            ):
                 text, language = as_code(value)
                 st.caption(label)
                 show = partial(st.code, language=language, wrap_lines=True)
-                render_long_text(text, f"{key}-tool-{number}-{label.lower()}", show)
+                render_long_text(text, f"{key}-tool-{number}-{part}", show)

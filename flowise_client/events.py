@@ -20,10 +20,11 @@ class SourceDocument:
     page_content: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
-    def title(self, number: int) -> str:
-        """What to call the document: its title, source, URL or file name, else "Document <number>"."""
+    @property
+    def name(self) -> str | None:
+        """What to call the document: its title, source, URL or file name; None if it has none."""
         names = (str(self.metadata.get(key) or "").strip() for key in ("title", "source", "url", "fileName"))
-        return next(filter(None, names), f"Document {number}")
+        return next(filter(None, names), None)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from chat.state import (
     prefetch_flow_streams,
     rejected_question,
     restore_conversation,
+    say,
+    t,
     take_requested_question,
 )
 from chat.streamlit_settings import current_settings
@@ -22,15 +24,16 @@ from components.access import require_access
 from components.conversation import FlowTarget, ask, render_history
 from components.question_box import question_box, render_rejection
 from components.markdown import safe_markdown
-from components.sidebar import choose_flow, render_downloads, render_health, render_sidebar
+from components.sidebar import choose_flow, render_downloads, render_health, render_language_picker, render_sidebar
 from components.welcome import render_starter_prompts, render_welcome_message
 
-st.title("Flowise chat")
+render_language_picker()
+st.title(t("page.title"))
 
 try:
     settings = current_settings()
 except SettingsError as exc:
-    st.error(f"{exc}\n\nSet it in the environment or in `.streamlit/secrets.toml`, then reload the page.")
+    st.error(t("page.settings_problem", problem=exc.message))
     st.stop()
 
 # Before anything reaches Flowise: on the open internet, every question costs money.
@@ -39,12 +42,7 @@ require_access(settings)
 if settings.is_demo:
     server = demo_server()
     flows = (Flow(id=server.flow_id, url=server.base_url),)
-    st.info(
-        "You are talking to the **built-in demo flow**, which answers questions about this app. "
-        "To chat with your own Flowise flow, set `FLOWISE_URL` and `FLOWISE_FLOW_ID` "
-        "(and `FLOWISE_API_KEY` if the flow needs one) in the environment or in `.streamlit/secrets.toml`.",
-        icon=":material/science:",
-    )
+    st.info(t("page.demo"), icon=":material/science:")
 else:
     flows = settings.flows
 
@@ -54,7 +52,7 @@ client = client_for(chosen, settings)
 convo = restore_conversation(client, flow_id, open_conversation(flow_id, several_flows=len(flows) > 1))
 if convo.notice and not convo.turns:
     # It may quote the server: Markdown, but as safe as an answer.
-    st.info(safe_markdown(convo.notice), icon=":material/history:")
+    st.info(safe_markdown(say(convo.notice)), icon=":material/history:")
 health_slot = render_sidebar(convo, chosen, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)

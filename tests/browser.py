@@ -82,10 +82,13 @@ def streamlit_app(tmp_dir: Path, script: str = "app.py", **settings: str) -> Ite
             process.kill()
 
 
-def open_page(browser: Browser, url: str, ready_test_id: str = "stChatInputTextArea", height: int = 1400) -> Page:
-    """A page in a browser context of its own (own cookies, own Streamlit session), once it shows
-    the element with ``ready_test_id``."""
-    page = browser.new_context(viewport={"width": 1100, "height": height}).new_page()
+def open_page(
+    browser: Browser, url: str, ready_test_id: str = "stChatInputTextArea", height: int = 1400,
+    locale: str | None = None,
+) -> Page:
+    """A page in a browser context of its own (own cookies, own Streamlit session, and ``locale``
+    if given), once it shows the element with ``ready_test_id``."""
+    page = browser.new_context(viewport={"width": 1100, "height": height}, locale=locale).new_page()
     page.goto(url)
     expect(page.get_by_test_id(ready_test_id)).to_be_visible(timeout=30_000)
     return page

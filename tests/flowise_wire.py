@@ -297,6 +297,14 @@ def _server_error(h: _Handler, body: dict, streaming: bool) -> None:
     h._send(500, fixture_bytes("build-error.500.json"), "application/json; charset=utf-8")
 
 
+def _quotes_key(h: _Handler, body: dict, streaming: bool) -> None:
+    # A flow whose failing node quotes the credential it was called with, in Flowise's error JSON.
+    key = h.headers.get("Authorization", "").removeprefix("Bearer ")
+    message = f"Error: predictionsServices.buildChatflow - Error: Invalid key {key} for this tool"
+    h._send(500, json.dumps({"statusCode": 500, "success": False, "message": message, "stack": {}}).encode(),
+            "application/json; charset=utf-8")
+
+
 def _error_midstream(h: _Handler, body: dict, streaming: bool) -> None:
     h._stream(
         frame("start", "")
@@ -560,6 +568,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "build-error": _replay("build-error.stream.sse", "build-error.500.json"),
     "protected": _protected,
     "server-error": _server_error,
+    "quotes-key": _quotes_key,
     "error-midstream": _error_midstream,
     "drop": _drop_midstream,
     "stall": _stall,

@@ -355,3 +355,25 @@ def test_switching_flows_keeps_each_conversation_and_the_answer_that_was_streami
         (history,) = [r for r in slow_wire.received if r.path.startswith("/api/v1/chatmessage/echo?")][-1:]
         assert "chatId=rec-rag-1" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
         assert API_KEY not in page.content() + linked.content() + app.log()
+
+
+def test_a_russian_browser_gets_the_interface_in_russian_and_the_answer_as_sent(browser, apps):
+    page = open_page(browser, apps("rag").url, locale="ru-RU")
+    expect(page.get_by_role("heading", name="Чат Flowise")).to_be_visible()
+    expect(page.get_by_test_id("stChatInputTextArea")).to_have_attribute("placeholder", "Задайте вопрос сценарию")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("button", name="Новый чат")).to_be_visible()
+    send(page, "What is the capital of France?")
+    answer = assistant_messages(page).last
+    sent = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+    expect(answer).to_contain_text(sent, timeout=20_000)
+    expect(answer.get_by_text("Источники (1)")).to_be_visible()
+    expect(sidebar).to_contain_text("Flowise доступен", timeout=20_000)
+    expect(sidebar.get_by_text("Скачать в Markdown")).to_be_visible()
+    # English picked in the sidebar: the interface changes, the answer stays as the flow sent it.
+    sidebar.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="English").click()
+    expect(answer.get_by_text("Sources (1)")).to_be_visible(timeout=10_000)
+    expect(sidebar.get_by_role("button", name="New chat")).to_be_visible()
+    expect(answer).to_contain_text(sent)
+    assert "Источники" not in page.content()

@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timezone
 
 from chat.export import file_stem, to_json, to_markdown
+from chat.i18n import Message
 from chat.state import Conversation
 from chat.turn import Turn
 from flowise_client.events import (
@@ -33,12 +34,12 @@ def conversation() -> Conversation:
         done.apply(event)
     failed = Turn("Привет?", asked_at=ASKED)
     failed.apply(TokenEvent("Начинаю"))
-    failed.fail("The connection to Flowise broke before the answer was complete.")
+    failed.fail(Message("flowise.connection_broken"))
     return Conversation(chat_id="chat-1234", turns=[done, failed])
 
 
 def test_markdown_keeps_answers_and_fences_everything_else():
-    text = to_markdown(conversation(), "Flowise flow abc")
+    text = to_markdown(conversation(), "Flowise flow abc", "en")
     assert text.startswith("# Conversation with Flowise flow abc\n\nConversation id: `chat-1234`")
     # A fence longer than any backtick run inside, so a question or document cannot end it early.
     assert "## 1. Question (2026-11-25T09:05:00+00:00)\n\n````\nWhat is 2 + 2? ```\n````" in text
@@ -50,7 +51,7 @@ def test_markdown_keeps_answers_and_fences_everything_else():
 
 
 def test_json_has_every_turn_with_sources_tools_usage_and_times():
-    data = json.loads(to_json(conversation(), "Flowise flow abc"))
+    data = json.loads(to_json(conversation(), "Flowise flow abc", "en"))
     assert data["flow"] == "Flowise flow abc" and data["chatId"] == "chat-1234"
     first, second = data["turns"]
     assert first == {
@@ -76,3 +77,19 @@ def test_file_names_carry_the_flow_name_when_it_has_one():
     assert file_stem(chat, "Поддержка 24/7") == "conversation-поддержка-24-7-5f0c2d9e"
     assert file_stem(chat, "../../etc") == "conversation-etc-5f0c2d9e"
     assert file_stem(chat, "!!!") == "conversation-5f0c2d9e"
+
+
+def test_russian_export_has_russian_headings_and_the_flow_s_words_untouched():
+    text = to_markdown(conversation(), "сценарий Flowise abc", "ru")
+    assert text.startswith("# Разговор: сценарий Flowise abc\n\nИдентификатор разговора: `chat-1234`")
+    assert "## 1. Вопрос (2026-11-25T09:05:00+00:00)" in text
+    assert "### Ответ\n\nIt is **4** 🙂." in text
+    assert "### Источники (1)\n\n1. Arithmetic" in text
+    assert "### Использованные инструменты (1)" in text and "  Входные данные:" in text
+    assert "**Ошибка:** Соединение с Flowise оборвалось до конца ответа." in text
+    assert "Question" not in text and "Answer" not in text and "Sources" not in text
+    data = json.loads(to_json(conversation(), "сценарий Flowise abc", "ru"))
+    # Keys are for programs and stay English; what a person reads is in the language.
+    assert set(data) == {"flow", "chatId", "turns"} and data["flow"] == "сценарий Flowise abc"
+    assert data["turns"][0]["answer"] == "It is **4** 🙂."
+    assert data["turns"][1]["error"].startswith("Соединение с Flowise оборвалось")

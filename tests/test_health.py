@@ -82,7 +82,9 @@ def test_health_of_a_reachable_server(wire):
 def test_health_of_an_unreachable_server_says_why():
     health = check_health(FlowiseClient(free_url(), API_KEY), "echo")
     assert not health.reached
-    assert "Cannot reach Flowise" in health.problem and "connection refused" in health.problem
+    problem = health.problem.text("en")
+    assert "Cannot reach Flowise" in problem and "connection refused" in problem
+    assert "Не удаётся связаться с Flowise" in health.problem.text("ru") and "соединение отклонено" in health.problem.text("ru")
 
 
 def test_demo_server_speaks_the_same_health_endpoints():

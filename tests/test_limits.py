@@ -60,22 +60,29 @@ def test_a_lowered_limit_counts_the_most_recent_questions(clock):
     assert window.wait(2) == pytest.approx(58)  # the 4th question, sent at 1003, leaves at 1063
 
 
+def english(rejection) -> str:
+    return rejection.message.text("en")
+
+
 def test_admit_counts_only_questions_it_lets_through(clock):
     window = SlidingWindow(clock=clock)
     limits = QuestionLimits(max_chars=10, per_minute=2)
     assert admit("short", limits, window) is None
     too_long = admit("x" * 11, limits, window)
     assert too_long.question == "x" * 11
-    assert "11 characters long" in too_long.message and "at most 10" in too_long.message
-    assert "Shorten it" in too_long.message
+    assert "11 characters long" in english(too_long) and "at most 10" in english(too_long)
+    assert "Shorten it" in english(too_long)
+    assert "символов: 11" in too_long.message.text("ru") and "не больше 10" in too_long.message.text("ru")
     assert admit("again", limits, window) is None
     clock.now += 20.2
     over = admit("third", limits, window)
     assert over.question == "third"
-    assert "2 questions in the last minute" in over.message
-    assert "Wait 40 seconds" in over.message
+    assert "as many questions in the last minute as this chat accepts (2)" in english(over)
+    assert "Wait 40 seconds" in english(over)
+    assert "подождите 40 с " in over.message.text("ru")
     clock.now += 39.5
-    assert "Wait 1 second," in admit("third", limits, window).message
+    last = admit("third", limits, window)
+    assert "Wait 1 second," in english(last) and "подождите секунду" in last.message.text("ru")
     clock.now += 0.5
     assert admit("third", limits, window) is None
 
@@ -84,5 +91,5 @@ def test_length_is_checked_first_so_a_long_question_does_not_use_up_the_rate(clo
     window = SlidingWindow(clock=clock)
     limits = QuestionLimits(max_chars=3, per_minute=1)
     for _ in range(5):
-        assert "at most 3" in admit("long question", limits, window).message
+        assert "at most 3" in english(admit("long question", limits, window))
     assert admit("ok", limits, window) is None

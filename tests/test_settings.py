@@ -193,3 +193,13 @@ def test_a_bad_flow_list_in_the_environment_is_named_as_such():
     with pytest.raises(SettingsError, match="api_key must be text") as error:
         load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOWS": '[{"name": "S", "id": "x", "api_key": 98765}]'}, {})
     assert "98765" not in str(error.value)  # a key is never repeated, even a malformed one
+
+
+def test_a_bad_flow_list_reads_in_russian_too():
+    with pytest.raises(SettingsError) as info:
+        load_settings({"FLOWISE_URL": "http://x", "FLOWISE_FLOWS": '[{"name": "Продажи"}]'}, {})
+    assert info.value.message.text("ru") == (
+        'FLOWISE_FLOWS, запись 1 ("Продажи"): нет id. Добавьте id = "<id сценария>" — последнюю часть адреса '
+        "сценария в Flowise."
+    )
+    assert str(info.value).startswith('FLOWISE_FLOWS entry 1 ("Продажи"): id is missing.')

@@ -1,0 +1,20 @@
+"""The catalogue's words for the Flowise client's errors, found by each error's code."""
+
+from __future__ import annotations
+
+from flowise_client import FlowiseError
+
+from .i18n import CATALOGUE, Message
+
+
+def error_message(error: FlowiseError) -> Message:
+    """What to tell a person about ``error``; one whose code the catalogue does not know (a newer
+    client's, or none) is told in the client's own words."""
+    key = f"flowise.{error.code}"
+    if key not in CATALOGUE:
+        return Message("flowise.unknown", {"message": str(error)})
+    values = dict(error.values)
+    if "reason" in values:
+        # The client names why a connection failed with a code of its own.
+        values["reason"] = Message(f"flowise.reason.{values['reason']}")
+    return Message(key, values)
