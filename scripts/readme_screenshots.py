@@ -57,6 +57,15 @@ def answer(browser: Browser, tmp: Path) -> None:
         _save(page, "answer")
 
 
+def russian(browser: Browser, tmp: Path) -> None:
+    """A browser set to Russian: the interface in Russian, the flow's answer as the flow wrote it."""
+    with streamlit_app(tmp) as app:
+        page = open_page(browser, app.url, height=800, locale="ru-RU")
+        send(page, "Как развернуть приложение в Streamlit Community Cloud?")
+        expect(assistant_messages(page).last.get_by_test_id("stFeedback")).to_be_visible(timeout=30_000)
+        _save(page, "russian")
+
+
 def stopped(browser: Browser, tmp: Path) -> None:
     """An answer stopped half-way with "Stop generating"."""
     wire = start_wire()
@@ -95,6 +104,7 @@ SCENES: dict[str, Callable[[Browser, Path], None]] = {
     "answer": answer,
     "stopped": stopped,
     "flows": flows,
+    "russian": russian,
 }
 
 
