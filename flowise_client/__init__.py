@@ -4,7 +4,15 @@ It has no Streamlit dependency, so it can be used and tested on its own. The eve
 live in :mod:`flowise_client.events`.
 """
 
-from .client import DEFAULT_MAX_ANSWER_CHARS, ChatbotConfig, FlowiseClient, Rating, StoredMessage, Timeouts
+from .client import (
+    DEFAULT_MAX_ANSWER_CHARS,
+    DEFAULT_MAX_FILE_BYTES,
+    ChatbotConfig,
+    FlowiseClient,
+    Rating,
+    StoredMessage,
+    Timeouts,
+)
 from .errors import (
     FlowiseAnswerTooLongError,
     FlowiseAuthError,
@@ -18,14 +26,22 @@ from .errors import (
     FlowiseUnreachableError,
 )
 from .events import FlowiseEvent, parse_event
+from .uploads import AttachmentText, FullFileUpload, StoredUpload, Upload, UploadLimit, UploadsConfig
 
 __all__ = [
     "DEFAULT_MAX_ANSWER_CHARS",
+    "DEFAULT_MAX_FILE_BYTES",
     "ChatbotConfig",
     "FlowiseClient",
     "Rating",
     "StoredMessage",
     "Timeouts",
+    "AttachmentText",
+    "FullFileUpload",
+    "StoredUpload",
+    "Upload",
+    "UploadLimit",
+    "UploadsConfig",
     "FlowiseError",
     "FlowiseAnswerTooLongError",
     "FlowiseAuthError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -29,6 +29,7 @@ from .errors import (
 from .events import EndEvent, ErrorEvent, FlowiseEvent, TokenEvent, parse_event
 from .prediction_json import events_from_prediction
 from .sse import MAX_MESSAGE_BYTES, iter_payloads
+from .uploads import MB, AttachmentText, FullFileUpload, StoredUpload, Upload, UploadsConfig
 
 # Flowise wraps the real cause in layers such as "Error: predictionsServices.buildChatflow - Error: ...".
 _ERROR_PREFIX = re.compile(r"^(?:Error:\s*)?[\w.]+ - ")
@@ -51,6 +52,9 @@ _NOT_ANSWERED = (ConnectionRefusedError, ConnectionResetError, BrokenPipeError)
 _READ_BYTES = 64 * 1024
 # Flowise's error bodies are a short JSON message; anything longer is not worth quoting.
 _ERROR_BODY_BYTES = 64 * 1024
+# A file the server stores for a conversation (an image a flow made, a file it wrote) is shown or
+# offered for download whole, so it is held in memory: larger ones are refused.
+DEFAULT_MAX_FILE_BYTES = 20 * MB
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class ChatbotConfig:
 
     starter_prompts: tuple[str, ...] = ()
     welcome_message: str | None = None
+    full_file_upload: FullFileUpload | None = None
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> ChatbotConfig:
@@ -70,7 +75,10 @@ class ChatbotConfig:
             if isinstance(entry, Mapping) and isinstance(entry.get("prompt"), str) and entry["prompt"].strip()
         )
         welcome = body.get("welcomeMessage")
-        return cls(prompts, welcome.strip() if isinstance(welcome, str) and welcome.strip() else None)
+        return cls(
+            prompts, welcome.strip() if isinstance(welcome, str) and welcome.strip() else None,
+            FullFileUpload.from_json(body.get("fullFileUpload")),
+        )
 
 
 @dataclass(frozen=True)
@@ -82,13 +90,18 @@ class StoredMessage:
     content: str
     created: str
     events: tuple[FlowiseEvent, ...]
+    # The files sent with a question.
+    file_uploads: tuple[StoredUpload, ...] = ()
 
     @classmethod
     def from_json(cls, message: Mapping[str, Any]) -> StoredMessage:
         content = message.get("content") if isinstance(message.get("content"), str) else ""
         stored = {key: value for key, value in message.items() if key != "content"}
         events = tuple(events_from_prediction({**stored, "text": content, "chatMessageId": message.get("id")}))
-        return cls(str(message.get("role") or ""), content, str(message.get("createdDate") or ""), events)
+        return cls(
+            str(message.get("role") or ""), content, str(message.get("createdDate") or ""), events,
+            StoredUpload.many_from_json(message.get("fileUploads")),
+        )
 
 
 class Rating(Enum):
@@ -166,6 +179,11 @@ class FlowiseClient:
             return name.strip()
         return None
 
+    def uploads_config(self, flow_id: str) -> UploadsConfig:
+        """What the flow accepts besides text (``GET /api/v1/chatflows-uploads/{id}``, no key needed)."""
+        with self._request("GET", f"/api/v1/chatflows-uploads/{flow_id}", timeout=self._probe_timeout) as response:
+            return UploadsConfig.from_json(self._json_body(response))
+
     def chatbot_config(self, flow_id: str) -> ChatbotConfig:
         """The flow's chat settings for visitors (``GET /api/v1/public-chatbotConfig/{id}``, no key needed)."""
         with self._request("GET", f"/api/v1/public-chatbotConfig/{flow_id}", timeout=self._probe_timeout) as response:
@@ -200,6 +218,43 @@ class FlowiseClient:
             raise FlowiseProtocolError.of("feedback_not_stored", url=self.base_url)
         return new_id
 
+    def extract_attachments(
+        self, flow_id: str, chat_id: str, files: Sequence[tuple[str, bytes, str]]
+    ) -> list[AttachmentText]:
+        """The text of each ``(name, content, mime)`` file, as Flowise's attachments endpoint extracts it
+        for a flow with Full File Upload on (``POST /api/v1/attachments/{flow}/{chat}``); the prediction
+        then carries it as a "file:full" upload. Flowise also keeps the file with the conversation."""
+        path = f"/api/v1/attachments/{flow_id}/{chat_id}"
+        parts = [("files", (name, content, mime)) for name, content, mime in files]
+        with self._request("POST", path, files=parts, data={"chatId": chat_id}, timeout=self._json_timeout) as response:
+            return AttachmentText.many_from_json(self._json_body(response))
+
+    def add_to_vector_store(self, flow_id: str, chat_id: str, files: Sequence[tuple[str, bytes, str]]) -> None:
+        """Add ``(name, content, mime)`` files to the flow's vector store for this conversation, as
+        Flowise's chat widget does before a question with "file:rag" uploads (``POST
+        /api/v1/vector/upsert/{flow}``; Flowise asks for the flow's API key here)."""
+        parts = [("files", (name, content, mime)) for name, content, mime in files]
+        with self._request("POST", f"/api/v1/vector/upsert/{flow_id}", files=parts, data={"chatId": chat_id},
+                           timeout=self._json_timeout) as response:
+            self._json_body(response)
+
+    def get_upload_file(self, flow_id: str, chat_id: str, file_name: str,
+                        max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+        """A file Flowise stores with a conversation: an image sent with a question, or one a flow made
+        (``GET /api/v1/get-upload-file``, no key needed). Raises FlowiseProtocolError past ``max_bytes``."""
+        params = {"chatflowId": flow_id, "chatId": chat_id, "fileName": file_name}
+        with self._request("GET", "/api/v1/get-upload-file", params=params, timeout=self._json_timeout) as response:
+            return self._file_body(response, file_name, max_bytes)
+
+    def download_file_annotation(self, flow_id: str, chat_id: str, file_name: str,
+                                 max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+        """A file an answer's ``fileAnnotations`` point at, as Flowise's chat widget downloads it
+        (``POST /api/v1/openai-assistants-file/download``, no key needed)."""
+        body = {"fileName": file_name, "chatflowId": flow_id, "chatId": chat_id}
+        with self._request("POST", "/api/v1/openai-assistants-file/download", json=body,
+                           timeout=self._json_timeout) as response:
+            return self._file_body(response, file_name, max_bytes)
+
     def abort(self, flow_id: str, chat_id: str) -> None:
         """Ask Flowise to stop the answer it is producing for this chat. Closing the stream ends it
         on our side; this stops the work (and the cost) on the server's side where the flow allows."""
@@ -215,6 +270,7 @@ class FlowiseClient:
         *,
         streaming: bool = True,
         override_config: Mapping[str, Any] | None = None,
+        uploads: Sequence[Upload] = (),
     ) -> Iterator[Iterator[FlowiseEvent]]:
         """Ask the flow a question; the context yields its events in order and always closes the
         response when it exits, whether the events were read to the end or not.
@@ -224,10 +280,13 @@ class FlowiseClient:
         :class:`FlowiseAnswerTooLongError` once the answer's text passes ``max_answer_chars`` (the text
         up to that point is yielded first). A question whose connection fails before the server answered
         anything is asked again after each of ``retry_delays`` (for a JSON answer, only when refused).
+        ``uploads`` go with the question as its images, recordings and files.
         """
         body: dict[str, Any] = {"question": question, "chatId": chat_id, "streaming": streaming}
         if override_config:
             body["overrideConfig"] = dict(override_config)
+        if uploads:
+            body["uploads"] = [upload.to_json() for upload in uploads]
         timeout = (self.timeouts.connect, self.timeouts.first_byte) if streaming else self._json_timeout
         # Asking again must not run the flow twice. Flowise sends a stream's headers before it runs the
         # flow, so a stream that failed before them did not run it; a JSON answer's headers come only
@@ -359,6 +418,19 @@ class FlowiseClient:
             raise FlowiseProtocolError.of("not_json", url=self.base_url) from None
         except requests.exceptions.RequestException:
             raise FlowiseConnectionLostError.of("read_broken") from None
+
+    def _file_body(self, response: requests.Response, name: str, limit: int) -> bytes:
+        try:
+            return _read_body(response, limit, "a file")
+        except FlowiseProtocolError:
+            size = f"{limit / MB:g} MB" if limit >= MB else f"{limit:,} bytes"
+            raise FlowiseProtocolError(
+                f"The file {name} is larger than {size}, more than this app shows or downloads."
+            ) from None
+        except requests.exceptions.RequestException:
+            raise FlowiseConnectionLostError(
+                f"The connection to Flowise broke while the file {name} was being read. Try again."
+            ) from None
 
     def _redact(self, text: str) -> str:
         return text.replace(self._api_key, "[API key]") if self._api_key else text
