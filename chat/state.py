@@ -17,6 +17,7 @@ from flowise_client import (
     FlowiseProtocolError,
     FlowiseServerError,
     Timeouts,
+    UploadsConfig,
 )
 
 from .access import PasswordGate
@@ -26,7 +27,10 @@ from .history import turns_from_history
 from .i18n import LANGUAGES, Message, language_for_locale, translate
 from .limits import QuestionLimits, Rejection, SlidingWindow, admit
 from .settings import Flow, Settings
-from .turn import Turn
+from .turn import Question, Turn
+from .uploads import UploadPolicy, pending_files
+from .voice import RecordingUnreadable, recording_upload
+from .attachments import Attachment
 
 # The conversation on the page: the chosen flow's.
 _CONVERSATION = "conversation"
@@ -40,6 +44,9 @@ FLOW_CHOICE = "flow_choice"
 _CLIENTS = "flowise_clients"
 _REQUESTED = "requested_question"
 _CHATBOT_CONFIGS = "chatbot_configs"
+_UPLOAD_POLICIES = "upload_policies"
+# How many recordings were taken: part of the recorder's key, so each new one starts empty.
+_RECORDINGS = "recordings_taken"
 _PASSWORD_GATE = "password_gate"
 _QUESTION_WINDOW = "question_window"
 _REJECTION = "rejected_question"
@@ -119,8 +126,14 @@ def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversatio
     if not convo.restore:
         return convo
     convo.restore = False
+    def stored_file(name: str) -> bytes | None:
+        try:
+            return client.get_upload_file(flow_id, convo.chat_id, name)
+        except FlowiseError:
+            return None  # the question keeps its file name, without a picture
+
     try:
-        convo.turns = turns_from_history(client.chat_history(flow_id, convo.chat_id))
+        convo.turns = turns_from_history(client.chat_history(flow_id, convo.chat_id), stored_file)
     except FlowiseError as exc:
         fresh = start_new_conversation(flow_id)
         why = Message("page.history_not_readable") if isinstance(exc, FlowiseAuthError) else error_message(exc)
@@ -136,17 +149,38 @@ def start_new_conversation(flow_id: str) -> Conversation:
     return convo
 
 
-def request_question(question: str) -> None:
+def request_question(question: str | Question) -> None:
     """Send ``question`` in the next run: the callback of a button that asks one (Retry, a starter
-    prompt)."""
-    st.session_state[_REQUESTED] = question
+    prompt) or of the voice recorder."""
+    st.session_state[_REQUESTED] = Question(question) if isinstance(question, str) else question
 
 
-def take_requested_question(limits: QuestionLimits) -> str | None:
+def take_requested_question(limits: QuestionLimits) -> Question | None:
     """The question a button asked to send, once, if the limits let it through: it costs the flow
     as much as a typed one."""
     question = st.session_state.pop(_REQUESTED, None)
-    return question if question and _screen(question, limits) else None
+    # A spoken question has no text to put back, and the box may hold something typed since.
+    return question if question and _screen(question.text, limits, refill=bool(question.text)) else None
+
+
+def recorder_key() -> str:
+    """The voice recorder's widget key."""
+    return f"voice-{st.session_state.get(_RECORDINGS, 0)}"
+
+
+def take_recording() -> None:
+    """The voice recorder's on_change callback: a finished recording becomes a spoken question, sent
+    in this run; the next run shows an empty recorder."""
+    recording = st.session_state.get(recorder_key())
+    st.session_state[_RECORDINGS] = st.session_state.get(_RECORDINGS, 0) + 1
+    if recording is None:
+        return
+    try:
+        upload = recording_upload(recording.getvalue())
+    except RecordingUnreadable:
+        st.session_state[_REJECTION] = Rejection(t("voice_unreadable"), "")
+        return
+    request_question(Question("", uploads=(upload,), attachments=(Attachment(upload.name, upload.mime),), spoken=True))
 
 
 def chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig:
@@ -160,6 +194,20 @@ def chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig:
         except FlowiseError:
             configs[key] = ChatbotConfig()
     return configs[key]
+
+
+def upload_policy(client: FlowiseClient, flow_id: str) -> UploadPolicy:
+    """What the flow accepts besides text, asked once per session and flow. A server that cannot tell
+    is a flow that takes text only."""
+    policies = st.session_state.setdefault(_UPLOAD_POLICIES, {})
+    key = (client.base_url, flow_id)
+    if key not in policies:
+        try:
+            config = client.uploads_config(flow_id)
+        except FlowiseError:
+            config = UploadsConfig()
+        policies[key] = UploadPolicy(config, chatbot_config(client, flow_id).full_file_upload)
+    return policies[key]
 
 
 def client_for(flow: Flow, settings: Settings) -> FlowiseClient:
@@ -215,21 +263,34 @@ def _question_window() -> SlidingWindow:
     return st.session_state[_QUESTION_WINDOW]
 
 
-def screen_question(limits: QuestionLimits) -> None:
-    """The question box's on_submit callback: it runs before the page, so a question the limits turn
-    away can still go back into the box (the page then gets no question), and is kept to be shown."""
-    text = st.session_state.get(QUESTION_INPUT)
-    if isinstance(text, str) and text.strip():
-        _screen(text, limits)
+def screen_question(limits: QuestionLimits, policy: UploadPolicy) -> None:
+    """The question box's on_submit callback: it runs before the page, so a question the limits or
+    the flow's upload rules turn away can still go back into the box (the page then gets no
+    question), and is kept to be shown. Files cannot be put back: the message asks for them again."""
+    value = st.session_state.get(QUESTION_INPUT)
+    text = value if isinstance(value, str) else str(getattr(value, "text", "") or "")
+    files = pending_files(value)
+    if files and (why := policy.refusal(text, files, t)):
+        _reject(Rejection(why, text), refill=True)
+    elif text.strip() or files:
+        _screen(text, limits, refill=True)
 
 
-def _screen(text: str, limits: QuestionLimits) -> bool:
-    """Whether ``text`` may be sent now; if not, it is kept to be shown and put back into the box."""
+def _screen(text: str, limits: QuestionLimits, refill: bool) -> bool:
+    """Whether ``text`` may be sent now; if not, it is kept to be shown, and with ``refill`` put back
+    into the box."""
     rejection = admit(text.strip(), limits, _question_window())
     st.session_state[_REJECTION] = rejection
     if rejection is not None:
-        st.session_state[QUESTION_INPUT] = text
+        _reject(rejection, refill)
     return rejection is None
+
+
+def _reject(rejection: Rejection, refill: bool) -> None:
+    st.session_state[_REJECTION] = rejection
+    # Setting the box's value also keeps the submission from the page, even an empty text.
+    if refill:
+        st.session_state[QUESTION_INPUT] = rejection.question
 
 
 def rejected_question() -> Rejection | None:

@@ -6,8 +6,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flowise_client import Upload
 from flowise_client.events import (
+    Artifact,
+    ArtifactsEvent,
     EndEvent,
+    FileAnnotation,
+    FileAnnotationsEvent,
     FlowiseEvent,
     MetadataEvent,
     SourceDocument,
@@ -19,6 +24,21 @@ from flowise_client.events import (
 )
 
 from .i18n import Message
+from .attachments import Attachment
+from .uploads import PendingFile
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a person asks: text, and what goes with it. ``files`` are still to be handed to Flowise,
+    ``uploads`` are ready to go with the prediction; ``spoken``: the text is Flowise's transcription
+    of the recording in ``uploads``, known only once the answer's metadata arrives."""
+
+    text: str
+    files: tuple[PendingFile, ...] = ()
+    uploads: tuple[Upload, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    spoken: bool = False
 
 
 def _source_key(doc: SourceDocument) -> tuple[str, str]:
@@ -31,8 +51,17 @@ class Turn:
     # Keys this turn's widgets: unique even when the same question is asked twice.
     id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
     asked_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    attachments: list[Attachment] = field(default_factory=list)
+    spoken: bool = False
+    # Kept until the answer is complete, so that a failed question can be asked again with its files.
+    pending_files: list[PendingFile] = field(default_factory=list, repr=False)
+    uploads: list[Upload] = field(default_factory=list, repr=False)
     sources: list[SourceDocument] = field(default_factory=list)
     tools: list[ToolUse] = field(default_factory=list)
+    artifacts: list[Artifact] = field(default_factory=list)
+    file_annotations: list[FileAnnotation] = field(default_factory=list)
+    # Files the artifacts point at in Flowise's storage, once fetched (None: could not be).
+    fetched: dict[str, bytes | None] = field(default_factory=dict, repr=False)
     message_id: str = ""
     usage: UsageMetadataEvent | None = None
     # The feedback given on this answer: Flowise's id for it, so a changed rating updates it.
@@ -44,6 +73,16 @@ class Turn:
     stopped: bool = False  # by the person, with "Stop generating"
     # Kept as parts: joining once per render is cheaper than growing one string per token.
     _parts: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, question: Question) -> Turn:
+        return cls(question.text, attachments=list(question.attachments), spoken=question.spoken,
+                   pending_files=list(question.files), uploads=list(question.uploads))
+
+    def again(self) -> Question:
+        """The same question, with its files, to ask once more."""
+        return Question(self.question, tuple(self.pending_files), tuple(self.uploads), tuple(self.attachments),
+                        self.spoken)
 
     @property
     def answer(self) -> str:
@@ -64,13 +103,22 @@ class Turn:
                     self.sources.append(doc)
         elif isinstance(event, UsedToolsEvent):
             self.tools.extend(event.tools)
+        elif isinstance(event, ArtifactsEvent):
+            self.artifacts.extend(event.artifacts)
+        elif isinstance(event, FileAnnotationsEvent):
+            self.file_annotations.extend(event.annotations)
         elif isinstance(event, MetadataEvent):
             self.message_id = event.chat_message_id or self.message_id
             self.follow_ups = event.follow_up_prompts or self.follow_ups
+            if self.spoken and event.question.strip():
+                self.question = event.question.strip()
         elif isinstance(event, UsageMetadataEvent):
             self.usage = event
         elif isinstance(event, EndEvent):
             self.complete = True
+            # Answered: the files will not be sent again, so their bytes need not be kept.
+            self.pending_files.clear()
+            self.uploads.clear()
         return ""
 
     def fail(self, message: Message) -> None:

@@ -1,0 +1,45 @@
+"""Where an artifact's picture comes from. Flowise sends an image artifact's ``data`` as a reference to
+a file it stored for the conversation (``FILE-STORAGE::<name>``, read through ``get-upload-file``),
+as a data URL, or as a link (FlowiseChatEmbed ``bubbles/BotBubble.tsx``)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flowise_client import DEFAULT_MAX_FILE_BYTES
+
+IMAGE_TYPES = frozenset({"png", "jpeg", "jpg", "gif", "webp"})
+STORED = "FILE-STORAGE::"
+_DATA_URL = re.compile(r"^data:image/[\w.+-]+;base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """Exactly one of: a stored file's name, the image's bytes, an http(s) link."""
+
+    stored_name: str | None = None
+    content: bytes | None = None
+    url: str | None = None
+
+
+def image_source(data: object) -> ImageSource | None:
+    if not isinstance(data, str):
+        return None
+    if data.startswith(STORED):
+        name = data.removeprefix(STORED).strip()
+        return ImageSource(stored_name=name) if name else None
+    if match := _DATA_URL.match(data.strip()):
+        # Decoded size is 3/4 of the text: a data URL past the file bound is not decoded at all.
+        if len(match["data"]) * 3 // 4 > DEFAULT_MAX_FILE_BYTES:
+            return None
+        try:
+            return ImageSource(content=base64.b64decode(match["data"], validate=False))
+        except (binascii.Error, ValueError):
+            return None
+    # A link is loaded by the reader's browser, as Flowise's own widget does; only http(s).
+    parts = urlsplit(data.strip())
+    return ImageSource(url=data.strip()) if parts.scheme in ("http", "https") and parts.netloc else None

@@ -1,0 +1,177 @@
+"""Files sent with a question: which the flow accepts, why one is refused, and how each goes to Flowise.
+
+Follows Flowise's chat widget: a file of an allowed image type and size goes as an image; with Full
+File Upload on, any other file has its text extracted by Flowise's attachments endpoint first
+("file:full"); else, for a flow that retrieves from files, it is added to the flow's vector store
+first ("file:rag"). Unlike the widget, types and sizes are checked here before anything is sent,
+and a refusal names the file and says what the flow accepts.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from flowise_client import FlowiseClient, FlowiseError, FullFileUpload, Upload, UploadLimit, UploadsConfig
+from flowise_client.uploads import FULL_FILE, IMAGE, MB, RAG_FILE
+
+from .attachments import Attachment, attachment
+
+# The catalogue's t(): translated text for a key.
+Say = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A file attached in the question box, not yet sent."""
+
+    name: str
+    mime: str
+    content: bytes
+
+    @property
+    def extension(self) -> str:
+        return PurePosixPath(self.name).suffix.lower()
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    """What a flow accepts besides text: from its uploads config and its Full File Upload setting."""
+
+    config: UploadsConfig = UploadsConfig()
+    full_files: FullFileUpload | None = None
+
+    @property
+    def accepts_files(self) -> bool:
+        return bool(self.config.images or self.config.rag_files or (self.full_files and self.full_files.mime_types))
+
+    @property
+    def voice(self) -> bool:
+        return self.config.speech_to_text
+
+    def kind(self, file: PendingFile) -> str | None:
+        """How ``file`` goes to the flow (an uploads ``type``), or None if the flow does not take it."""
+        if any(file.mime in limit.file_types and _fits(file, limit) for limit in self.config.images):
+            return IMAGE
+        if self.full_files:
+            return FULL_FILE if file.mime in self.full_files.mime_types else None
+        for limit in self.config.rag_files:
+            if ("*" in limit.file_types or file.extension in limit.file_types) and _fits(file, limit):
+                return RAG_FILE
+        return None
+
+    def refusal(self, text: str, files: Sequence[PendingFile], say: Say) -> str | None:
+        """Why this question and its files cannot be sent, or None if they can."""
+        for file in files:
+            if self.kind(file) is None:
+                return self._why_not(file, say)
+        if not text.strip() and any(self.kind(file) != IMAGE for file in files):
+            # Flowise's widget does not send a file without a question either: there is nothing to ask.
+            return say("upload_needs_question", name=files[0].name)
+        return None
+
+    def _why_not(self, file: PendingFile, say: Say) -> str:
+        too_big = [limit for limit in self._limits_naming(file) if not _fits(file, limit)]
+        if too_big:
+            return say("upload_too_large", name=file.name, size=_megabytes(len(file.content)),
+                       limit=_megabytes(max(limit.max_mb for limit in too_big) * MB))
+        accepted = self._accepted(say)
+        if not accepted:
+            return say("upload_not_accepted_any", name=file.name)
+        return say("upload_not_accepted", name=file.name, accepted="; ".join(accepted))
+
+    def _limits_naming(self, file: PendingFile) -> list[UploadLimit]:
+        images = [limit for limit in self.config.images if file.mime in limit.file_types]
+        files = [] if self.full_files else [
+            limit for limit in self.config.rag_files if "*" in limit.file_types or file.extension in limit.file_types
+        ]
+        return images + files
+
+    def _accepted(self, say: Say) -> list[str]:
+        kinds = []
+        for limit in self.config.images:
+            names = ", ".join(sorted({_type_name(t) for t in limit.file_types}))
+            kinds.append(say("upload_accepts_images", types=names, limit=_megabytes(limit.max_mb * MB)))
+        if self.full_files:
+            if self.full_files.mime_types:
+                names = ", ".join(sorted({_type_name(t) for t in self.full_files.mime_types}))
+                kinds.append(say("upload_accepts_files", types=names))
+        else:
+            for limit in self.config.rag_files:
+                names = say("upload_any_type") if "*" in limit.file_types else ", ".join(limit.file_types)
+                kinds.append(say("upload_accepts_files_up_to", types=names, limit=_megabytes(limit.max_mb * MB)))
+        return kinds
+
+
+def _fits(file: PendingFile, limit: UploadLimit) -> bool:
+    # Flowise's widget compares megabytes of 1024 * 1024 bytes; no size given means no limit.
+    return not limit.max_mb or len(file.content) <= limit.max_mb * MB
+
+
+def _megabytes(size: float) -> str:
+    return f"{size / MB:.1f} MB" if size % MB else f"{size / MB:.0f} MB"
+
+
+def _type_name(mime_or_extension: str) -> str:
+    """"PNG" for image/png, ".pdf" for application/pdf, the text itself when nothing better is known."""
+    if mime_or_extension.startswith("image/"):
+        return mime_or_extension.removeprefix("image/").upper()
+    if "/" in mime_or_extension:
+        return mimetypes.guess_extension(mime_or_extension) or mime_or_extension
+    return mime_or_extension
+
+
+@dataclass(frozen=True)
+class SentFiles:
+    """What goes with the question: the prediction's uploads and how the question's bubble shows them."""
+
+    uploads: list[Upload]
+    attachments: list[Attachment]
+
+
+class UploadFailed(Exception):
+    """A file could not be handed to Flowise; the message says which and why."""
+
+
+def send_files(
+    client: FlowiseClient, flow_id: str, chat_id: str, policy: UploadPolicy, files: Sequence[PendingFile], say: Say
+) -> SentFiles:
+    """Hand the files to Flowise as the widget does and return the uploads for the prediction. Files
+    for retrieval or whose text Flowise extracts are sent before the question, each kind in one request."""
+    kinds = [(file, policy.kind(file)) for file in files]
+    uploads: dict[str, Upload] = {}
+    try:
+        full = [file for file, kind in kinds if kind == FULL_FILE]
+        if full:
+            texts = {text.name: text for text in client.extract_attachments(flow_id, chat_id, _parts(full))}
+            for file in full:
+                if file.name not in texts:
+                    raise UploadFailed(say("upload_no_text", name=file.name))
+                uploads[file.name] = Upload(texts[file.name].content, FULL_FILE, file.name, file.mime)
+        rag = [file for file, kind in kinds if kind == RAG_FILE]
+        if rag:
+            client.add_to_vector_store(flow_id, chat_id, _parts(rag))
+    except FlowiseError as exc:
+        raise UploadFailed(say("upload_failed", names=", ".join(f.name for f in files), reason=str(exc))) from None
+    ordered = [
+        uploads.get(file.name) or Upload.of_bytes(file.content, kind or IMAGE, file.name, file.mime)
+        for file, kind in kinds
+    ]
+    return SentFiles(ordered, [attachment(file.name, file.mime, file.content) for file in files])
+
+
+def _parts(files: Sequence[PendingFile]) -> list[tuple[str, bytes, str]]:
+    return [(file.name, file.content, file.mime) for file in files]
+
+
+def pending_files(value: object) -> list[PendingFile]:
+    """The files of a question box submission (Streamlit's ChatInputValue; a str has none)."""
+    files = None if isinstance(value, str) else getattr(value, "files", None)
+    return [
+        # Browsers leave the type empty for kinds they do not know; Flowise wants one that fits the name.
+        PendingFile(file.name, (file.type or mimetypes.guess_type(file.name)[0] or "").lower(), file.getvalue())
+        for file in files or ()
+        if hasattr(file, "getvalue")
+    ]
