@@ -14,9 +14,12 @@ import streamlit as st
 from chat.flowise_errors import error_message
 from chat.i18n import Message
 from chat.state import Conversation, flow_streams, request_question, say, t
-from chat.turn import Turn
+from chat.turn import Question, Turn
+from chat.uploads import UploadFailed, UploadPolicy, send_files
 from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError
 
+from .artifacts import render_artifacts, render_file_annotations
+from .attachments import render_attachments
 from .feedback import render_feedback
 from .markdown import escape_markdown, safe_markdown
 from .sources import render_sources
@@ -28,7 +31,12 @@ log = logging.getLogger(__name__)
 
 def render_question(turn: Turn) -> None:
     with st.chat_message("user"):
-        st.markdown(escape_markdown(turn.question))
+        if turn.question:
+            st.markdown(escape_markdown(turn.question))
+        elif turn.spoken:
+            # Flowise says what it heard only with the answer's metadata.
+            st.caption(":material/mic: " + t("voice_transcribing"))
+        render_attachments(turn.attachments)
 
 
 def answer_caption(turn: Turn, zone: tzinfo | None) -> str:
@@ -59,6 +67,7 @@ class FlowTarget:
     flow_id: str
     flush_interval: float
     override_config: Mapping[str, Any]
+    uploads: UploadPolicy = UploadPolicy()
 
 
 def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool) -> None:
@@ -70,10 +79,12 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
         if latest:
             st.button(
                 t("answer.retry"), icon=":material/refresh:", key=f"retry-{turn.id}",
-                on_click=request_question, args=(turn.question,),
+                on_click=request_question, args=(turn.again(),),
             )
-    elif turn.complete and not turn.answer:
+    elif turn.complete and not (turn.answer or turn.artifacts or turn.file_annotations):
         st.caption(t("answer.no_text"))
+    render_artifacts(flow.client, flow.flow_id, convo.chat_id, turn)
+    render_file_annotations(flow.client, flow.flow_id, convo.chat_id, turn)
     render_sources(turn.sources, turn.id)
     render_tools(turn.tools, turn.id)
     st.caption(answer_caption(turn, _reader_zone()))
@@ -122,8 +133,12 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
         # The conversation's id as the memory session, whatever the configuration says, so that a
         # shared configuration never shares one memory between visitors.
         override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None
+        if turn.pending_files:
+            sent = send_files(flow.client, flow.flow_id, convo.chat_id, flow.uploads, turn.pending_files, t)
+            turn.uploads, turn.pending_files = sent.uploads, []
         with flow.client.predict(
-            flow.flow_id, turn.question, convo.chat_id, streaming=streaming, override_config=override
+            flow.flow_id, turn.question, convo.chat_id, streaming=streaming, override_config=override,
+            uploads=turn.uploads,
         ) as events:
             for event in events:
                 if text := turn.apply(event):
@@ -136,6 +151,8 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
         _abort(flow, convo.chat_id)
     except FlowiseError as exc:
         turn.fail(error_message(exc))
+    except UploadFailed as exc:
+        turn.fail(exc.message)
     except Exception:
         log.exception("Unexpected failure while reading an answer")
         turn.fail(Message("answer.app_failed"))
@@ -158,12 +175,18 @@ def _abort(flow: FlowTarget, chat_id: str) -> None:
         log.warning("Flowise did not accept the request to stop an answer", exc_info=True)
 
 
-def ask(flow: FlowTarget, convo: Conversation, question: str) -> None:
+def ask(flow: FlowTarget, convo: Conversation, question: Question) -> None:
     """Add a turn and stream its answer into the page; the turn is in the history from the start,
     so whatever arrives stays even if the run is interrupted."""
-    turn = Turn(question)
+    turn = Turn.of(question)
     convo.turns.append(turn)
-    render_question(turn)
+    asked = st.empty()
+    with asked.container():
+        render_question(turn)
     with st.chat_message("assistant"):
         _stream_answer(flow, convo, turn)
         render_answer_details(flow, convo, turn, latest=True)
+    if turn.spoken:
+        # Drawn again now that the answer's metadata has said what Flowise heard.
+        with asked.container():
+            render_question(turn)

@@ -18,6 +18,7 @@ from chat.state import (
     say,
     t,
     take_requested_question,
+    upload_policy,
 )
 from chat.streamlit_settings import current_settings
 from components.access import require_access
@@ -56,10 +57,11 @@ if convo.notice and not convo.turns:
 health_slot = render_sidebar(convo, chosen, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
+uploads = upload_policy(client, flow_id)
 requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
-question = question_box(limits) or requested
-flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config)
+question = question_box(limits, uploads) or requested
+flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config, uploads)
 welcome = chatbot_config(client, flow_id)
 render_welcome_message(welcome)
 render_history(flow, convo, question_coming=bool(question))

@@ -1,0 +1,100 @@
+"""What an answer came with besides its text: artifacts (images, Markdown, HTML, code) and files to
+download (``fileAnnotations``)."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from functools import partial
+from pathlib import PurePosixPath
+
+import streamlit as st
+
+from chat.artifacts import IMAGE_TYPES, image_source
+from chat.attachments import is_image
+from chat.state import t
+from chat.turn import Turn
+from flowise_client import FlowiseClient, FlowiseError
+from flowise_client.events import Artifact
+
+from .markdown import escape_markdown, safe_markdown, visible_text
+
+log = logging.getLogger(__name__)
+
+# An HTML artifact is shown in a frame of this height; it scrolls inside when longer.
+HTML_HEIGHT = 360
+# Streamlit's own frames allow scripts and same-origin access, so the artifact goes into a frame of
+# ours inside one of them: an empty sandbox (no scripts, forms, popups or navigation, an origin of
+# its own) under a policy that also forbids scripts and loading anything from elsewhere.
+_FRAME = (
+    '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+    'style-src \'unsafe-inline\'; img-src data:; font-src data:"></head>'
+    '<body style="margin:0"><iframe sandbox="" title="{title}" srcdoc="{document}" '
+    'style="width:100%;height:{height}px;border:1px solid rgba(128,128,128,.3);border-radius:.5rem">'
+    "</iframe></body></html>"
+)
+
+
+def sandboxed_html(document: str, title: str) -> str:
+    """A page whose only content is ``document`` in a sandboxed frame: its markup is shown, never run."""
+    return _FRAME.format(document=html.escape(document, quote=True), title=html.escape(title, quote=True),
+                         height=HTML_HEIGHT)
+
+
+def render_artifacts(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
+    for artifact in turn.artifacts:
+        kind = artifact.type.strip().lower()
+        if kind in IMAGE_TYPES:
+            _render_image(client, flow_id, chat_id, turn, artifact)
+        elif kind == "html":
+            st.iframe(sandboxed_html(_text(artifact.data), t("artifact_html_title")), height=HTML_HEIGHT + 8)
+        elif kind in ("json", "javascript"):
+            st.code(_text(artifact.data), language=kind, wrap_lines=True)
+        else:
+            # Markdown, and kinds without a renderer of their own (Flowise's widget does the same).
+            st.markdown(safe_markdown(_text(artifact.data)))
+
+
+def _text(data: object) -> str:
+    return data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def _render_image(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, artifact: Artifact) -> None:
+    source = image_source(artifact.data)
+    if source is not None and source.url:
+        st.image(source.url)
+        return
+    content = source.content if source is not None else None
+    if source is not None and source.stored_name:
+        content = _stored_file(client, flow_id, chat_id, turn, source.stored_name)
+    if content is not None and is_image(content):
+        st.image(content)
+    else:
+        name = source.stored_name if source is not None and source.stored_name else artifact.type
+        st.caption(":material/broken_image: " + t("artifact_image_missing", name=escape_markdown(visible_text(name))))
+
+
+def _stored_file(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, name: str) -> bytes | None:
+    # Fetched once per turn: the page is drawn again on every click.
+    if name not in turn.fetched:
+        try:
+            turn.fetched[name] = client.get_upload_file(flow_id, chat_id, name)
+        except FlowiseError as exc:
+            log.warning("An artifact's file could not be read from Flowise: %s", exc)
+            turn.fetched[name] = None
+    return turn.fetched[name]
+
+
+def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
+    """A download button per file; the file is fetched from Flowise only when its button is clicked."""
+    for number, annotation in enumerate(turn.file_annotations):
+        name = annotation.file_name or PurePosixPath(annotation.file_path).name
+        if not name:
+            continue
+        st.download_button(
+            t("download_file", name=escape_markdown(visible_text(name))),
+            data=partial(client.download_file_annotation, flow_id, chat_id, name),
+            file_name=visible_text(PurePosixPath(name).name), key=f"annotation-{turn.id}-{number}",
+            icon=":material/download:", on_click="ignore",
+        )

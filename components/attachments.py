@@ -1,0 +1,24 @@
+"""The files a question was sent with, in its bubble: thumbnails of the images, and every file's name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from chat.attachments import Attachment
+from chat.state import t
+
+from .markdown import escape_markdown, visible_text
+
+THUMBNAIL_WIDTH = 120
+
+
+def render_attachments(attachments: Sequence[Attachment]) -> None:
+    pictures = [a for a in attachments if a.thumbnail]
+    if pictures:
+        st.image([a.thumbnail for a in pictures], width=THUMBNAIL_WIDTH,
+                 alt=[visible_text(a.name) for a in pictures])
+    names = [t("voice_message") if a.is_audio else escape_markdown(visible_text(a.name)) for a in attachments]
+    if names:
+        st.caption(":material/attach_file: " + " · ".join(names))
