@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 # Big enough to recognise a photo in the chat, small enough that a session holding many stays light.
-THUMBNAIL_PIXELS = 240
+THUMBNAIL_PIXELS = 160
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ _FRAME = (
     '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
     'style-src \'unsafe-inline\'; img-src data:; font-src data:"></head>'
     '<body style="margin:0"><iframe sandbox="" title="{title}" srcdoc="{document}" '
-    'style="width:100%;height:{height}px;border:1px solid rgba(128,128,128,.3);border-radius:.5rem">'
+    'style="box-sizing:border-box;width:100%;height:{height}px;border:1px solid rgba(128,128,128,.3);border-radius:.5rem">'
     "</iframe></body></html>"
 )
 

@@ -33,7 +33,8 @@ def attach(page: Page, name: str, mime: str, content: bytes) -> None:
     page.get_by_test_id("stChatInput").locator("input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": mime, "buffer": content}]
     )
-    expect(page.get_by_test_id("stChatInput").get_by_text(name)).to_be_visible()
+    # Until its upload to Streamlit is done the chip offers "Cancel upload of ...", and Enter does nothing.
+    expect(page.get_by_test_id("stChatInput").get_by_role("button", name=f"Remove {name}")).to_be_visible()
 
 
 def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_the_question(browser, apps, wire):
@@ -51,7 +52,7 @@ def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_th
     question = page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarUser")).last
     thumbnail = question.get_by_role("img", name="photo.png")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.naturalWidth") == 120  # made smaller, to 120 px wide
+    assert thumbnail.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [160, 96]  # made small
     expect(question.get_by_text("photo.png")).to_be_visible()
 
 

@@ -1,0 +1,388 @@
+"""Files and voice with a question: the client's upload calls, the checks against what a flow accepts,
+and the page through AppTest, against the local Flowise-wire server."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+import pytest
+import soundfile
+from streamlit.testing.v1 import AppTest
+
+from chat.history import turns_from_history
+from chat.i18n import translate
+from chat.uploads import PendingFile, UploadFailed, UploadPolicy, send_files
+from chat.voice import MIME as VOICE_MIME
+from chat.voice import RecordingUnreadable, recording_upload, to_ogg
+from flowise_client import (
+    ChatbotConfig,
+    FlowiseClient,
+    FlowiseProtocolError,
+    FullFileUpload,
+    StoredMessage,
+    StoredUpload,
+    Upload,
+    UploadLimit,
+    UploadsConfig,
+)
+from flowise_client.uploads import FULL_FILE, IMAGE, RAG_FILE
+from tests.flowise_wire import API_KEY, FIXTURES, TRANSCRIPTION, png
+from tests.test_app import APP, SETTING_NAMES, page_text
+
+
+def say(key: str, **values: object) -> str:
+    return translate("en", key, **values)
+
+
+def wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
+    samples = (np.sin(np.linspace(0, 2 * np.pi * 440 * seconds, int(rate * seconds))) * 0.2).astype("float32")
+    out = io.BytesIO()
+    soundfile.write(out, samples, rate, format="WAV")
+    return out.getvalue()
+
+
+IMAGES = UploadsConfig.from_json(json.loads((FIXTURES / "chatflows-uploads.json").read_text()))
+RAG = UploadsConfig(images=IMAGES.images, rag_files=(UploadLimit((".txt", ".md"), 500.0),))
+
+
+# -- the shapes Flowise sends and takes ------------------------------------------------------------
+
+
+def test_recorded_uploads_config_reads_as_images_of_four_types_up_to_5_mb():
+    assert IMAGES == UploadsConfig(
+        speech_to_text=False, images=(UploadLimit(("image/gif", "image/jpeg", "image/png", "image/webp"), 5.0),)
+    )
+
+
+@pytest.mark.parametrize("body", [None, "OK", [], {"isImageUploadAllowed": "yes", "imgUploadSizeAndTypes": "png"}])
+def test_uploads_config_of_another_shape_allows_nothing(body):
+    assert UploadsConfig.from_json(body) == UploadsConfig()
+
+
+def test_limits_listed_while_uploads_are_off_do_not_count():
+    body = {"isImageUploadAllowed": False, "imgUploadSizeAndTypes": [{"fileTypes": ["image/png"], "maxUploadSize": 5}],
+            "isSpeechToTextEnabled": True}
+    assert UploadsConfig.from_json(body) == UploadsConfig(speech_to_text=True)
+
+
+def test_full_file_upload_comes_from_the_chatbot_config():
+    config = ChatbotConfig.from_json({"fullFileUpload": {"status": True, "allowedUploadFileTypes": "text/plain, text/csv"}})
+    assert config.full_file_upload == FullFileUpload(("text/plain", "text/csv"))
+    assert ChatbotConfig.from_json({"fullFileUpload": {"status": False}}).full_file_upload is None
+
+
+def test_upload_is_a_data_url_in_the_shape_of_the_widget():
+    assert Upload.of_bytes(b"\x89PNG", IMAGE, "a.png", "image/png").to_json() == {
+        "data": "data:image/png;base64,iVBORw==", "type": "file", "name": "a.png", "mime": "image/png"}
+
+
+def test_history_file_uploads_are_read_from_a_list_or_a_json_string():
+    uploads = [{"type": "stored-file", "name": "a.png", "mime": "image/png"},
+               {"type": "url", "name": "b.jpg", "mime": "image/jpeg", "data": "https://example.org/b.jpg"}, {"x": 1}]
+    expected = (StoredUpload("stored-file", "a.png", "image/png"),
+                StoredUpload("url", "b.jpg", "image/jpeg", "https://example.org/b.jpg"))
+    assert StoredUpload.many_from_json(uploads) == expected
+    assert StoredUpload.many_from_json(json.dumps(uploads)) == expected
+    assert StoredUpload.many_from_json("not json") == ()
+
+
+# -- what a flow accepts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "file", "kind"),
+    [
+        (UploadPolicy(IMAGES), PendingFile("a.png", "image/png", b"x" * 100), IMAGE),
+        (UploadPolicy(IMAGES), PendingFile("a.png", "image/png", b"x" * (5 * 2**20 + 1)), None),
+        (UploadPolicy(IMAGES), PendingFile("a.svg", "image/svg+xml", b"<svg/>"), None),
+        (UploadPolicy(RAG), PendingFile("Notes.TXT", "text/plain", b"notes"), RAG_FILE),
+        (UploadPolicy(RAG), PendingFile("a.pdf", "application/pdf", b"%PDF"), None),
+        (UploadPolicy(IMAGES, FullFileUpload(("text/plain",))), PendingFile("a.txt", "text/plain", b"x"), FULL_FILE),
+        (UploadPolicy(IMAGES, FullFileUpload(("text/plain",))), PendingFile("a.pdf", "application/pdf", b"x"), None),
+        (UploadPolicy(), PendingFile("a.png", "image/png", b"x"), None),
+    ],
+)
+def test_each_file_goes_as_the_widget_sends_it_or_not_at_all(policy, file, kind):
+    assert policy.kind(file) == kind
+
+
+def test_refusals_name_the_file_and_say_what_the_flow_accepts():
+    policy = UploadPolicy(RAG)
+    big = PendingFile("huge.png", "image/png", b"x" * int(7.5 * 2**20))
+    assert policy.refusal("Look", [big], say) == (
+        "huge.png is 7.5 MB; this flow accepts files of this kind up to 5 MB, so nothing was sent. "
+        "Your text is back in the box; attach a smaller file and send again."
+    )
+    svg = policy.refusal("Look", [PendingFile("a.svg", "image/svg+xml", b"<svg/>")], say)
+    assert svg.startswith("a.svg is not a kind of file this flow accepts, so nothing was sent. It accepts: "
+                          "GIF, JPEG, PNG, WEBP images up to 5 MB; .txt, .md files up to 500 MB.")
+    none = UploadPolicy().refusal("Look", [PendingFile("a.png", "image/png", b"x")], say)
+    assert none.startswith("This flow accepts no files right now, so a.png and your question were not sent.")
+
+
+def test_a_file_needs_a_question_but_an_image_does_not():
+    policy = UploadPolicy(RAG)
+    image, notes = PendingFile("a.png", "image/png", png()), PendingFile("n.txt", "text/plain", b"notes")
+    assert policy.refusal("", [image], say) is None
+    assert policy.refusal("", [image, notes], say).startswith("Add a question to go with a.png")
+    assert policy.refusal("Summarise", [image, notes], say) is None
+
+
+def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
+    client = FlowiseClient(wire.url)
+    policy = UploadPolicy(IMAGES, FullFileUpload(("text/plain", "text/csv")))
+    files = [PendingFile("photo.png", "image/png", png()), PendingFile("notes.txt", "text/plain", "Заметки 🙂".encode())]
+    sent = send_files(client, "full-files", "chat-full-1", policy, files, say)
+    assert [(u.type, u.name, u.mime) for u in sent.uploads] == [
+        ("file", "photo.png", "image/png"), ("file:full", "notes.txt", "text/plain")]
+    assert sent.uploads[1].data == "Заметки 🙂"
+    (request,) = [r for r in wire.received if r.path == "/api/v1/attachments/full-files/chat-full-1"]
+    assert request.body["fields"] == {"chatId": "chat-full-1"}
+    assert request.body["files"] == [("files", "notes.txt", "text/plain", "Заметки 🙂".encode())]
+    assert [a.name for a in sent.attachments] == ["photo.png", "notes.txt"]
+    assert sent.attachments[0].thumbnail and sent.attachments[1].thumbnail is None
+
+
+def test_a_file_flowise_refuses_to_extract_says_which_and_why(wire):
+    policy = UploadPolicy(IMAGES, FullFileUpload(("application/pdf",)))  # the app's view is out of date
+    with pytest.raises(UploadFailed) as failure:
+        send_files(FlowiseClient(wire.url), "full-files", "c", policy, [PendingFile("a.pdf", "application/pdf", b"%")], say)
+    assert str(failure.value) == ("The files (a.pdf) could not be handed to Flowise, so the question was not asked: "
+                                  "Flowise answered with an error (HTTP 500): File type 'application/pdf' is not "
+                                  "allowed. Allowed types: text/plain, text/csv Try again in a moment.")
+
+
+def test_files_for_retrieval_go_to_the_vector_store_first_which_needs_the_key(wire):
+    notes = [PendingFile("notes.md", "text/markdown", b"# Notes")]
+    with pytest.raises(UploadFailed, match="This flow needs an API key"):
+        send_files(FlowiseClient(wire.url), "rag-files", "c1", UploadPolicy(RAG), notes, say)
+    sent = send_files(FlowiseClient(wire.url, API_KEY), "rag-files", "c2", UploadPolicy(RAG), notes, say)
+    assert sent.uploads == [Upload.of_bytes(b"# Notes", RAG_FILE, "notes.md", "text/markdown")]
+    upsert = [r for r in wire.received if r.path == "/api/v1/vector/upsert/rag-files"][-1]
+    assert upsert.body == {"fields": {"chatId": "c2"}, "files": [("files", "notes.md", "text/markdown", b"# Notes")]}
+
+
+# -- voice -----------------------------------------------------------------------------------------
+
+
+def test_a_recording_goes_as_ogg_opus_at_its_own_rate():
+    ogg = to_ogg(wav(0.5))
+    assert ogg[:4] == b"OggS" and b"OpusHead" in ogg[:200]
+    samples, rate = soundfile.read(io.BytesIO(ogg))
+    assert rate == 16000 and abs(len(samples) - 8000) < 400
+    upload = recording_upload(wav())
+    assert (upload.type, upload.mime) == ("audio", VOICE_MIME) == ("audio", "audio/ogg")
+    assert upload.name.startswith("audio_") and upload.name.endswith(".ogg")
+    assert base64.b64decode(upload.data.split(",", 1)[1])[:4] == b"OggS"
+
+
+@pytest.mark.parametrize("recording", [b"", b"RIFF not really", wav(0)])
+def test_a_recording_that_is_not_audio_is_refused(recording):
+    with pytest.raises(RecordingUnreadable):
+        to_ogg(recording)
+
+
+# -- the client ------------------------------------------------------------------------------------
+
+
+def test_stored_file_is_read_whole_up_to_a_bound(wire):
+    client = FlowiseClient(wire.url)
+    with client.predict("images", "Keep this", "chat-bound", uploads=[Upload.of_bytes(png(), IMAGE, "k.png", "image/png")]) as events:
+        list(events)
+    assert client.get_upload_file("images", "chat-bound", "k.png") == png()
+    with pytest.raises(FlowiseProtocolError, match="The file k.png is larger than 100 bytes"):
+        client.get_upload_file("images", "chat-bound", "k.png", max_bytes=100)
+    request = wire.received[-1]
+    assert request.path.startswith("/api/v1/get-upload-file?") and "fileName=k.png" in request.path
+
+
+def test_history_gives_back_the_files_of_each_question_with_thumbnails(wire):
+    client = FlowiseClient(wire.url, API_KEY)
+    with client.predict("images", "Two files", "chat-hist", uploads=[
+        Upload.of_bytes(png(300, 100), IMAGE, "wide.png", "image/png"),
+        Upload("https://example.org/x.jpg", "url", "x.jpg", "image/jpeg"),
+    ]) as events:
+        list(events)
+    messages = client.chat_history("images", "chat-hist")
+    assert messages[0].file_uploads == (StoredUpload("stored-file", "wide.png", "image/png"),
+                                        StoredUpload("url", "x.jpg", "image/jpeg", "https://example.org/x.jpg"))
+    (turn,) = turns_from_history(messages, lambda name: client.get_upload_file("images", "chat-hist", name))
+    assert [a.name for a in turn.attachments] == ["wide.png", "x.jpg"]
+    assert turn.attachments[0].thumbnail.startswith(b"\x89PNG") and turn.attachments[1].thumbnail is None
+    assert turn.complete and "Uploads: wide.png (file, image/png)" in turn.answer
+
+
+def test_history_message_without_uploads_has_none():
+    message = StoredMessage.from_json({"role": "userMessage", "content": "Hi", "fileUploads": None})
+    assert message.file_uploads == ()
+
+
+# -- the page --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def app(wire, monkeypatch):
+    def start(flow_id: str, chat: str | None = None, **env: str) -> AppTest:
+        monkeypatch.setenv("FLOWISE_URL", wire.url)
+        monkeypatch.setenv("FLOWISE_FLOW_ID", flow_id)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        at = AppTest.from_file(APP, default_timeout=30)
+        if chat:
+            at.query_params["chat"] = chat
+        return at.run()
+
+    return start
+
+
+def chat_id(at: AppTest) -> str:
+    return at.session_state["conversation"].chat_id
+
+
+def test_question_box_takes_files_only_where_the_flow_accepts_them(app):
+    assert app("images").chat_input[0].proto.accept_file != 0
+    assert app("echo").chat_input[0].proto.accept_file == 0
+    assert not app("images").get("audio_input")
+
+
+def test_attached_image_goes_with_the_question_and_shows_in_its_bubble(app, wire):
+    photo = png(400, 300)
+    at = app("images")
+    at = at.chat_input[0].upload("cat.png", photo, "image/png").set_value("Whose cat?").run()
+    assert not at.exception
+    body = wire.predictions("images")[-1].body
+    assert body["question"] == "Whose cat?" and body["chatId"] == chat_id(at)
+    assert body["uploads"] == [Upload.of_bytes(photo, IMAGE, "cat.png", "image/png").to_json()]
+    question = at.chat_message[0]
+    assert question.name == "user" and question.markdown[0].value == "Whose cat?"
+    assert len(question.get("image")) == 1
+    assert question.caption[0].value == ":material/attach_file: cat\\.png"
+    assert "Uploads: cat.png (file, image/png)." in page_text(at)
+    at.run()  # drawn again from the history
+    assert len(at.chat_message[0].get("image")) == 1
+    assert not at.session_state["conversation"].turns[0].uploads  # answered: the bytes are let go
+
+
+def test_refused_file_sends_nothing_and_gives_the_text_back(app, wire):
+    at = app("images")
+    sent = len(wire.predictions("images"))
+    at = at.chat_input[0].upload("scan.pdf", b"%PDF-1.4", "application/pdf").set_value("Read my scan").run()
+    assert len(wire.predictions("images")) == sent
+    (warning,) = at.warning
+    assert "scan\\.pdf is not a kind of file this flow accepts, so nothing was sent" in warning.value
+    assert at.chat_input[0].proto.value == "Read my scan" and at.chat_input[0].proto.set_value
+    assert [c.value for c in at.code] == ["Read my scan"]
+    assert not at.chat_message
+
+
+def test_image_without_text_is_sent_but_a_file_without_text_is_not(app, wire):
+    at = app("full-files")
+    at = at.chat_input[0].upload("notes.txt", b"notes", "text/plain").run()
+    assert "Add a question to go with notes\\.txt" in at.warning[0].value and not at.chat_message
+    at = at.chat_input[0].upload("dot.png", png(), "image/png").run()
+    assert not at.warning
+    assert wire.predictions("full-files")[-1].body["question"] == ""
+    assert wire.predictions("full-files")[-1].body["uploads"][0]["name"] == "dot.png"
+
+
+def test_file_for_full_upload_has_its_text_extracted_then_sent(app, wire):
+    at = app("full-files")
+    at = at.chat_input[0].upload("notes.txt", "Пункт 1".encode(), "text/plain").set_value("Summarise").run()
+    assert not at.exception and not at.error
+    attached = [r for r in wire.received if r.path == f"/api/v1/attachments/full-files/{chat_id(at)}"]
+    assert len(attached) == 1
+    upload = wire.predictions("full-files")[-1].body["uploads"][0]
+    assert upload == {"data": "Пункт 1", "type": "file:full", "name": "notes.txt", "mime": "text/plain"}
+
+
+def test_files_that_cannot_be_handed_over_fail_the_turn_which_retries_with_them(app, wire, monkeypatch):
+    at = app("rag-files")  # no API key: Flowise refuses the vector store upsert
+    at = at.chat_input[0].upload("notes.md", b"# Notes", "text/markdown").set_value("What do my notes say?").run()
+    (error,) = at.error
+    assert "could not be handed to Flowise, so the question was not asked" in error.value
+    assert "This flow needs an API key" in error.value
+    assert at.chat_message[0].markdown[0].value == "What do my notes say?"
+    assert at.chat_message[0].caption[0].value == ":material/attach_file: notes\\.md"
+    monkeypatch.setenv("FLOWISE_API_KEY", API_KEY)
+    at = [b for b in at.button if b.label == "Retry"][0].click().run()
+    body = wire.predictions("rag-files")[-1].body
+    assert body["question"] == "What do my notes say?"
+    assert body["uploads"] == [Upload.of_bytes(b"# Notes", RAG_FILE, "notes.md", "text/markdown").to_json()]
+    assert "Uploads: notes.md (file:rag, text/markdown)." in page_text(at)
+
+
+def test_spoken_question_goes_as_ogg_and_shows_what_flowise_heard(app, wire):
+    at = app("voice")
+    recorder = at.get("audio_input")[0]
+    assert recorder.proto.sample_rate == 16000
+    at = recorder.set_value(("clip.wav", wav(), "audio/wav")).run()
+    assert not at.exception
+    body = wire.predictions("voice")[-1].body
+    assert body["question"] == ""
+    (upload,) = body["uploads"]
+    assert (upload["type"], upload["mime"]) == ("audio", "audio/ogg") and upload["name"].endswith(".ogg")
+    assert base64.b64decode(upload["data"].split(",", 1)[1])[:4] == b"OggS"
+    assert at.chat_message[0].markdown[0].value == TRANSCRIPTION
+    assert at.chat_message[0].caption[0].value == ":material/attach_file: Voice message"
+    assert at.get("audio_input")[0].key != recorder.key  # a fresh recorder for the next question
+    sent = len(wire.predictions("voice"))
+    at.run()
+    assert len(wire.predictions("voice")) == sent  # the recording is sent once
+    assert at.chat_message[0].markdown[0].value == TRANSCRIPTION
+
+
+def test_recording_that_is_not_audio_is_not_sent(app, wire):
+    at = app("voice")
+    sent = len(wire.predictions("voice"))
+    at = at.get("audio_input")[0].set_value(("clip.wav", b"RIFF....WAVEjunk", "audio/wav")).run()
+    assert len(wire.predictions("voice")) == sent
+    assert at.warning[0].value.startswith("The recording could not be read, so nothing was sent")
+    assert not at.code  # nothing typed to give back
+
+
+@pytest.mark.parametrize("streaming", [True, False])
+def test_artifacts_and_files_to_download_show_under_the_answer(app, wire, streaming):
+    at = app("artifacts")
+    at.session_state["conversation"].streaming = streaming
+    at = at.chat_input[0].set_value("Make me a chart").run()
+    assert not at.exception
+    answer = at.chat_message[1]
+    assert answer.markdown[0].value == "Here is the chart you asked for."
+    assert len(answer.get("image")) == 2  # the stored chart and the data URL; not the missing one
+    assert answer.markdown[1].value.startswith("### Summary")
+    assert "[Bad]\\(javascript:" in answer.markdown[1].value  # a link only to http(s)
+    (frame,) = answer.get("iframe")
+    assert '<iframe sandbox="" ' in frame.proto.srcdoc and "allow-" not in frame.proto.srcdoc
+    assert "<script>" not in frame.proto.srcdoc and "&lt;script&gt;" in frame.proto.srcdoc
+    assert "The image missing\\.png that came with this answer could not be shown." in answer.caption[0].value
+    assert [b.proto.label for b in answer.get("download_button")] == ["Download report\\.csv"]
+    fetched = [r for r in wire.received if r.path.startswith("/api/v1/get-upload-file?") and chat_id(at) in r.path]
+    at.run()
+    again = [r for r in wire.received if r.path.startswith("/api/v1/get-upload-file?") and chat_id(at) in r.path]
+    assert len(fetched) == len(again) == 2  # chart.png and missing.png, each once
+
+
+def test_linked_conversation_brings_back_thumbnails_and_artifacts(app, wire):
+    first = app("images")
+    first.chat_input[0].upload("kept.png", png(90, 90), "image/png").set_value("Remember this").run()
+    restored = app("images", chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
+    assert not restored.exception
+    assert restored.chat_message[0].markdown[0].value == "Remember this"
+    assert len(restored.chat_message[0].get("image")) == 1
+
+    first = app("artifacts")
+    first.chat_input[0].set_value("Chart please").run()
+    restored = app("artifacts", chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
+    answer = restored.chat_message[1]
+    assert len(answer.get("image")) == 2 and len(answer.get("iframe")) == 1
+    assert [b.proto.label for b in answer.get("download_button")] == ["Download report\\.csv"]
+
