@@ -11,6 +11,8 @@ What it answers, always the same for the same request:
   emoji). When the conversation has earlier user turns it ends in `` (turn N)``, so memory is visible.
 - When tools are offered and the last user message holds arithmetic (``12 * 7``), it first calls a tool
   (``calculator`` if offered) with that expression, then answers ``Результат: <tool output> ✅``.
+- A question with images (``image_url`` parts, as ChatOpenAI sends uploads when the flow allows them)
+  is answered :data:`IMAGE_ANSWER` with how many images of which types it was given.
 - A question containing "slow" streams :data:`SLOW_ANSWER` over about ``--slow-seconds`` (10 s), so a
   running answer can be aborted.
 - ``POST /v1/embeddings``: hashed bag-of-words vectors (floats, or base64 as the OpenAI SDK asks), so
@@ -35,6 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+IMAGE_ANSWER = "Вижу изображения 🖼️"
 SLOW_ANSWER = "Медленный ответ 🐢: " + " ".join(f"слово{i}" for i in range(1, 61)) + "."
 MODEL = "gpt-4o-mini"
 EMBEDDING_DIMENSIONS = 64
@@ -52,6 +55,14 @@ def _text(content: Any) -> str:
     if isinstance(content, list):
         return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
     return content if isinstance(content, str) else ""
+
+
+def _image_types(content: Any) -> list[str]:
+    """The MIME type of each image part of a message (from its data URL), in order."""
+    parts = content if isinstance(content, list) else []
+    urls = [p.get("image_url") for p in parts if isinstance(p, dict) and p.get("type") == "image_url"]
+    urls = [u.get("url", "") if isinstance(u, dict) else str(u) for u in urls]
+    return [u[5:].split(";")[0] if u.startswith("data:") else "link" for u in urls]
 
 
 def plan_reply(body: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
@@ -73,6 +84,8 @@ def plan_reply(body: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
                 "function": {"name": name, "arguments": json.dumps({"input": match.group(0)})}}
         return "", call
 
+    if images := _image_types(messages[last_user].get("content")) if last_user >= 0 else []:
+        return f"{IMAGE_ANSWER}: {len(images)} ({', '.join(images)}).", None
     if "slow" in question.lower():
         return SLOW_ANSWER, None
     return ANSWER + (f" (turn {user_turns})" if user_turns > 1 else ""), None

@@ -29,7 +29,10 @@ from flowise_client.events import (
     UsedToolsEvent,
 )
 from chat.history import turns_from_history
+from flowise_client import StoredUpload, Upload, UploadLimit
 from tests.browser import assistant_messages, open_page, send, streamlit_app
+from tests.flowise_wire import png
+from tests.integration.llm_standin import IMAGE_ANSWER
 
 pytestmark = pytest.mark.flowise
 ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
@@ -89,6 +92,23 @@ def test_memory_across_two_turns_of_one_chat(flowise):
     assert text(ask(flowise, "plain", "Hello", chat_id)) == ANSWER
     assert text(ask(flowise, "plain", "And again?", chat_id)) == ANSWER + " (turn 2)"
     assert text(ask(flowise, "plain", "Hello")) == ANSWER
+
+
+def test_image_upload_reaches_the_model_and_stays_with_the_conversation(flowise):
+    # The Conversation Chain's ChatOpenAI has "Allow Image Uploads" on in the template.
+    client = FlowiseClient(flowise.base_url, api_key=flowise.api_key)
+    config = client.uploads_config(flowise.flows["plain"])
+    assert config.images == (UploadLimit(("image/gif", "image/jpeg", "image/png", "image/webp"), 5.0),)
+    photo, chat_id = png(64, 48), f"it-image-{uuid.uuid4()}"
+    upload = Upload.of_bytes(photo, "file", "photo.png", "image/png")
+    events = ask(flowise, "plain", "What is in this picture?", chat_id, uploads=[upload])
+    assert text(events) == f"{IMAGE_ANSWER}: 1 (image/png)."
+    assert client.get_upload_file(flowise.flows["plain"], chat_id, "photo.png") == photo
+    question = client.chat_history(flowise.flows["plain"], chat_id)[0]
+    assert question.file_uploads == (StoredUpload("stored-file", "photo.png", "image/png"),)
+    fetch = lambda name: client.get_upload_file(flowise.flows["plain"], chat_id, name)  # noqa: E731
+    (turn,) = turns_from_history(client.chat_history(flowise.flows["plain"], chat_id), fetch)
+    assert turn.attachments[0].thumbnail and turn.answer == f"{IMAGE_ANSWER}: 1 (image/png)."
 
 
 def test_json_answer_when_not_streaming(flowise):
