@@ -202,8 +202,8 @@ class _Provisioner:
         key = next(k for k in keys if k.get("keyName") == "tests")
         return key["apiKey"], key["id"]
 
-    def credential(self) -> str:
-        body = {"name": "standin", "credentialName": "openAIApi", "plainDataObj": {"openAIApiKey": "sk-standin"}}
+    def credential(self, kind: str = "openAIApi", key_field: str = "openAIApiKey") -> str:
+        body = {"name": "standin", "credentialName": kind, "plainDataObj": {key_field: "sk-standin"}}
         return self.call("POST", "/api/v1/credentials", json=body).json()["id"]
 
     def flow(self, name: str, kind: str, flow_data: str) -> str:
@@ -212,6 +212,10 @@ class _Provisioner:
 
     def protect(self, flow_id: str, api_key_id: str) -> None:
         self.call("PUT", f"/api/v1/chatflows/{flow_id}", json={"apikeyid": api_key_id})
+
+    def speech_to_text(self, flow_id: str, settings: dict) -> None:
+        # Stored as a JSON string keyed by provider, as Flowise's Speech to Text dialog saves it.
+        self.call("PUT", f"/api/v1/chatflows/{flow_id}", json={"speechToText": json.dumps(settings)})
 
     def chat_settings(self, flow_id: str, settings: dict) -> None:
         # Stored as a JSON string, as Flowise's own configuration dialog saves it.
@@ -240,6 +244,11 @@ def provision(base_url: str, llm_url: str) -> tuple[str, str, dict[str, str]]:
     flows["protected"] = api.flow("protected", kind, flow_data)
     api.protect(flows["protected"], api_key_id)
     api.chat_settings(flows["plain"], PLAIN_CHAT_SETTINGS)
+    # The same again, with speech to text by the "LocalAI" provider, which takes a base URL: the stand-in's.
+    flows["voice"] = api.flow("voice", kind, flow_data)
+    stt = {"credentialId": api.credential("localAIApi", "localAIApiKey"), "baseUrl": f"{llm_url}/v1",
+           "model": "whisper-1", "status": True}
+    api.speech_to_text(flows["voice"], {"localAISTT": stt})
     return api_key, api_key_id, flows
 
 

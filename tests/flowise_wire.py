@@ -625,6 +625,17 @@ def multipart(content_type: str, raw: bytes) -> dict[str, Any]:
     return {"fields": fields, "files": files}
 
 
+def wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
+    """A tone recorded as Streamlit's recorder records: WAV at 16 kHz."""
+    import numpy as np
+    import soundfile
+
+    samples = (np.sin(np.linspace(0, 2 * np.pi * 440 * seconds, int(rate * seconds))) * 0.2).astype("float32")
+    out = io.BytesIO()
+    soundfile.write(out, samples, rate, format="WAV")
+    return out.getvalue()
+
+
 def png(width: int = 64, height: int = 40, colour: tuple[int, int, int] = (30, 120, 200)) -> bytes:
     from PIL import Image
 

@@ -7,7 +7,6 @@ import base64
 import io
 import json
 
-import numpy as np
 import pytest
 import soundfile
 from streamlit.testing.v1 import AppTest
@@ -29,19 +28,12 @@ from flowise_client import (
     UploadsConfig,
 )
 from flowise_client.uploads import FULL_FILE, IMAGE, RAG_FILE
-from tests.flowise_wire import API_KEY, FIXTURES, TRANSCRIPTION, png
+from tests.flowise_wire import API_KEY, FIXTURES, TRANSCRIPTION, png, wav
 from tests.test_app import APP, SETTING_NAMES, page_text
 
 
 def say(key: str, **values: object) -> str:
     return translate("en", key, **values)
-
-
-def wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
-    samples = (np.sin(np.linspace(0, 2 * np.pi * 440 * seconds, int(rate * seconds))) * 0.2).astype("float32")
-    out = io.BytesIO()
-    soundfile.write(out, samples, rate, format="WAV")
-    return out.getvalue()
 
 
 IMAGES = UploadsConfig.from_json(json.loads((FIXTURES / "chatflows-uploads.json").read_text()))

@@ -15,6 +15,8 @@ What it answers, always the same for the same request:
   is answered :data:`IMAGE_ANSWER` with how many images of which types it was given.
 - A question containing "slow" streams :data:`SLOW_ANSWER` over about ``--slow-seconds`` (10 s), so a
   running answer can be aborted.
+- ``POST /v1/audio/transcriptions`` (multipart, as Flowise's speech-to-text sends a recording):
+  :data:`TRANSCRIPT` for an Ogg or WebM file, else a note that the audio could not be read.
 - ``POST /v1/embeddings``: hashed bag-of-words vectors (floats, or base64 as the OpenAI SDK asks), so
   retrieval ranks documents by shared words.
 - ``GET /v1/models`` and ``GET /v1/models/{id}``.
@@ -38,6 +40,7 @@ from typing import Any
 
 ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
 IMAGE_ANSWER = "Вижу изображения 🖼️"
+TRANSCRIPT = "What is the capital of France?"
 SLOW_ANSWER = "Медленный ответ 🐢: " + " ".join(f"слово{i}" for i in range(1, 61)) + "."
 MODEL = "gpt-4o-mini"
 EMBEDDING_DIMENSIONS = 64
@@ -143,6 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, f"Unknown path {self.path}")
 
     def do_POST(self) -> None:
+        if self.path.endswith("/audio/transcriptions"):
+            self._transcription(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            return
         try:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         except json.JSONDecodeError as error:
@@ -156,6 +162,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, f"Unknown path {self.path}")
 
     # --- endpoints
+
+    def _transcription(self, body: bytes) -> None:
+        # The file part is whatever follows its headers; a real decoder is not needed to tell the container.
+        heard = TRANSCRIPT if b"OggS" in body or b"\x1aE\xdf\xa3" in body else "(audio this stand-in cannot read)"
+        self._json({"text": heard})
 
     def _embeddings(self, body: dict[str, Any]) -> None:
         inputs = body.get("input")

@@ -16,7 +16,10 @@ from flowise_client import (
     FlowiseStreamError,
     FlowiseTimeoutError,
     Rating,
+    StoredUpload,
     Timeouts,
+    Upload,
+    UploadLimit,
 )
 from flowise_client.events import (
     AgentFlowExecutedDataEvent,
@@ -29,10 +32,10 @@ from flowise_client.events import (
     UsedToolsEvent,
 )
 from chat.history import turns_from_history
-from flowise_client import StoredUpload, Upload, UploadLimit
+from chat.voice import recording_upload
 from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import png
-from tests.integration.llm_standin import IMAGE_ANSWER
+from tests.flowise_wire import png, wav
+from tests.integration.llm_standin import IMAGE_ANSWER, TRANSCRIPT
 
 pytestmark = pytest.mark.flowise
 ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
@@ -109,6 +112,18 @@ def test_image_upload_reaches_the_model_and_stays_with_the_conversation(flowise)
     fetch = lambda name: client.get_upload_file(flowise.flows["plain"], chat_id, name)  # noqa: E731
     (turn,) = turns_from_history(client.chat_history(flowise.flows["plain"], chat_id), fetch)
     assert turn.attachments[0].thumbnail and turn.answer == f"{IMAGE_ANSWER}: 1 (image/png)."
+
+
+def test_spoken_question_is_transcribed_and_comes_back_as_the_question(flowise):
+    client = FlowiseClient(flowise.base_url, api_key=flowise.api_key)
+    assert client.uploads_config(flowise.flows["voice"]).speech_to_text
+    chat_id = f"it-voice-{uuid.uuid4()}"
+    events = ask(flowise, "voice", "", chat_id, uploads=[recording_upload(wav())])
+    assert only(events, MetadataEvent).question == TRANSCRIPT
+    assert text(events) == ANSWER
+    question = client.chat_history(flowise.flows["voice"], chat_id)[0]
+    assert question.content == TRANSCRIPT
+    assert [(u.type, u.mime) for u in question.file_uploads] == [("stored-file", "audio/ogg")]
 
 
 def test_json_answer_when_not_streaming(flowise):
