@@ -35,6 +35,9 @@ def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
 
     asked_at = turn.asked_at.isoformat(timespec="seconds")
     parts = [f"## {t('export.question', number=number, asked_at=asked_at)}", "", _fence(turn.question), ""]
+    if turn.attachments:
+        names = "\n".join(f"{a.name} ({a.mime or '?'})" for a in turn.attachments)
+        parts += [t("export.sent_with"), "", _fence(names), ""]
     parts += [f"### {t('export.answer')}", "", turn.answer or t("export.no_text"), ""]
     if turn.error:
         parts += [t("export.error", error=turn.error), ""]
@@ -82,6 +85,7 @@ def to_json(convo: Conversation, flow: str, language: str) -> str:
         {
             "askedAt": turn.asked_at.isoformat(),
             "question": turn.question,
+            "attachments": [{"name": a.name, "mime": a.mime} for a in turn.attachments],
             "answer": turn.answer,
             "complete": turn.complete,
             "stopped": turn.stopped,

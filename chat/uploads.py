@@ -67,9 +67,10 @@ class UploadPolicy:
         for file in files:
             if self.kind(file) is None:
                 return self._why_not(file, say)
-        if not text.strip() and any(self.kind(file) != IMAGE for file in files):
+        needs_question = [file for file in files if self.kind(file) != IMAGE]
+        if not text.strip() and needs_question:
             # Flowise's widget does not send a file without a question either: there is nothing to ask.
-            return say("upload_needs_question", name=files[0].name)
+            return say("upload_needs_question", name=needs_question[0].name)
         return None
 
     def _why_not(self, file: PendingFile, say: Say) -> str:

@@ -249,6 +249,9 @@ def provision(base_url: str, llm_url: str) -> tuple[str, str, dict[str, str]]:
     stt = {"credentialId": api.credential("localAIApi", "localAIApiKey"), "baseUrl": f"{llm_url}/v1",
            "model": "whisper-1", "status": True}
     api.speech_to_text(flows["voice"], {"localAISTT": stt})
+    # And with Full File Upload for text files, whose text Flowise's attachments endpoint extracts.
+    flows["files"] = api.flow("files", kind, flow_data)
+    api.chat_settings(flows["files"], {"fullFileUpload": {"status": True, "allowedUploadFileTypes": "text/plain"}})
     return api_key, api_key_id, flows
 
 

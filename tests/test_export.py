@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from chat.attachments import Attachment
 from chat.export import file_stem, to_json, to_markdown
 from chat.i18n import Message
 from chat.state import Conversation
@@ -32,7 +33,7 @@ def conversation() -> Conversation:
         EndEvent(),
     ):
         done.apply(event)
-    failed = Turn("Привет?", asked_at=ASKED)
+    failed = Turn("Привет?", asked_at=ASKED, attachments=[Attachment("photo.png", "image/png", b"\x89PNG")])
     failed.apply(TokenEvent("Начинаю"))
     failed.fail(Message("flowise.connection_broken"))
     return Conversation(chat_id="chat-1234", turns=[done, failed])
@@ -47,6 +48,7 @@ def test_markdown_keeps_answers_and_fences_everything_else():
     assert "### Sources (1)\n\n1. Arithmetic\n\n`````\nTwo and two make ````four````.\n`````" in text
     assert '- **calculator**\n\n  Input:\n\n```json\n{\n  "input": "2 + 2"\n}\n```' in text
     assert "## 2. Question" in text and "Начинаю" in text
+    assert "Привет?\n```\n\nSent with:\n\n```\nphoto.png (image/png)\n```" in text
     assert "**Error:** The connection to Flowise broke before the answer was complete." in text
 
 
@@ -57,6 +59,7 @@ def test_json_has_every_turn_with_sources_tools_usage_and_times():
     assert first == {
         "askedAt": "2026-11-25T09:05:00+00:00",
         "question": "What is 2 + 2? ```",
+        "attachments": [],
         "answer": "It is **4** 🙂.",
         "complete": True,
         "stopped": False,
@@ -67,6 +70,7 @@ def test_json_has_every_turn_with_sources_tools_usage_and_times():
         "usage": {"inputTokens": 12, "outputTokens": 3, "totalTokens": 15},
     }
     assert second["answer"] == "Начинаю" and second["complete"] is False
+    assert second["attachments"] == [{"name": "photo.png", "mime": "image/png"}]
     assert second["error"].startswith("The connection to Flowise broke")
 
 

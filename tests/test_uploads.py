@@ -119,7 +119,7 @@ def test_a_file_needs_a_question_but_an_image_does_not():
     policy = UploadPolicy(RAG)
     image, notes = PendingFile("a.png", "image/png", png()), PendingFile("n.txt", "text/plain", b"notes")
     assert policy.refusal("", [image], say) is None
-    assert policy.refusal("", [image, notes], say).startswith("Add a question to go with a.png")
+    assert policy.refusal("", [image, notes], say).startswith("Add a question to go with n.txt")
     assert policy.refusal("Summarise", [image, notes], say) is None
 
 

@@ -13,6 +13,7 @@ from flowise_client import (
     FlowiseAuthError,
     FlowiseClient,
     FlowiseNotFoundError,
+    FlowiseServerError,
     FlowiseStreamError,
     FlowiseTimeoutError,
     Rating,
@@ -124,6 +125,22 @@ def test_spoken_question_is_transcribed_and_comes_back_as_the_question(flowise):
     question = client.chat_history(flowise.flows["voice"], chat_id)[0]
     assert question.content == TRANSCRIPT
     assert [(u.type, u.mime) for u in question.file_uploads] == [("stored-file", "audio/ogg")]
+
+
+def test_text_file_is_extracted_by_flowise_then_sent_with_the_question(flowise):
+    client = FlowiseClient(flowise.base_url, api_key=flowise.api_key)
+    flow, chat_id = flowise.flows["files"], f"it-files-{uuid.uuid4()}"
+    assert client.chatbot_config(flow).full_file_upload.mime_types == ("text/plain",)
+    notes = "Париж — столица Франции.\nParis is the capital.".encode()
+    (extracted,) = client.extract_attachments(flow, chat_id, [("notes.txt", notes, "text/plain")])
+    assert (extracted.name, extracted.mime, extracted.size) == ("notes.txt", "text/plain", len(notes))
+    assert extracted.content.strip() == notes.decode()
+    upload = Upload(extracted.content, "file:full", "notes.txt", "text/plain")
+    assert text(ask(flowise, "files", "Summarise my notes", chat_id, uploads=[upload])) == ANSWER
+    question = client.chat_history(flow, chat_id)[0]
+    assert question.file_uploads == (StoredUpload("stored-file:full", "notes.txt", "text/plain"),)
+    with pytest.raises(FlowiseServerError, match="File type 'text/csv' is not allowed"):
+        client.extract_attachments(flow, chat_id, [("t.csv", b"a,b", "text/csv")])
 
 
 def test_json_answer_when_not_streaming(flowise):
