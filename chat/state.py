@@ -126,6 +126,7 @@ def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversatio
     if not convo.restore:
         return convo
     convo.restore = False
+
     def stored_file(name: str) -> bytes | None:
         try:
             return client.get_upload_file(flow_id, convo.chat_id, name)
