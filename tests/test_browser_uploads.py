@@ -13,6 +13,10 @@ from tests.browser import assistant_messages, open_page, send, streamlit_app
 from tests.flowise_wire import REPORT_CSV, png
 
 
+# The picture's own size, once the browser has it: img.decode() settles when the image is loaded.
+NATURAL_SIZE = "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])"
+
+
 @pytest.fixture(scope="module")
 def apps(wire, tmp_path_factory):
     with ExitStack() as stack:
@@ -52,7 +56,7 @@ def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_th
     question = page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarUser")).last
     thumbnail = question.get_by_role("img", name="photo.png")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [160, 96]  # made small
+    assert thumbnail.evaluate(NATURAL_SIZE) == [160, 96]  # made small
     expect(question.get_by_text("photo.png")).to_be_visible()
 
 
@@ -80,7 +84,7 @@ def test_artifacts_show_under_the_answer_and_hostile_html_never_runs(browser, ap
     # The stored chart, read from Flowise through get-upload-file, and the one sent as a data URL.
     images = answer.locator("img")
     expect(images).to_have_count(2)
-    assert images.first.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [320, 200]
+    assert images.first.evaluate(NATURAL_SIZE) == [320, 200]
     expect(answer.get_by_role("heading", name="Summary")).to_be_visible()
     expect(answer.get_by_role("link", name="Safe")).to_have_attribute("href", "https://example.org")
     expect(answer.get_by_role("link", name="Bad")).to_have_count(0)
