@@ -185,6 +185,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "export.chat_id": {"en": "Conversation id: `{chat_id}`", "ru": "Идентификатор разговора: `{chat_id}`"},
     "export.question": {"en": "{number}. Question ({asked_at})", "ru": "{number}. Вопрос ({asked_at})"},
     "export.answer": {"en": "Answer", "ru": "Ответ"},
+    "export.sent_with": {"en": "Sent with:", "ru": "Отправлено вместе с:"},
     "export.no_text": {"en": "*(no text)*", "ru": "*(нет текста)*"},
     "export.error": {"en": "**Error:** {error}", "ru": "**Ошибка:** {error}"},
     "export.stopped": {"en": "*Stopped before it was complete.*", "ru": "*Остановлен, не дойдя до конца.*"},
@@ -468,6 +469,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "сам Flowise."
         ),
     },
+    "flowise.file_too_large": {
+        "en": "The file {name} is larger than {megabytes} MB, more than this app shows or downloads.",
+        "ru": "Файл {name} больше {megabytes} МБ — больше, чем это приложение показывает или скачивает.",
+    },
+    "flowise.file_read_broken": {
+        "en": "The connection to Flowise broke while the file {name} was being read. Try again.",
+        "ru": "Соединение с Flowise оборвалось, пока читался файл {name}. Попробуйте ещё раз.",
+    },
     "flowise.answer_too_large": {
         "en": (
             "The server sent an answer larger than {megabytes} MB, more than any Flowise answer needs, so the "
@@ -491,60 +500,61 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "flowise.reason.invalid_url": {"en": "the URL is not valid", "ru": "адрес некорректен"},
     "flowise.reason.network_error": {"en": "network error", "ru": "ошибка сети"},
     # Files attached in the question box: why they were not sent (a warning above the box)
-    "upload_not_accepted": {
+    "upload.not_accepted": {
         "en": "{name} is not a kind of file this flow accepts, so nothing was sent. It accepts: {accepted}. "
               "Your text is back in the box; attach files of those kinds and send again.",
-        "ru": "Этот поток не принимает такие файлы, как {name}, поэтому ничего не отправлено. Он принимает: {accepted}. "
-              "Ваш текст снова в поле ввода; прикрепите файлы этих видов и отправьте ещё раз.",
+        "ru": "Этот сценарий не принимает такие файлы, как {name}, поэтому ничего не отправлено. Он принимает: "
+              "{accepted}. Ваш текст снова в поле ввода; прикрепите файлы этих видов и отправьте ещё раз.",
     },
-    "upload_not_accepted_any": {
+    "upload.not_accepted_any": {
         "en": "This flow accepts no files right now, so {name} and your question were not sent. "
               "Your text is back in the box; send it without the file.",
-        "ru": "Сейчас этот поток не принимает файлы, поэтому {name} и ваш вопрос не отправлены. "
+        "ru": "Сейчас этот сценарий не принимает файлы, поэтому {name} и ваш вопрос не отправлены. "
               "Ваш текст снова в поле ввода; отправьте его без файла.",
     },
-    "upload_too_large": {
-        "en": "{name} is {size}; this flow accepts files of this kind up to {limit}, so nothing was sent. "
+    "upload.too_large": {
+        "en": "{name} is {size} MB; this flow accepts files of this kind up to {limit} MB, so nothing was sent. "
               "Your text is back in the box; attach a smaller file and send again.",
-        "ru": "Размер {name} — {size}, а этот поток принимает такие файлы не больше {limit}, поэтому ничего "
-              "не отправлено. Ваш текст снова в поле ввода; прикрепите файл поменьше и отправьте ещё раз.",
+        "ru": "Размер {name} — {size} МБ, а этот сценарий принимает такие файлы не больше {limit} МБ, поэтому "
+              "ничего не отправлено. Ваш текст снова в поле ввода; прикрепите файл поменьше и отправьте ещё раз.",
     },
-    "upload_needs_question": {
+    "upload.needs_question": {
         "en": "Add a question to go with {name}: the flow needs to know what to do with the file. "
               "Nothing was sent; attach it again with your question.",
-        "ru": "Добавьте вопрос к файлу {name}: потоку нужно знать, что с ним делать. "
+        "ru": "Добавьте вопрос к файлу {name}: сценарию нужно знать, что с ним делать. "
               "Ничего не отправлено; прикрепите файл снова вместе с вопросом.",
     },
-    "upload_accepts_images": {"en": "{types} images up to {limit}", "ru": "изображения {types} до {limit}"},
-    "upload_accepts_files": {"en": "{types} files", "ru": "файлы {types}"},
-    "upload_accepts_files_up_to": {"en": "{types} files up to {limit}", "ru": "файлы {types} до {limit}"},
-    "upload_any_type": {"en": "any", "ru": "любые"},
+    "upload.accepts_images": {"en": "{types} images up to {limit} MB", "ru": "изображения {types} до {limit} МБ"},
+    "upload.accepts_files": {"en": "{types} files", "ru": "файлы {types}"},
+    "upload.accepts_files_up_to": {"en": "{types} files up to {limit} MB", "ru": "файлы {types} до {limit} МБ"},
+    "upload.accepts_any_files_up_to": {"en": "files of any type up to {limit} MB", "ru": "файлы любых типов до {limit} МБ"},
+    "upload.accepts_both": {"en": "{first}; {then}", "ru": "{first}; {then}"},
     # Files that Flowise did not take (an error under the question)
-    "upload_failed": {
+    "upload.failed": {
         "en": "The files ({names}) could not be handed to Flowise, so the question was not asked: {reason}",
         "ru": "Не удалось передать файлы ({names}) во Flowise, поэтому вопрос не задан: {reason}",
     },
-    "upload_no_text": {
+    "upload.no_text": {
         "en": "Flowise did not return the text of {name}, so the question was not asked. Try again, or send "
               "a different file.",
         "ru": "Flowise не вернул текст файла {name}, поэтому вопрос не задан. Попробуйте ещё раз или "
               "отправьте другой файл.",
     },
     # Voice: the recorder beside the question box, and a spoken question's bubble
-    "voice_record": {"en": "Ask by voice", "ru": "Спросить голосом"},
-    "voice_message": {"en": "Voice message", "ru": "Голосовое сообщение"},
-    "voice_transcribing": {"en": "Voice message: the flow is listening…", "ru": "Голосовое сообщение: поток слушает…"},
-    "voice_unreadable": {
+    "voice.record": {"en": "Ask by voice", "ru": "Спросить голосом"},
+    "voice.message": {"en": "Voice message", "ru": "Голосовое сообщение"},
+    "voice.transcribing": {"en": "Voice message: the flow is listening…", "ru": "Голосовое сообщение: сценарий слушает…"},
+    "voice.unreadable": {
         "en": "The recording could not be read, so nothing was sent. Record your question again.",
         "ru": "Запись не удалось прочитать, поэтому ничего не отправлено. Запишите вопрос ещё раз.",
     },
     # What an answer came with: artifacts and files to download
-    "artifact_html_title": {"en": "HTML from the flow", "ru": "HTML от потока"},
-    "artifact_image_missing": {
+    "artifact.html_title": {"en": "HTML from the flow", "ru": "HTML от сценария"},
+    "artifact.image_missing": {
         "en": "The image {name} that came with this answer could not be shown.",
         "ru": "Не удалось показать изображение {name}, пришедшее с этим ответом.",
     },
-    "download_file": {"en": "Download {name}", "ru": "Скачать {name}"},
+    "artifact.download": {"en": "Download {name}", "ru": "Скачать {name}"},
 }
 
 

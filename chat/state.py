@@ -179,7 +179,7 @@ def take_recording() -> None:
     try:
         upload = recording_upload(recording.getvalue())
     except RecordingUnreadable:
-        st.session_state[_REJECTION] = Rejection(t("voice_unreadable"), "")
+        st.session_state[_REJECTION] = Rejection(Message("voice.unreadable"), "")
         return
     request_question(Question("", uploads=(upload,), attachments=(Attachment(upload.name, upload.mime),), spoken=True))
 
@@ -271,7 +271,7 @@ def screen_question(limits: QuestionLimits, policy: UploadPolicy) -> None:
     value = st.session_state.get(QUESTION_INPUT)
     text = value if isinstance(value, str) else str(getattr(value, "text", "") or "")
     files = pending_files(value)
-    if files and (why := policy.refusal(text, files, t)):
+    if files and (why := policy.refusal(text, files)):
         _reject(Rejection(why, text), refill=True)
     elif text.strip() or files:
         _screen(text, limits, refill=True)

@@ -10,7 +10,7 @@ and a refusal names the file and says what the flow accepts.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -18,9 +18,8 @@ from flowise_client import FlowiseClient, FlowiseError, FullFileUpload, Upload, 
 from flowise_client.uploads import FULL_FILE, IMAGE, MB, RAG_FILE
 
 from .attachments import Attachment, attachment
-
-# The catalogue's t(): translated text for a key.
-Say = Callable[..., str]
+from .flowise_errors import error_message
+from .i18n import Message
 
 
 @dataclass(frozen=True)
@@ -62,26 +61,26 @@ class UploadPolicy:
                 return RAG_FILE
         return None
 
-    def refusal(self, text: str, files: Sequence[PendingFile], say: Say) -> str | None:
+    def refusal(self, text: str, files: Sequence[PendingFile]) -> Message | None:
         """Why this question and its files cannot be sent, or None if they can."""
         for file in files:
             if self.kind(file) is None:
-                return self._why_not(file, say)
+                return self._why_not(file)
         needs_question = [file for file in files if self.kind(file) != IMAGE]
         if not text.strip() and needs_question:
             # Flowise's widget does not send a file without a question either: there is nothing to ask.
-            return say("upload_needs_question", name=needs_question[0].name)
+            return Message("upload.needs_question", {"name": needs_question[0].name})
         return None
 
-    def _why_not(self, file: PendingFile, say: Say) -> str:
+    def _why_not(self, file: PendingFile) -> Message:
         too_big = [limit for limit in self._limits_naming(file) if not _fits(file, limit)]
         if too_big:
-            return say("upload_too_large", name=file.name, size=_megabytes(len(file.content)),
-                       limit=_megabytes(max(limit.max_mb for limit in too_big) * MB))
-        accepted = self._accepted(say)
+            return Message("upload.too_large", {"name": file.name, "size": _megabytes(len(file.content)),
+                                                "limit": max(limit.max_mb for limit in too_big)})
+        accepted = self._accepted()
         if not accepted:
-            return say("upload_not_accepted_any", name=file.name)
-        return say("upload_not_accepted", name=file.name, accepted="; ".join(accepted))
+            return Message("upload.not_accepted_any", {"name": file.name})
+        return Message("upload.not_accepted", {"name": file.name, "accepted": accepted})
 
     def _limits_naming(self, file: PendingFile) -> list[UploadLimit]:
         images = [limit for limit in self.config.images if file.mime in limit.file_types]
@@ -90,20 +89,27 @@ class UploadPolicy:
         ]
         return images + files
 
-    def _accepted(self, say: Say) -> list[str]:
-        kinds = []
-        for limit in self.config.images:
-            names = ", ".join(sorted({_type_name(t) for t in limit.file_types}))
-            kinds.append(say("upload_accepts_images", types=names, limit=_megabytes(limit.max_mb * MB)))
+    def _accepted(self) -> Message | None:
+        """Each kind of file the flow takes, in one message; None when it takes none."""
+        kinds = [
+            Message("upload.accepts_images", {"types": _type_names(limit.file_types), "limit": limit.max_mb})
+            for limit in self.config.images
+        ]
         if self.full_files:
             if self.full_files.mime_types:
-                names = ", ".join(sorted({_type_name(t) for t in self.full_files.mime_types}))
-                kinds.append(say("upload_accepts_files", types=names))
+                kinds.append(Message("upload.accepts_files", {"types": _type_names(self.full_files.mime_types)}))
         else:
-            for limit in self.config.rag_files:
-                names = say("upload_any_type") if "*" in limit.file_types else ", ".join(limit.file_types)
-                kinds.append(say("upload_accepts_files_up_to", types=names, limit=_megabytes(limit.max_mb * MB)))
-        return kinds
+            kinds += [
+                Message("upload.accepts_any_files_up_to", {"limit": limit.max_mb}) if "*" in limit.file_types
+                else Message("upload.accepts_files_up_to", {"types": ", ".join(limit.file_types), "limit": limit.max_mb})
+                for limit in self.config.rag_files
+            ]
+        if not kinds:
+            return None
+        joined = kinds[0]
+        for kind in kinds[1:]:
+            joined = Message("upload.accepts_both", {"first": joined, "then": kind})
+        return joined
 
 
 def _fits(file: PendingFile, limit: UploadLimit) -> bool:
@@ -111,8 +117,12 @@ def _fits(file: PendingFile, limit: UploadLimit) -> bool:
     return not limit.max_mb or len(file.content) <= limit.max_mb * MB
 
 
-def _megabytes(size: float) -> str:
-    return f"{size / MB:.1f} MB" if size % MB else f"{size / MB:.0f} MB"
+def _megabytes(size: int) -> float:
+    return round(size / MB, 1)
+
+
+def _type_names(types: Sequence[str]) -> str:
+    return ", ".join(sorted({_type_name(t) for t in types}))
 
 
 def _type_name(mime_or_extension: str) -> str:
@@ -133,11 +143,15 @@ class SentFiles:
 
 
 class UploadFailed(Exception):
-    """A file could not be handed to Flowise; the message says which and why."""
+    """A file could not be handed to Flowise; ``message`` says which and why."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.key)
+        self.message = message
 
 
 def send_files(
-    client: FlowiseClient, flow_id: str, chat_id: str, policy: UploadPolicy, files: Sequence[PendingFile], say: Say
+    client: FlowiseClient, flow_id: str, chat_id: str, policy: UploadPolicy, files: Sequence[PendingFile]
 ) -> SentFiles:
     """Hand the files to Flowise as the widget does and return the uploads for the prediction. Files
     for retrieval or whose text Flowise extracts are sent before the question, each kind in one request."""
@@ -149,13 +163,14 @@ def send_files(
             texts = {text.name: text for text in client.extract_attachments(flow_id, chat_id, _parts(full))}
             for file in full:
                 if file.name not in texts:
-                    raise UploadFailed(say("upload_no_text", name=file.name))
+                    raise UploadFailed(Message("upload.no_text", {"name": file.name}))
                 uploads[file.name] = Upload(texts[file.name].content, FULL_FILE, file.name, file.mime)
         rag = [file for file, kind in kinds if kind == RAG_FILE]
         if rag:
             client.add_to_vector_store(flow_id, chat_id, _parts(rag))
     except FlowiseError as exc:
-        raise UploadFailed(say("upload_failed", names=", ".join(f.name for f in files), reason=str(exc))) from None
+        names = ", ".join(f.name for f in files)
+        raise UploadFailed(Message("upload.failed", {"names": names, "reason": error_message(exc)})) from None
     ordered = [
         uploads.get(file.name) or Upload.of_bytes(file.content, kind or IMAGE, file.name, file.mime)
         for file, kind in kinds

@@ -48,7 +48,7 @@ def render_artifacts(client: FlowiseClient, flow_id: str, chat_id: str, turn: Tu
         if kind in IMAGE_TYPES:
             _render_image(client, flow_id, chat_id, turn, artifact)
         elif kind == "html":
-            st.iframe(sandboxed_html(_text(artifact.data), t("artifact_html_title")), height=HTML_HEIGHT + 8)
+            st.iframe(sandboxed_html(_text(artifact.data), t("artifact.html_title")), height=HTML_HEIGHT + 8)
         elif kind in ("json", "javascript"):
             st.code(_text(artifact.data), language=kind, wrap_lines=True)
         else:
@@ -72,7 +72,7 @@ def _render_image(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn,
         st.image(content)
     else:
         name = source.stored_name if source is not None and source.stored_name else artifact.type
-        st.caption(":material/broken_image: " + t("artifact_image_missing", name=escape_markdown(visible_text(name))))
+        st.caption(":material/broken_image: " + t("artifact.image_missing", name=escape_markdown(visible_text(name))))
 
 
 def _stored_file(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, name: str) -> bytes | None:
@@ -93,7 +93,7 @@ def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, t
         if not name:
             continue
         st.download_button(
-            t("download_file", name=escape_markdown(visible_text(name))),
+            t("artifact.download", name=escape_markdown(visible_text(name))),
             data=partial(client.download_file_annotation, flow_id, chat_id, name),
             file_name=visible_text(PurePosixPath(name).name), key=f"annotation-{turn.id}-{number}",
             icon=":material/download:", on_click="ignore",

@@ -35,7 +35,7 @@ def render_question(turn: Turn) -> None:
             st.markdown(escape_markdown(turn.question))
         elif turn.spoken:
             # Flowise says what it heard only with the answer's metadata.
-            st.caption(":material/mic: " + t("voice_transcribing"))
+            st.caption(":material/mic: " + t("voice.transcribing"))
         render_attachments(turn.attachments)
 
 
@@ -134,7 +134,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
         # shared configuration never shares one memory between visitors.
         override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None
         if turn.pending_files:
-            sent = send_files(flow.client, flow.flow_id, convo.chat_id, flow.uploads, turn.pending_files, t)
+            sent = send_files(flow.client, flow.flow_id, convo.chat_id, flow.uploads, turn.pending_files)
             turn.uploads, turn.pending_files = sent.uploads, []
         with flow.client.predict(
             flow.flow_id, turn.question, convo.chat_id, streaming=streaming, override_config=override,

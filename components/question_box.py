@@ -19,7 +19,7 @@ def question_box(limits: QuestionLimits, policy: UploadPolicy) -> Question | Non
     if policy.voice:
         # Beside the question box, which Streamlit keeps at the bottom of the page.
         with st.bottom:
-            st.audio_input(t("voice_record"), key=recorder_key(), on_change=take_recording,
+            st.audio_input(t("voice.record"), key=recorder_key(), on_change=take_recording,
                            sample_rate=16000, label_visibility="collapsed")
     # No max_chars: the browser would silently cut a longer paste; checked here, the text can be given back.
     # No file_type or max_upload_size either, for the same reason: the browser marks a file of another

@@ -421,16 +421,11 @@ class FlowiseClient:
 
     def _file_body(self, response: requests.Response, name: str, limit: int) -> bytes:
         try:
-            return _read_body(response, limit, "a file")
+            return _read_body(response, limit)
         except FlowiseProtocolError:
-            size = f"{limit / MB:g} MB" if limit >= MB else f"{limit:,} bytes"
-            raise FlowiseProtocolError(
-                f"The file {name} is larger than {size}, more than this app shows or downloads."
-            ) from None
+            raise FlowiseProtocolError.of("file_too_large", name=name, megabytes=limit / MB) from None
         except requests.exceptions.RequestException:
-            raise FlowiseConnectionLostError(
-                f"The connection to Flowise broke while the file {name} was being read. Try again."
-            ) from None
+            raise FlowiseConnectionLostError.of("file_read_broken", name=name) from None
 
     def _redact(self, text: str) -> str:
         return text.replace(self._api_key, "[API key]") if self._api_key else text

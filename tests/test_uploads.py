@@ -12,7 +12,6 @@ import soundfile
 from streamlit.testing.v1 import AppTest
 
 from chat.history import turns_from_history
-from chat.i18n import translate
 from chat.uploads import PendingFile, UploadFailed, UploadPolicy, send_files
 from chat.voice import MIME as VOICE_MIME
 from chat.voice import RecordingUnreadable, recording_upload, to_ogg
@@ -32,8 +31,8 @@ from tests.flowise_wire import API_KEY, FIXTURES, TRANSCRIPTION, png, wav
 from tests.test_app import APP, SETTING_NAMES, page_text
 
 
-def say(key: str, **values: object) -> str:
-    return translate("en", key, **values)
+def english(message) -> str:
+    return message.text("en")
 
 
 IMAGES = UploadsConfig.from_json(json.loads((FIXTURES / "chatflows-uploads.json").read_text()))
@@ -104,30 +103,30 @@ def test_each_file_goes_as_the_widget_sends_it_or_not_at_all(policy, file, kind)
 def test_refusals_name_the_file_and_say_what_the_flow_accepts():
     policy = UploadPolicy(RAG)
     big = PendingFile("huge.png", "image/png", b"x" * int(7.5 * 2**20))
-    assert policy.refusal("Look", [big], say) == (
+    assert english(policy.refusal("Look", [big])) == (
         "huge.png is 7.5 MB; this flow accepts files of this kind up to 5 MB, so nothing was sent. "
         "Your text is back in the box; attach a smaller file and send again."
     )
-    svg = policy.refusal("Look", [PendingFile("a.svg", "image/svg+xml", b"<svg/>")], say)
+    svg = english(policy.refusal("Look", [PendingFile("a.svg", "image/svg+xml", b"<svg/>")]))
     assert svg.startswith("a.svg is not a kind of file this flow accepts, so nothing was sent. It accepts: "
                           "GIF, JPEG, PNG, WEBP images up to 5 MB; .txt, .md files up to 500 MB.")
-    none = UploadPolicy().refusal("Look", [PendingFile("a.png", "image/png", b"x")], say)
+    none = english(UploadPolicy().refusal("Look", [PendingFile("a.png", "image/png", b"x")]))
     assert none.startswith("This flow accepts no files right now, so a.png and your question were not sent.")
 
 
 def test_a_file_needs_a_question_but_an_image_does_not():
     policy = UploadPolicy(RAG)
     image, notes = PendingFile("a.png", "image/png", png()), PendingFile("n.txt", "text/plain", b"notes")
-    assert policy.refusal("", [image], say) is None
-    assert policy.refusal("", [image, notes], say).startswith("Add a question to go with n.txt")
-    assert policy.refusal("Summarise", [image, notes], say) is None
+    assert policy.refusal("", [image]) is None
+    assert english(policy.refusal("", [image, notes])).startswith("Add a question to go with n.txt")
+    assert policy.refusal("Summarise", [image, notes]) is None
 
 
 def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
     client = FlowiseClient(wire.url)
     policy = UploadPolicy(IMAGES, FullFileUpload(("text/plain", "text/csv")))
     files = [PendingFile("photo.png", "image/png", png()), PendingFile("notes.txt", "text/plain", "Заметки 🙂".encode())]
-    sent = send_files(client, "full-files", "chat-full-1", policy, files, say)
+    sent = send_files(client, "full-files", "chat-full-1", policy, files)
     assert [(u.type, u.name, u.mime) for u in sent.uploads] == [
         ("file", "photo.png", "image/png"), ("file:full", "notes.txt", "text/plain")]
     assert sent.uploads[1].data == "Заметки 🙂"
@@ -141,17 +140,18 @@ def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
 def test_a_file_flowise_refuses_to_extract_says_which_and_why(wire):
     policy = UploadPolicy(IMAGES, FullFileUpload(("application/pdf",)))  # the app's view is out of date
     with pytest.raises(UploadFailed) as failure:
-        send_files(FlowiseClient(wire.url), "full-files", "c", policy, [PendingFile("a.pdf", "application/pdf", b"%")], say)
-    assert str(failure.value) == ("The files (a.pdf) could not be handed to Flowise, so the question was not asked: "
+        send_files(FlowiseClient(wire.url), "full-files", "c", policy, [PendingFile("a.pdf", "application/pdf", b"%")])
+    assert english(failure.value.message) == ("The files (a.pdf) could not be handed to Flowise, so the question was not asked: "
                                   "Flowise answered with an error (HTTP 500): File type 'application/pdf' is not "
                                   "allowed. Allowed types: text/plain, text/csv Try again in a moment.")
 
 
 def test_files_for_retrieval_go_to_the_vector_store_first_which_needs_the_key(wire):
     notes = [PendingFile("notes.md", "text/markdown", b"# Notes")]
-    with pytest.raises(UploadFailed, match="This flow needs an API key"):
-        send_files(FlowiseClient(wire.url), "rag-files", "c1", UploadPolicy(RAG), notes, say)
-    sent = send_files(FlowiseClient(wire.url, API_KEY), "rag-files", "c2", UploadPolicy(RAG), notes, say)
+    with pytest.raises(UploadFailed) as failure:
+        send_files(FlowiseClient(wire.url), "rag-files", "c1", UploadPolicy(RAG), notes)
+    assert "This flow needs an API key" in english(failure.value.message)
+    sent = send_files(FlowiseClient(wire.url, API_KEY), "rag-files", "c2", UploadPolicy(RAG), notes)
     assert sent.uploads == [Upload.of_bytes(b"# Notes", RAG_FILE, "notes.md", "text/markdown")]
     upsert = [r for r in wire.received if r.path == "/api/v1/vector/upsert/rag-files"][-1]
     assert upsert.body == {"fields": {"chatId": "c2"}, "files": [("files", "notes.md", "text/markdown", b"# Notes")]}
@@ -185,7 +185,7 @@ def test_stored_file_is_read_whole_up_to_a_bound(wire):
     with client.predict("images", "Keep this", "chat-bound", uploads=[Upload.of_bytes(png(), IMAGE, "k.png", "image/png")]) as events:
         list(events)
     assert client.get_upload_file("images", "chat-bound", "k.png") == png()
-    with pytest.raises(FlowiseProtocolError, match="The file k.png is larger than 100 bytes"):
+    with pytest.raises(FlowiseProtocolError, match="The file k.png is larger than .* MB, more than this app shows"):
         client.get_upload_file("images", "chat-bound", "k.png", max_bytes=100)
     request = wire.received[-1]
     assert request.path.startswith("/api/v1/get-upload-file?") and "fileName=k.png" in request.path
