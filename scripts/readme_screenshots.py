@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, assistant_messages, open_page, send, streamlit_app  # noqa: E402
-from tests.flowise_wire import start_wire  # noqa: E402
+from tests.flowise_wire import png, start_wire  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 DEPLOY = "How do I deploy to Streamlit Community Cloud?"
@@ -99,12 +99,38 @@ def flows(browser: Browser, tmp: Path) -> None:
         wire.stop()
 
 
+def files(browser: Browser, tmp: Path) -> None:
+    """A question with a picture attached, and an answer that brings a chart, HTML and a file."""
+    wire = start_wire()
+    try:
+        with streamlit_app(tmp, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="images") as app:
+            page = open_page(browser, app.url, height=700)
+            page.get_by_test_id("stChatInput").locator("input[type=file]").set_input_files(
+                files=[{"name": "photo.png", "mimeType": "image/png", "buffer": png(240, 150, (40, 110, 190))}]
+            )
+            expect(page.get_by_test_id("stChatInput").get_by_role("button", name="Remove photo.png")).to_be_visible()
+            send(page, "What is in this picture?")
+            expect(assistant_messages(page).last).to_contain_text("photo.png", timeout=30_000)
+            _save(page, "upload")
+        with streamlit_app(tmp, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="artifacts") as app:
+            page = open_page(browser, app.url, height=700)
+            send(page, "Make me a chart")
+            answer = assistant_messages(page).last
+            expect(answer.get_by_role("button", name="Download report.csv")).to_be_visible(timeout=30_000)
+            expect(answer.frame_locator("iframe").first.frame_locator("iframe").get_by_role(
+                "heading", name="Quarterly report")).to_be_visible()
+            _save(page, "artifacts")
+    finally:
+        wire.stop()
+
+
 SCENES: dict[str, Callable[[Browser, Path], None]] = {
     "welcome": welcome,
     "answer": answer,
     "stopped": stopped,
     "flows": flows,
     "russian": russian,
+    "files": files,
 }
 
 
