@@ -26,6 +26,7 @@ from .errors import (
     FlowiseUnreachableError,
 )
 from .events import FlowiseEvent, parse_event
+from .human_input import HumanReply
 from .uploads import AttachmentText, FullFileUpload, StoredUpload, Upload, UploadLimit, UploadsConfig
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "ChatbotConfig",
     "FlowiseClient",
+    "HumanReply",
     "Rating",
     "StoredMessage",
     "Timeouts",

@@ -27,6 +27,7 @@ from .errors import (
     FlowiseUnreachableError,
 )
 from .events import EndEvent, ErrorEvent, FlowiseEvent, TokenEvent, parse_event
+from .human_input import HumanReply
 from .prediction_json import events_from_prediction
 from .sse import MAX_MESSAGE_BYTES, iter_payloads
 from .uploads import MB, AttachmentText, FullFileUpload, StoredUpload, Upload, UploadsConfig
@@ -84,7 +85,9 @@ class ChatbotConfig:
 @dataclass(frozen=True)
 class StoredMessage:
     """A message of Flowise's chat history: a question (``userMessage``) or an answer (``apiMessage``)
-    with the events a stream of it would have carried (text, sources, tools, its message id)."""
+    with the events a stream of it would have carried (text, sources, tools, agent steps, a pending
+    action, its message id). ``execution_id`` names the agentflow run it belongs to: the messages
+    of a run that stopped for a person's approval and went on share it."""
 
     role: str
     content: str
@@ -92,15 +95,22 @@ class StoredMessage:
     events: tuple[FlowiseEvent, ...]
     # The files sent with a question.
     file_uploads: tuple[StoredUpload, ...] = ()
+    execution_id: str = ""
 
     @classmethod
     def from_json(cls, message: Mapping[str, Any]) -> StoredMessage:
         content = message.get("content") if isinstance(message.get("content"), str) else ""
         stored = {key: value for key, value in message.items() if key != "content"}
+        # An agentflow's answer does not store its nodes itself: they are in the run it points to.
+        execution = message.get("execution")
+        if isinstance(execution, Mapping) and execution.get("executionData"):
+            stored["agentFlowExecutedData"] = execution["executionData"]
         events = tuple(events_from_prediction({**stored, "text": content, "chatMessageId": message.get("id")}))
+        execution_id = message.get("executionId")
         return cls(
             str(message.get("role") or ""), content, str(message.get("createdDate") or ""), events,
             StoredUpload.many_from_json(message.get("fileUploads")),
+            execution_id if isinstance(execution_id, str) else "",
         )
 
 
@@ -265,15 +275,16 @@ class FlowiseClient:
     def predict(
         self,
         flow_id: str,
-        question: str,
+        question: str | HumanReply,
         chat_id: str,
         *,
         streaming: bool = True,
         override_config: Mapping[str, Any] | None = None,
         uploads: Sequence[Upload] = (),
     ) -> Iterator[Iterator[FlowiseEvent]]:
-        """Ask the flow a question; the context yields its events in order and always closes the
-        response when it exits, whether the events were read to the end or not.
+        """Ask the flow a question, or answer the ``action`` it stopped at with a :class:`HumanReply`
+        (the flow then goes on from where it stopped); the context yields its events in order and
+        always closes the response when it exits, whether the events were read to the end or not.
 
         Raises a :class:`FlowiseError` subclass on connection and HTTP errors (on entry) and on errors
         inside the stream (while iterating). The iterator ends after Flowise's ``end`` event, or with
@@ -282,7 +293,11 @@ class FlowiseClient:
         anything is asked again after each of ``retry_delays`` (for a JSON answer, only when refused).
         ``uploads`` go with the question as its images, recordings and files.
         """
-        body: dict[str, Any] = {"question": question, "chatId": chat_id, "streaming": streaming}
+        if isinstance(question, HumanReply):
+            body: dict[str, Any] = {"question": question.question, **question.request_fields()}
+        else:
+            body = {"question": question}
+        body.update(chatId=chat_id, streaming=streaming)
         if override_config:
             body["overrideConfig"] = dict(override_config)
         if uploads:

@@ -32,6 +32,8 @@ class ToolUse:
     tool: str
     tool_input: Any = None
     tool_output: Any = None
+    # Set by an agentflow Agent node when the tool call failed.
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,13 @@ class AgentFlowEvent:
 
 @dataclass(frozen=True)
 class NextAgentFlowEvent:
+    """An Agentflow v2 node starting or ending: status INPROGRESS, FINISHED, STOPPED (waiting for a
+    person), ERROR or TERMINATED (aborted); ``error`` says why for ERROR."""
+
     node_id: str
     node_label: str
     status: str
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,12 +137,50 @@ class AgentFlowExecutedDataEvent:
 
 @dataclass(frozen=True)
 class ActionEvent:
-    """A request for human input (approve/reject buttons) from an agent or agentflow."""
+    """A request for human input (approve/reject buttons) from an agent or agentflow.
+
+    An Agentflow v2 Human Input node (or an Agent node whose tool needs approval) sends elements of
+    type ``agentflowv2-approve-button``/``agentflowv2-reject-button`` and names itself in ``data``
+    (``nodeId``, ``nodeLabel``, ``input.humanInputEnableFeedback``); a sequential agent's interrupt
+    sends ``approve-button``/``reject-button`` whose labels are its ``mapping``'s approve and reject.
+    """
 
     action_id: str
     mapping: Mapping[str, Any]
     elements: tuple[Mapping[str, Any], ...]
     data: Mapping[str, Any]
+
+    @property
+    def is_agentflow(self) -> bool:
+        return any(_str(e.get("type")).startswith("agentflowv2-") for e in self.elements)
+
+    @property
+    def node_id(self) -> str:
+        return _str(self.data.get("nodeId"))
+
+    @property
+    def node_label(self) -> str:
+        return _str(self.data.get("nodeLabel"))
+
+    @property
+    def accepts_feedback(self) -> bool:
+        """Whether the node takes a written comment with the choice (its "Enable Feedback" option)."""
+        return _mapping(self.data.get("input")).get("humanInputEnableFeedback") is True
+
+    def label(self, approve: bool) -> str:
+        """The button's label as the flow set it."""
+        kind = "approve" if approve else "reject"
+        for element in self.elements:
+            if _str(element.get("type")).endswith(f"{kind}-button") and _str(element.get("label")):
+                return _str(element.get("label"))
+        return _str(self.mapping.get(kind)) or kind.capitalize()
+
+    def as_json(self) -> dict[str, Any]:
+        """The action as Flowise sent it, to hand back with the choice."""
+        action: dict[str, Any] = {"id": self.action_id, "mapping": dict(self.mapping), "elements": list(self.elements)}
+        if self.data:
+            action["data"] = dict(self.data)
+        return action
 
 
 @dataclass(frozen=True)
@@ -254,7 +298,8 @@ def source_documents(value: Any) -> tuple[SourceDocument, ...]:
 
 def tool_uses(value: Any) -> tuple[ToolUse, ...]:
     return tuple(
-        ToolUse(tool=_str(item.get("tool")) or "tool", tool_input=item.get("toolInput"), tool_output=item.get("toolOutput"))
+        ToolUse(tool=_str(item.get("tool")) or "tool", tool_input=item.get("toolInput"),
+                tool_output=item.get("toolOutput"), error=_str(item.get("error")))
         for item in _items(value)
         if isinstance(item, Mapping)
     )
@@ -342,7 +387,8 @@ def _action(data: Any) -> ActionEvent:
 def _next_agent_flow(data: Any) -> NextAgentFlowEvent:
     node = _mapping(data)
     return NextAgentFlowEvent(
-        node_id=_str(node.get("nodeId")), node_label=_str(node.get("nodeLabel")), status=_str(node.get("status"))
+        node_id=_str(node.get("nodeId")), node_label=_str(node.get("nodeLabel")), status=_str(node.get("status")),
+        error=_str(node.get("error")),
     )
 
 
