@@ -38,13 +38,20 @@ def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
     if turn.attachments:
         names = "\n".join(f"{a.name} ({a.mime or '?'})" for a in turn.attachments)
         parts += [t("export.sent_with"), "", _fence(names), ""]
-    parts += [f"### {t('export.answer')}", "", turn.answer or t("export.no_text"), ""]
+    parts += [f"### {t('export.answer')}", ""]
+    for text, decision in turn.answer_parts():
+        parts += [text, ""] if text else []
+        parts += [f"*{decision.message(decision.feedback).text(language)}*", ""] if decision else []
+    parts += [] if turn.answer else [t("export.no_text"), ""]
     if turn.error:
         parts += [t("export.error", error=turn.error), ""]
     elif turn.stopped:
         parts += [t("export.stopped"), ""]
     elif not turn.complete:
         parts += [t("export.interrupted"), ""]
+    if turn.steps:
+        parts += [f"### {t('steps.done', count=len(turn.steps.steps))}", ""]
+        parts += [f"- {step.label} ({t('steps.state.' + step.state.value)})" for step in turn.steps.steps] + [""]
     if turn.sources:
         parts += [f"### {t('sources.title', count=len(turn.sources))}", ""]
         for n, doc in enumerate(turn.sources, 1):
@@ -93,6 +100,8 @@ def to_json(convo: Conversation, flow: str, language: str) -> str:
             "messageId": turn.message_id or None,
             "sources": [{"pageContent": d.page_content, "metadata": dict(d.metadata)} for d in turn.sources],
             "tools": [_tool(t) for t in turn.tools],
+            "steps": [{"node": step.node_id, "label": step.label, "state": step.state.value} for step in turn.steps.steps],
+            "decisions": [{"approve": d.approve, "feedback": d.feedback, "at": d.at} for d in turn.decisions],
             "usage": None if turn.usage is None else {
                 "inputTokens": turn.usage.input_tokens,
                 "outputTokens": turn.usage.output_tokens,

@@ -16,6 +16,7 @@ from flowise_client import (
     FlowiseError,
     FlowiseProtocolError,
     FlowiseServerError,
+    HumanReply,
     Timeouts,
     UploadsConfig,
 )
@@ -50,6 +51,8 @@ _RECORDINGS = "recordings_taken"
 _PASSWORD_GATE = "password_gate"
 _QUESTION_WINDOW = "question_window"
 _REJECTION = "rejected_question"
+_REPLY = "requested_reply"
+_REPLY_REJECTION = "rejected_reply"
 _HEALTH = "flowise_health"
 # The language picked in the sidebar; without one, the browser's. Kept apart from the picker's
 # widget state, which Streamlit drops in a run that does not draw the picker.
@@ -182,6 +185,42 @@ def take_recording() -> None:
         st.session_state[_REJECTION] = Rejection(Message("voice.unreadable"), "")
         return
     request_question(Question("", uploads=(upload,), attachments=(Attachment(upload.name, upload.mime),), spoken=True))
+
+
+def action_comment_key(turn: Turn) -> str:
+    """The widget key of the comment a person may give with their decision on ``turn``'s action."""
+    return f"action-comment-{turn.id}"
+
+
+def request_reply(turn: Turn, approve: bool) -> None:
+    """Answer ``turn``'s pending action in the next run: the callback of its Proceed/Reject buttons."""
+    if turn.action is not None:
+        comment = st.session_state.get(action_comment_key(turn)) or ""
+        st.session_state[_REPLY] = (turn.id, HumanReply(turn.action, approve, comment if turn.action.accepts_feedback else ""))
+
+
+def take_requested_reply(convo: Conversation, limits: QuestionLimits) -> tuple[Turn, HumanReply] | None:
+    """The reply a button asked to send, once: only to the last turn's action still pending (a
+    second click arrives after the first was sent), and only if the limits let it through: it runs
+    the flow as a question does."""
+    requested = st.session_state.pop(_REPLY, None)
+    st.session_state.pop(_REPLY_REJECTION, None)
+    if requested is None or not convo.turns:
+        return None
+    turn_id, reply = requested
+    turn = convo.turns[-1]
+    if turn.id != turn_id or turn.action is not reply.action:
+        return None
+    if rejection := admit(reply.question, limits, _question_window()):
+        st.session_state[_REPLY_REJECTION] = (turn.id, rejection.message)
+        return None
+    return turn, reply
+
+
+def rejected_reply(turn: Turn) -> str | None:
+    """Why the limits kept the person's decision on ``turn`` from being sent, in the run after."""
+    rejected = st.session_state.get(_REPLY_REJECTION)
+    return rejected[1] if rejected and rejected[0] == turn.id else None
 
 
 def chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig:

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from flowise_client import Upload
 from flowise_client.events import (
+    ActionEvent,
+    AgentFlowExecutedDataEvent,
     Artifact,
     ArtifactsEvent,
     EndEvent,
@@ -25,6 +27,7 @@ from flowise_client.events import (
 
 from .i18n import Message
 from .attachments import Attachment
+from .steps import FlowSteps
 from .uploads import PendingFile
 
 
@@ -45,6 +48,23 @@ def _source_key(doc: SourceDocument) -> tuple[str, str]:
     return doc.page_content.strip(), str(doc.metadata.get("source", ""))
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A person's answer to the flow's request for approval, and where in the answer's text the
+    flow went on from. ``approve`` is None when a restored conversation does not say which it was."""
+
+    approve: bool | None
+    feedback: str
+    at: int
+
+    def message(self, comment: str) -> Message:
+        """What the person chose, in words; ``comment`` is their comment as it is to be written."""
+        if self.approve is None:
+            return Message("decision.answered_comment", {"comment": comment})
+        kind = "approved" if self.approve else "rejected"
+        return Message(f"decision.{kind}_comment", {"comment": comment}) if comment else Message(f"decision.{kind}")
+
+
 @dataclass
 class Turn:
     question: str
@@ -62,6 +82,10 @@ class Turn:
     file_annotations: list[FileAnnotation] = field(default_factory=list)
     # Files the artifacts point at in Flowise's storage, once fetched (None: could not be).
     fetched: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    steps: FlowSteps = field(default_factory=FlowSteps)
+    # What the flow stopped to ask the person, until they answer it.
+    action: ActionEvent | None = None
+    decisions: list[Decision] = field(default_factory=list)
     message_id: str = ""
     usage: UsageMetadataEvent | None = None
     # The feedback given on this answer: Flowise's id for it, so a changed rating updates it.
@@ -95,18 +119,23 @@ class Turn:
         if isinstance(event, TokenEvent):
             self._parts.append(event.text)
             return event.text
+        self.steps.apply(event)
         if isinstance(event, SourceDocumentsEvent):
-            known = {_source_key(doc) for doc in self.sources}
-            for doc in event.documents:
-                if _source_key(doc) not in known:
-                    known.add(_source_key(doc))
-                    self.sources.append(doc)
+            self._add_sources(event.documents)
         elif isinstance(event, UsedToolsEvent):
-            self.tools.extend(event.tools)
+            self._add_tools(event.tools)
         elif isinstance(event, ArtifactsEvent):
             self.artifacts.extend(event.artifacts)
         elif isinstance(event, FileAnnotationsEvent):
             self.file_annotations.extend(event.annotations)
+        elif isinstance(event, AgentFlowExecutedDataEvent):
+            # An agentflow's nodes report their tools and documents only here, unless the node
+            # that used them is the last one.
+            for step in self.steps.nodes:
+                self._add_tools(step.tools)
+                self._add_sources(step.sources)
+        elif isinstance(event, ActionEvent):
+            self.action = event
         elif isinstance(event, MetadataEvent):
             self.message_id = event.chat_message_id or self.message_id
             self.follow_ups = event.follow_up_prompts or self.follow_ups
@@ -119,7 +148,37 @@ class Turn:
             # Answered: the files will not be sent again, so their bytes need not be kept.
             self.pending_files.clear()
             self.uploads.clear()
+            self.steps.finish()
         return ""
+
+    def _add_sources(self, documents: tuple[SourceDocument, ...]) -> None:
+        known = {_source_key(doc) for doc in self.sources}
+        for doc in documents:
+            if _source_key(doc) not in known:
+                known.add(_source_key(doc))
+                self.sources.append(doc)
+
+    def _add_tools(self, tools: tuple[ToolUse, ...]) -> None:
+        # The same call may be reported by its node and by the stream; it was made once.
+        self.tools.extend(tool for tool in tools if tool not in self.tools)
+
+    def resume(self, approve: bool | None, feedback: str = "") -> None:
+        """The person answered the flow's request: what the flow sends next continues this answer."""
+        self.decisions.append(Decision(approve, feedback.strip(), len(self.answer)))
+        self.steps.resume()
+        self.action = None
+        self.complete = self.stopped = False
+        self.error = None
+
+    def answer_parts(self) -> list[tuple[str, Decision | None]]:
+        """The answer's text cut where the person made each decision: each piece with the decision
+        that followed it (None for the last)."""
+        parts, start = [], 0
+        for decision in self.decisions:
+            parts.append((self.answer[start : decision.at], decision))
+            start = decision.at
+        parts.append((self.answer[start:], None))
+        return parts
 
     def fail(self, message: Message) -> None:
         self.error = message

@@ -117,6 +117,8 @@ class FlowiseWire:
     stored: dict[tuple[str, str, str], tuple[str, bytes]] = field(default_factory=dict)
     # Messages per (flow, chat) in the shape GET /api/v1/chatmessage returns them, for the upload flows.
     history: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    # Chats whose human-input run is stopped at its Human Input node, waiting for a reply.
+    stopped_chats: set[str] = field(default_factory=set)
     _server: ThreadingHTTPServer | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -137,6 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     wire: FlowiseWire
     token_delay = 0.0
+    step_delay = 0.0
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -191,6 +194,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(body[i : i + chunk_size])
             if self.token_delay:
                 time.sleep(self.token_delay)
+        self._end_stream()
+
+    def _stream_frames(self, body: bytes) -> None:
+        """Event by event, waiting ``step_delay`` after each step of the flow and ``token_delay``
+        after each token, so that a person (or a test) sees the steps as they happen."""
+        self._start_stream()
+        for event in body.split(b"\n\n"):
+            if not event.strip():
+                continue
+            self._chunk(event + b"\n\n")
+            delay = self.token_delay if b'"event":"token"' in event else self.step_delay
+            if delay:
+                time.sleep(delay)
         self._end_stream()
 
     def _reset(self) -> None:
@@ -314,7 +330,7 @@ def chatflow(flow_id: str) -> dict[str, Any]:
         "textToSpeech": None,
         "followUpPrompts": None,
         "category": None,
-        "type": "AGENTFLOW" if flow_id == "agentflow" else "CHATFLOW",
+        "type": FLOW_TYPES.get(flow_id, "CHATFLOW"),
         "createdDate": "2026-01-05T10:00:00.000Z",
         "updatedDate": "2026-01-05T10:00:00.000Z",
         "mcpServerConfig": None,
@@ -482,6 +498,67 @@ def _echo(h: _Handler, body: dict, streaming: bool) -> None:
 
 # Full File Upload, as Flowise's configuration dialog stores it in the flow's chatbotConfig.
 FULL_FILE_UPLOAD = {"status": True, "allowedUploadFileTypes": "text/plain,text/csv", "pdfFile": {"usage": "perPage"}}
+
+
+HUMAN_INPUT_NODE = "humanInputAgentflow_0"
+
+
+def _human_input(h: _Handler, body: dict, streaming: bool) -> None:
+    """The agentflow with a Human Input node (tests/integration/flows/human-input.json), as recorded:
+    a question stops at that node with an ``action``; a reply with ``humanInput`` goes on from it,
+    proceeding or rejecting, but only in a chat whose run stopped there, as in Flowise."""
+    chat_id, reply = str(body.get("chatId", "")), body.get("humanInput")
+    if not isinstance(reply, dict):
+        h.wire.stopped_chats.add(chat_id)
+        name = "human-input"
+    elif chat_id in h.wire.stopped_chats and reply.get("startNodeId") == HUMAN_INPUT_NODE \
+            and reply.get("type") in ("proceed", "reject"):
+        h.wire.stopped_chats.discard(chat_id)
+        name = f"human-input.{reply['type']}"
+    else:
+        # The message and its wrapping as in human-input.not-stopped.stream.sse.
+        message = f"Error: predictionsServices.buildChatflow - No previous execution found for session {chat_id}"
+        if streaming:
+            h._stream(frame("error", message) + frame("end", "[DONE]"))
+        else:
+            h._json(500, {"statusCode": 500, "success": False, "message": message, "stack": {}})
+        return
+    if streaming:
+        h._stream_frames(fixture_bytes(f"{name}.stream.sse"))
+    else:
+        h._send(200, fixture_bytes(f"{name}.json"), "application/json; charset=utf-8")
+
+
+# A supervisor and its worker, in the shapes Flowise's buildAgentGraph.ts streams them: the whole
+# agentReasoning list again after each agent, nextAgent naming the worker it hands to, then the answer.
+AGENT_REASONING = [
+    {"agentName": "Supervisor", "messages": [], "next": "Researcher", "instructions": "Find how many people live in Paris.",
+     "usedTools": [], "sourceDocuments": [], "artifacts": [], "state": {}, "nodeId": "supervisor_0"},
+    {"agentName": "Researcher", "messages": ["Paris had **2,102,650** inhabitants in 2023."],
+     "usedTools": [{"tool": "search_population", "toolInput": {"city": "Paris"}, "toolOutput": "2102650 (2023)"}],
+     "sourceDocuments": [{"pageContent": "Population légale de Paris en 2023 : 2 102 650 habitants.",
+                          "metadata": {"source": "insee.txt"}}],
+     "artifacts": [], "state": {}, "nodeId": "worker_0"},
+    {"agentName": "Supervisor", "messages": [], "next": "FINISH", "instructions": "The answer is ready.",
+     "usedTools": [], "sourceDocuments": [], "artifacts": [], "state": {}, "nodeId": "supervisor_0"},
+]
+AGENTS_ANSWER = "Около 2,1 миллиона человек: Paris had 2,102,650 inhabitants in 2023."
+
+
+def _agents(h: _Handler, body: dict, streaming: bool) -> None:
+    chat_id = body.get("chatId", "")
+    meta = {"chatId": chat_id, "chatMessageId": f"msg-{len(h.wire.received)}", "question": body.get("question", ""),
+            "sessionId": chat_id, "memoryType": "Buffer Memory"}
+    h._stream_frames(
+        frame("start", AGENT_REASONING[:1]) + frame("agentReasoning", AGENT_REASONING[:1])
+        + frame("nextAgent", "Researcher") + frame("agentReasoning", AGENT_REASONING[:2])
+        + frame("agentReasoning", AGENT_REASONING)
+        + b"".join(frame("token", AGENTS_ANSWER[i : i + 6]) for i in range(0, len(AGENTS_ANSWER), 6))
+        + frame("usedTools", AGENT_REASONING[1]["usedTools"]) + frame("sourceDocuments", AGENT_REASONING[1]["sourceDocuments"])
+        + frame("metadata", meta) + frame("end", "[DONE]")
+    )
+
+
 # As the owner sets them in Flowise (Configuration → Chat → Starter Prompts) and its widget reads them.
 CHATBOT_CONFIGS = {
     "full-files": {"fullFileUpload": FULL_FILE_UPLOAD},
@@ -490,6 +567,9 @@ CHATBOT_CONFIGS = {
         "starterPrompts": {"0": {"prompt": "What can you do?"}, "1": {"prompt": "Что такое **Flowise**?"}, "2": {"prompt": ""}},
     },
 }
+
+
+FLOW_TYPES = {"agentflow": "AGENTFLOW", "human-input": "AGENTFLOW", "agents": "MULTIAGENT"}
 
 
 # Flow names may hold Markdown; the page must show them as written.
@@ -792,6 +872,8 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "rag": _replay("rag.stream.sse", "rag.json"),
     "agent": _replay("agent.stream.sse", "agent.json"),
     "agentflow": _replay("agentflow.stream.sse", "agentflow.json"),
+    "human-input": _human_input,
+    "agents": _agents,
     "json-only": _replay("rag.stream.sse", "rag.json"),
     "build-error": _replay("build-error.stream.sse", "build-error.500.json"),
     "protected": _protected,
@@ -834,9 +916,11 @@ class _QuietServer(ThreadingHTTPServer):
         pass
 
 
-def start_wire(token_delay: float = 0.0, port: int = 0, chaos: Chaos | None = None) -> FlowiseWire:
+def start_wire(
+    token_delay: float = 0.0, port: int = 0, chaos: Chaos | None = None, step_delay: float = 0.0
+) -> FlowiseWire:
     wire = FlowiseWire(url="", chaos=chaos or Chaos())
-    handler = type("Handler", (_Handler,), {"wire": wire, "token_delay": token_delay})
+    handler = type("Handler", (_Handler,), {"wire": wire, "token_delay": token_delay, "step_delay": step_delay})
     server = _QuietServer(("127.0.0.1", port), handler)
     wire._server = server
     wire.url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -846,7 +930,7 @@ def start_wire(token_delay: float = 0.0, port: int = 0, chaos: Chaos | None = No
 
 if __name__ == "__main__":
     # Manual testing: python -m tests.flowise_wire  →  serves until Ctrl-C.
-    wire = start_wire(token_delay=0.03)
+    wire = start_wire(token_delay=0.03, step_delay=0.5)
     print(f"Flowise wire server at {wire.url}; flows: {', '.join(_SCENARIOS)}; API key for 'protected': {API_KEY}")
     try:
         threading.Event().wait()

@@ -12,6 +12,7 @@ from chat.state import Conversation
 from chat.turn import Turn
 from flowise_client.events import (
     EndEvent,
+    NextAgentFlowEvent,
     SourceDocument,
     SourceDocumentsEvent,
     TokenEvent,
@@ -67,6 +68,8 @@ def test_json_has_every_turn_with_sources_tools_usage_and_times():
         "messageId": None,
         "sources": [{"pageContent": "Two and two make ````four````.", "metadata": {"title": "Arithmetic"}}],
         "tools": [{"tool": "calculator", "input": {"input": "2 + 2"}, "output": "4"}],
+        "steps": [],
+        "decisions": [],
         "usage": {"inputTokens": 12, "outputTokens": 3, "totalTokens": 15},
     }
     assert second["answer"] == "Начинаю" and second["complete"] is False
@@ -97,3 +100,24 @@ def test_russian_export_has_russian_headings_and_the_flow_s_words_untouched():
     assert set(data) == {"flow", "chatId", "turns"} and data["flow"] == "сценарий Flowise abc"
     assert data["turns"][0]["answer"] == "It is **4** 🙂."
     assert data["turns"][1]["error"].startswith("Соединение с Flowise оборвалось")
+
+
+def test_an_agentflow_answer_keeps_its_steps_and_the_decision_where_it_was_made():
+    turn = Turn("What is 12 * 7 ?", asked_at=ASKED)
+    for event in (
+        NextAgentFlowEvent("agent_0", "Calculator Agent", "FINISHED"),
+        NextAgentFlowEvent("human_0", "Approval", "STOPPED"),
+        TokenEvent("84. Shall I go on?"),
+        EndEvent(),
+    ):
+        turn.apply(event)
+    turn.resume(False, "Not now")
+    turn.apply(TokenEvent("Understood."))
+    text = to_markdown(Conversation(chat_id="c", turns=[turn]), "f", "en")
+    assert "### Answer\n\n84. Shall I go on?\n\n*You rejected: Not now*\n\nUnderstood.\n" in text
+    assert "### Steps: 2\n\n- Calculator Agent (done)\n- Approval (running)\n" in text
+    russian = to_markdown(Conversation(chat_id="c", turns=[turn]), "f", "ru")
+    assert "*Вы отклонили: Not now*" in russian and "- Calculator Agent (выполнен)" in russian
+    data = json.loads(to_json(Conversation(chat_id="c", turns=[turn]), "f", "en"))["turns"][0]
+    assert data["decisions"] == [{"approve": False, "feedback": "Not now", "at": 18}]
+    assert [step["label"] for step in data["steps"]] == ["Calculator Agent", "Approval"]
