@@ -217,7 +217,7 @@ def take_requested_reply(convo: Conversation, limits: QuestionLimits) -> tuple[T
     return turn, reply
 
 
-def rejected_reply(turn: Turn) -> str | None:
+def rejected_reply(turn: Turn) -> Message | None:
     """Why the limits kept the person's decision on ``turn`` from being sent, in the run after."""
     rejected = st.session_state.get(_REPLY_REJECTION)
     return rejected[1] if rejected and rejected[0] == turn.id else None

@@ -10,6 +10,7 @@ with what they did, ``agentFlowEvent`` is the run's state; a multi-agent flow re
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -107,9 +108,7 @@ class FlowSteps:
         if isinstance(event, NextAgentFlowEvent):
             self._node_changed(event)
         elif isinstance(event, AgentFlowExecutedDataEvent):
-            # The whole run so far, with what each node did; the node running now is not in it yet.
-            running = [step for step in self.nodes if step.state is StepState.RUNNING]
-            self.nodes = [Step.from_node(node) for node in event.nodes] + running
+            self._executed([Step.from_node(node) for node in event.nodes])
         elif isinstance(event, AgentFlowEvent):
             self.run_state = flowise_state(event.status)
         elif isinstance(event, AgentReasoningEvent):
@@ -126,6 +125,19 @@ class FlowSteps:
         else:
             return
         self.version += 1
+
+    def _executed(self, executed: list[Step]) -> None:
+        """The whole run so far, with what each node did. The node running now is not in it yet:
+        a running step is kept unless the run lists its node as often as this list has it (a JSON
+        answer reports the node that went on after a decision only here)."""
+        listed = Counter(step.node_id for step in executed)
+        seen: Counter[str] = Counter()
+        running = []
+        for step in self.nodes:
+            seen[step.node_id] += 1
+            if step.state is StepState.RUNNING and seen[step.node_id] > listed[step.node_id]:
+                running.append(step)
+        self.nodes = executed + running
 
     def _node_changed(self, event: NextAgentFlowEvent) -> None:
         state = flowise_state(event.status)

@@ -16,11 +16,13 @@ from chat.i18n import Message
 from chat.state import Conversation, flow_streams, request_question, say, t
 from chat.turn import Question, Turn
 from chat.uploads import UploadFailed, UploadPolicy, send_files
-from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError
+from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError, HumanReply
 
+from .agent_steps import LiveSteps, render_steps
 from .artifacts import render_artifacts, render_file_annotations
 from .attachments import render_attachments
 from .feedback import render_feedback
+from .human_input import decision_caption, render_action
 from .markdown import escape_markdown, safe_markdown
 from .sources import render_sources
 from .streaming_markdown import StreamingMarkdown
@@ -76,13 +78,16 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
     if turn.error:
         # The message may quote the server or the flow: Markdown, but as safe as an answer.
         st.error(safe_markdown(say(turn.error)), icon=":material/error:")
-        if latest:
+        # With a decision still to make, making it again is the retry.
+        if latest and turn.action is None:
             st.button(
                 t("answer.retry"), icon=":material/refresh:", key=f"retry-{turn.id}",
                 on_click=request_question, args=(turn.again(),),
             )
     elif turn.complete and not (turn.answer or turn.artifacts or turn.file_annotations):
         st.caption(t("answer.no_text"))
+    if latest:
+        render_action(turn)
     render_artifacts(flow.client, flow.flow_id, convo.chat_id, turn)
     render_file_annotations(flow.client, flow.flow_id, convo.chat_id, turn)
     render_sources(turn.sources, turn.id)
@@ -97,12 +102,28 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
             )
 
 
-def render_turn(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool) -> None:
-    """A turn from the history."""
+def _render_answer_text(turn: Turn) -> None:
+    """The answer as it arrived, with each decision the person made where they made it."""
+    for text, decision in turn.answer_parts():
+        if text:
+            st.markdown(safe_markdown(text))
+        if decision:
+            st.caption(decision_caption(decision))
+
+
+def render_turn(
+    flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool, reply: HumanReply | None = None
+) -> None:
+    """A turn from the history; with ``reply``, the person's answer to its pending action, sent
+    now, and what the flow does next streamed into the same answer."""
     render_question(turn)
     with st.chat_message("assistant"):
-        if turn.answer:
-            st.markdown(safe_markdown(turn.answer))
+        if reply:
+            _continue_answer(flow, convo, turn, reply)
+            render_answer_details(flow, convo, turn, latest)
+            return
+        render_steps(turn.steps)
+        _render_answer_text(turn)
         if turn.stopped:
             st.caption(f":material/stop_circle: {t('answer.stopped')}")
         elif not (turn.complete or turn.error):
@@ -111,14 +132,32 @@ def render_turn(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool)
         render_answer_details(flow, convo, turn, latest)
 
 
-def render_history(flow: FlowTarget, convo: Conversation, question_coming: bool) -> None:
-    """All turns so far. Only the last can be retried, and only if no question (or retry of it)
-    is about to follow it."""
+def render_history(
+    flow: FlowTarget, convo: Conversation, question_coming: bool, reply: tuple[Turn, HumanReply] | None = None
+) -> None:
+    """All turns so far. Only the last can be retried or have its pending action answered, and
+    only if no question (or retry of it) is about to follow it. ``reply``: a turn whose action the
+    person has just answered, and their answer, to send now."""
     for turn in convo.turns:
-        render_turn(flow, convo, turn, latest=not question_coming and turn is convo.turns[-1])
+        sending = reply[1] if reply and reply[0] is turn else None
+        render_turn(flow, convo, turn, latest=not question_coming and turn is convo.turns[-1], reply=sending)
 
 
-def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
+def _continue_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply) -> None:
+    turn.resume(reply.approve, reply.feedback)
+    _stream_answer(flow, convo, turn, reply)
+    if turn.error:
+        # Flowise lets a run that failed after a stop be resumed again: the request still stands.
+        turn.action = reply.action
+
+
+def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | None = None) -> None:
+    """The answer to the turn's question, or with ``reply``, what the flow does after the person's
+    decision."""
+    # Above the answer, and above what a continued answer already holds.
+    steps = LiveSteps()
+    steps.show(turn.steps)
+    _render_answer_text(turn)
     # Agents may work for a while before their first token: show that something is happening.
     waiting = st.empty()
     waiting.caption(f":material/hourglass_top: {t('answer.thinking')}")
@@ -137,7 +176,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
             sent = send_files(flow.client, flow.flow_id, convo.chat_id, flow.uploads, turn.pending_files)
             turn.uploads, turn.pending_files = sent.uploads, []
         with flow.client.predict(
-            flow.flow_id, turn.question, convo.chat_id, streaming=streaming, override_config=override,
+            flow.flow_id, reply or turn.question, convo.chat_id, streaming=streaming, override_config=override,
             uploads=turn.uploads,
         ) as events:
             for event in events:
@@ -145,6 +184,8 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
                     if view.empty:
                         waiting.empty()
                     view.write(text)
+                else:
+                    steps.show(turn.steps)
     except FlowiseAnswerTooLongError as exc:
         turn.fail(error_message(exc))
         # The app stopped reading, but a runaway flow would go on spending tokens on the server.
@@ -161,6 +202,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn) -> None:
         waiting.empty()
         stop.empty()
         view.flush()
+        steps.close(turn.steps)
 
 
 def _stop(flow: FlowTarget, chat_id: str, turn: Turn) -> None:

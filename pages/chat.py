@@ -18,6 +18,7 @@ from chat.state import (
     say,
     t,
     take_requested_question,
+    take_requested_reply,
     upload_policy,
 )
 from chat.streamlit_settings import current_settings
@@ -61,10 +62,11 @@ uploads = upload_policy(client, flow_id)
 requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
 question = question_box(limits, uploads) or requested
+reply = None if question else take_requested_reply(convo, limits)
 flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config, uploads)
 welcome = chatbot_config(client, flow_id)
 render_welcome_message(welcome)
-render_history(flow, convo, question_coming=bool(question))
+render_history(flow, convo, question_coming=bool(question), reply=reply)
 if not (convo.turns or question):
     render_starter_prompts(welcome)
 if rejection := rejected_question():

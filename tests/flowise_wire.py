@@ -229,14 +229,18 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/api/v1/chatflows/"):
             self._chatflow(self.path.rsplit("/", 1)[1])
         elif self.path.startswith("/api/v1/chatmessage/"):
-            # As Flowise: history only with an API key; the upload flows' own conversations, else the
-            # recorded conversation of the rag flow.
+            # As Flowise: history only with an API key; the upload flows' own conversations, the
+            # human-input flow's recorded one, stopped for approval (and so its run is, in this chat),
+            # else the recorded conversation of the rag flow.
             flow_id = urlsplit(self.path).path.rsplit("/", 1)[1]
             chat_id = (parse_qs(urlsplit(self.path).query).get("chatId") or [""])[0]
             if self.headers.get("Authorization") != f"Bearer {API_KEY}":
                 self._json(401, json.loads(fixture_bytes("chatmessage.nokey.json")))
             elif (flow_id, chat_id) in self.wire.history:
                 self._json(200, self.wire.history[(flow_id, chat_id)])
+            elif flow_id == "human-input":
+                self.wire.stopped_chats.add(chat_id)
+                self._json(200, json.loads(fixture_bytes("chatmessage.human-input-pending-history.json")))
             else:
                 self._json(200, json.loads(fixture_bytes("chatmessage.rag-history.json")))
         elif self.path.startswith("/api/v1/chatflows-uploads/"):

@@ -97,6 +97,10 @@ def test_a_node_that_runs_again_is_a_new_step_and_a_failure_says_where():
     for status in ("INPROGRESS", "FINISHED", "INPROGRESS"):
         steps.apply(NextAgentFlowEvent("agent_0", "Agent", status))
     assert shown(steps) == [("Agent", "done"), ("Agent", "running")]
+    # The run so far lists its first run only: the second is still going on.
+    steps.apply(parse_event({"event": "agentFlowExecutedData", "data": [
+        {"nodeId": "agent_0", "nodeLabel": "Agent", "status": "FINISHED", "data": {"output": {"content": "x"}}}]}))
+    assert shown(steps) == [("Agent", "done"), ("Agent", "running")]
     failed = parse_event({"event": "nextAgentFlow", "data": {
         "nodeId": "agent_0", "nodeLabel": "Agent", "status": "ERROR", "error": "429 Rate limit"}})
     steps.apply(failed)

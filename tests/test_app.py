@@ -630,9 +630,9 @@ def test_follow_up_prompts_under_the_last_answer_ask_with_a_click(app, wire):
     assert {b.key.split("-")[2] for b in follow_up_buttons(at)} == {turn_ids[-1]}
 
 
-def linked_app(wire, monkeypatch, chat: str, **env: str) -> AppTest:
+def linked_app(wire, monkeypatch, chat: str, flow: str = "rag", **env: str) -> AppTest:
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", flow)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     at = AppTest.from_file(APP, default_timeout=30)

@@ -1,0 +1,39 @@
+"""A flow that stopped for the person's approval: its Proceed and Reject buttons, with a comment
+box when the flow takes one, and what the person chose, where they chose it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from chat.state import action_comment_key, rejected_reply, request_reply, say, t
+from chat.turn import Decision, Turn
+
+from .markdown import escape_markdown, visible_text
+
+
+def render_action(turn: Turn) -> None:
+    """The buttons for ``turn``'s pending action; a click answers it and the flow goes on in this
+    same answer."""
+    action = turn.action
+    if action is None:
+        return
+    st.caption(f":material/front_hand: {t('action.waiting')}")
+    if action.accepts_feedback:
+        st.text_input(t("action.comment"), key=action_comment_key(turn), placeholder=t("action.comment_placeholder"))
+    # An agentflow's buttons are Flowise's own words; a sequential agent's are its owner's.
+    approve, reject = (
+        (t("action.approve"), t("action.reject")) if action.is_agentflow
+        else (escape_markdown(visible_text(action.label(True))), escape_markdown(visible_text(action.label(False))))
+    )
+    left, right, _ = st.columns([1, 1, 3])
+    left.button(approve, key=f"approve-{turn.id}", type="primary", icon=":material/check:", width="stretch",
+                on_click=request_reply, args=(turn, True))
+    right.button(reject, key=f"reject-{turn.id}", icon=":material/close:", width="stretch",
+                 on_click=request_reply, args=(turn, False))
+    if problem := rejected_reply(turn):
+        st.warning(say(problem), icon=":material/block:")
+
+
+def decision_caption(decision: Decision) -> str:
+    icon = {True: ":material/check:", False: ":material/close:", None: ":material/reply:"}[decision.approve]
+    return f"{icon} {say(decision.message(escape_markdown(visible_text(decision.feedback))))}"
