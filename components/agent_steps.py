@@ -103,7 +103,8 @@ class LiveSteps:
             self._box = self._slot.status(label, state=state, expanded=True)
             self._body = self._box.empty()
         else:
-            self._box.update(label=label, state=state)
+            # Said each time: an update that leaves it out closes the box.
+            self._box.update(label=label, state=state, expanded=True)
         with self._body.container():
             _draw_steps(steps, live=True)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -124,6 +125,38 @@ def files(browser: Browser, tmp: Path) -> None:
         wire.stop()
 
 
+@contextmanager
+def _stopped_for_approval(browser: Browser, tmp: Path, height: int) -> Iterator[Page]:
+    """The recorded agentflow with a Human Input node, asked a question: it stops for approval."""
+    wire = start_wire(token_delay=0.01, step_delay=0.1)
+    try:
+        with streamlit_app(tmp, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="human-input") as app:
+            page = open_page(browser, app.url, height=height)
+            send(page, "What is 12 * 7 ?")
+            expect(assistant_messages(page).last.get_by_role("button", name="Proceed")).to_be_visible(timeout=30_000)
+            yield page
+    finally:
+        wire.stop()
+
+
+def approval(browser: Browser, tmp: Path) -> None:
+    """An agentflow stopped at its Human Input node: Proceed, Reject and a comment."""
+    with _stopped_for_approval(browser, tmp, height=700) as page:
+        assistant_messages(page).last.get_by_label("Comment (optional)").fill("Round it, please")
+        _save(page, "approval")
+
+
+def agent_steps(browser: Browser, tmp: Path) -> None:
+    """The same agentflow after "Proceed": the answer went on in the same bubble; its steps opened."""
+    with _stopped_for_approval(browser, tmp, height=1000) as page:
+        reply = assistant_messages(page).last
+        reply.get_by_role("button", name="Proceed").click()
+        expect(reply.get_by_text("Steps: 4")).to_be_visible(timeout=30_000)
+        reply.get_by_text("Steps: 4").click()
+        expect(reply.get_by_text("Tools: calculator")).to_be_visible()
+        _save(page, "agent-steps")
+
+
 SCENES: dict[str, Callable[[Browser, Path], None]] = {
     "welcome": welcome,
     "answer": answer,
@@ -131,6 +164,8 @@ SCENES: dict[str, Callable[[Browser, Path], None]] = {
     "flows": flows,
     "russian": russian,
     "files": files,
+    "approval": approval,
+    "agent-steps": agent_steps,
 }
 
 
