@@ -16,6 +16,7 @@ from flowise_client import (
     FlowiseServerError,
     FlowiseStreamError,
     FlowiseTimeoutError,
+    HumanReply,
     Rating,
     StoredUpload,
     Timeouts,
@@ -23,7 +24,9 @@ from flowise_client import (
     UploadLimit,
 )
 from flowise_client.events import (
+    ActionEvent,
     AgentFlowExecutedDataEvent,
+    CalledToolsEvent,
     EndEvent,
     MetadataEvent,
     NextAgentFlowEvent,
@@ -89,6 +92,39 @@ def test_agentflow_reports_node_progress(flowise):
     executed = [e for e in events if isinstance(e, AgentFlowExecutedDataEvent)][-1]
     assert [(n.node_label, n.status) for n in executed.nodes] == [("Start", "FINISHED"), ("Answer", "FINISHED")]
     assert not any(isinstance(e, UnknownEvent) for e in events)
+
+
+def test_human_input_agentflow_stops_for_approval_and_goes_on(flowise):
+    flow_id, chat_id = flowise.flows["human-input"], f"it-hitl-{uuid.uuid4()}"
+    events = ask(flowise, "human-input", "What is 12 * 7 ?", chat_id)
+    assert text(events) == "Результат: 84 ✅\n\nShall I write the final answer?"
+    assert only(events, CalledToolsEvent).tools[0].tool == "calculator"
+    action = only(events, ActionEvent)
+    assert action.is_agentflow and action.accepts_feedback and action.node_label == "Approval"
+    assert not any(isinstance(e, UnknownEvent) for e in events)
+
+    assert text(ask(flowise, "human-input", HumanReply(action, True), chat_id)) == ANSWER + " (turn 2)"
+    # The run has gone on to its end: Flowise refuses a second decision on the same stop.
+    with pytest.raises(FlowiseStreamError, match="Cannot resume execution"):
+        ask(flowise, "human-input", HumanReply(action, False), chat_id)
+    stored = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flow_id, chat_id)
+    (turn,) = turns_from_history(stored)
+    assert [(d.approve, d.feedback) for d in turn.decisions] == [(True, "")]
+    assert [(s.label, s.state.value) for s in turn.steps.steps] == [
+        ("Start", "done"), ("Calculator Agent", "done"), ("Approval", "done"), ("Writer", "done")]
+    assert turn.answer.endswith(ANSWER + " (turn 2)") and turn.action is None
+    assert [t.tool_output for t in turn.tools] == ["84"]
+
+
+def test_human_input_rejected_with_a_comment(flowise):
+    flow_id, chat_id = flowise.flows["human-input"], f"it-hitl-{uuid.uuid4()}"
+    action = only(ask(flowise, "human-input", "What is 3 + 4 ?", chat_id, streaming=False), ActionEvent)
+    rejected = ask(flowise, "human-input", HumanReply(action, False, "Not now, thanks"), chat_id, streaming=False)
+    assert text(rejected) == "Understood: nothing more will be done. Ask again whenever you like."
+    stored = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flow_id, chat_id)
+    assert [m.content for m in stored if m.role == "userMessage"] == ["What is 3 + 4 ?", "Not now, thanks"]
+    (turn,) = turns_from_history(stored)
+    assert [(d.approve, d.feedback) for d in turn.decisions] == [(False, "Not now, thanks")]
 
 
 def test_memory_across_two_turns_of_one_chat(flowise):
@@ -306,3 +342,37 @@ def test_browser_conversation_features_against_a_real_flow(browser, real_app, fl
     expect(assistant_messages(linked).last.get_by_role("radio", name="Thumbs up")).to_be_visible(timeout=30_000)
     history = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flowise.flows["plain"], chat_id)
     assert [m.content for m in history if m.role == "userMessage"] == ["What is the capital of France?", "And Germany?"]
+
+
+def test_browser_agentflow_steps_and_approval_against_a_real_flow(browser, real_app, flowise):
+    """As a visitor: the steps box while the agent works (the stand-in takes its time with "slow"),
+    Proceed with a comment, the flow going on in the same answer, and the same from its link."""
+    app = real_app("human-input", FLOWISE_API_KEY=flowise.api_key)
+    page = open_page(browser, app.url)
+    send(page, "Please be slow")
+    answer = assistant_messages(page).last
+    box = answer.get_by_test_id("stExpander").first
+    expect(box).to_contain_text("Working: Calculator Agent…", timeout=30_000)
+    expect(box).to_contain_text("Paused at Approval for your decision", timeout=60_000)
+    expect(answer).to_contain_text("Shall I write the final answer?")
+    answer.get_by_label("Comment (optional)").fill("Keep it short")
+    answer.get_by_role("button", name="Proceed").click()
+    expect(answer).to_contain_text("You chose to proceed: Keep it short", timeout=30_000)
+    expect(box).to_contain_text("Steps: 4", timeout=30_000)
+    expect(answer).to_contain_text("The capital of France is Paris.")
+    expect(assistant_messages(page)).to_have_count(1)
+    chat_id = page.evaluate("new URLSearchParams(location.search).get('chat')")
+    stored = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flowise.flows["human-input"], chat_id)
+    assert [m.content for m in stored if m.role == "userMessage"] == ["Please be slow", "Keep it short"]
+
+    linked = open_page(browser, f"{app.url}/?chat={chat_id}")
+    restored = assistant_messages(linked)
+    expect(restored).to_have_count(1, timeout=30_000)
+    expect(restored.last).to_contain_text("You chose to proceed: Keep it short")
+    expect(restored.last.get_by_test_id("stExpander").first).to_contain_text("Steps: 4")
+
+    send(linked, "What is 3 + 4 ?")
+    second = assistant_messages(linked).last
+    second.get_by_role("button", name="Reject").click(timeout=30_000)
+    expect(second).to_contain_text("Understood: nothing more will be done.", timeout=30_000)
+    expect(second).to_contain_text("You rejected.")
