@@ -117,11 +117,15 @@ def render_turn(
     """A turn from the history; with ``reply``, the person's answer to its pending action, sent
     now, and what the flow does next streamed into the same answer."""
     render_question(turn)
-    with st.chat_message("assistant"):
-        if reply:
+    if reply:
+        # Drawn inside a container, where the answer had its bubble: the browser then drops what the
+        # bubble showed (its buttons among it) at once, instead of leaving it on screen, faded but
+        # clickable, while the flow goes on.
+        with st.container(), st.chat_message("assistant"):
             _continue_answer(flow, convo, turn, reply)
             render_answer_details(flow, convo, turn, latest)
-            return
+        return
+    with st.chat_message("assistant"):
         render_steps(turn.steps)
         _render_answer_text(turn)
         if turn.stopped:

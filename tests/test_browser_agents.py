@@ -45,6 +45,9 @@ def test_agentflow_steps_live_then_closed_and_proceed_goes_on_in_the_same_bubble
 
     answer.get_by_role("button", name="Proceed").click()
     expect(box).to_contain_text("Working: Writer…", timeout=20_000)
+    # While the flow goes on, the buttons of the decision made are gone, not left faded and clickable.
+    expect(page.get_by_role("button", name="Proceed")).to_have_count(0)
+    expect(page.get_by_label("Comment (optional)")).to_have_count(0)
     expect(answer).to_contain_text("You chose to proceed.")
     expect(box).to_contain_text("Steps: 4", timeout=20_000)
     expect_closed(box)
