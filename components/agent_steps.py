@@ -109,8 +109,10 @@ class LiveSteps:
             _draw_steps(steps, live=True)
 
     def close(self, steps: FlowSteps) -> None:
-        """The answer is done (or cut short): the box says how it ended and closes."""
+        """The answer is done (or cut short): the box says how it ended and closes. A box that only
+        showed a tool being called goes: the tool is under the answer now."""
         if not steps:
+            self._slot.empty()
             return
         if self._box is None:
             self.show(steps)

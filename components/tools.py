@@ -42,3 +42,6 @@ def render_tools(tools: Sequence[ToolUse], key: str) -> None:
                 st.caption(label)
                 show = partial(st.code, language=language, wrap_lines=True)
                 render_long_text(text, f"{key}-tool-{number}-{part}", show)
+            if tool.error:
+                # An agentflow's Agent node reports a failed call with the reason.
+                st.caption(f":material/error: {escape_markdown(visible_text(tool.error))}")

@@ -533,6 +533,34 @@ def _human_input(h: _Handler, body: dict, streaming: bool) -> None:
         h._send(200, fixture_bytes(f"{name}.json"), "application/json; charset=utf-8")
 
 
+TOOL_FAILURE = "Request failed with status code 503"
+
+
+def _agentflow_error(h: _Handler, body: dict, streaming: bool) -> None:
+    """An agentflow whose Agent node fails on a tool call, in the order buildAgentflow.ts and the
+    Agent node stream it: the failed call in usedTools, the node and the run in ERROR, the error."""
+    start = {"nodeId": "startAgentflow_0", "nodeLabel": "Start", "previousNodeIds": [], "status": "FINISHED",
+             "data": {"id": "startAgentflow_0", "name": "startAgentflow", "output": {"question": body.get("question")}}}
+    call = {"tool": "get_weather", "toolInput": {"city": "Paris"}, "toolOutput": ""}
+    failed = {"nodeId": "agentAgentflow_0", "nodeLabel": "Weather Agent", "previousNodeIds": ["startAgentflow_0"],
+              "status": "ERROR", "data": {"id": "agentAgentflow_0", "name": "agentAgentflow", "error": TOOL_FAILURE}}
+    node = {"nodeId": "agentAgentflow_0", "nodeLabel": "Weather Agent"}
+    h._stream_frames(
+        frame("agentFlowEvent", "INPROGRESS")
+        + frame("nextAgentFlow", {"nodeId": "startAgentflow_0", "nodeLabel": "Start", "status": "INPROGRESS"})
+        + frame("nextAgentFlow", {"nodeId": "startAgentflow_0", "nodeLabel": "Start", "status": "FINISHED"})
+        + frame("agentFlowExecutedData", [start])
+        + frame("nextAgentFlow", {**node, "status": "INPROGRESS"})
+        + frame("calledTools", [call])
+        + frame("usedTools", [{**call, "error": TOOL_FAILURE}])
+        + frame("nextAgentFlow", {**node, "status": "ERROR", "error": TOOL_FAILURE})
+        + frame("agentFlowExecutedData", [start, failed])
+        + frame("agentFlowEvent", "ERROR")
+        + frame("error", f"Error: predictionsServices.buildChatflow - {TOOL_FAILURE}")
+        + frame("end", "[DONE]")
+    )
+
+
 # A supervisor and its worker, in the shapes Flowise's buildAgentGraph.ts streams them: the whole
 # agentReasoning list again after each agent, nextAgent naming the worker it hands to, then the answer.
 AGENT_REASONING = [
@@ -573,7 +601,7 @@ CHATBOT_CONFIGS = {
 }
 
 
-FLOW_TYPES = {"agentflow": "AGENTFLOW", "human-input": "AGENTFLOW", "agents": "MULTIAGENT"}
+FLOW_TYPES = {"agentflow": "AGENTFLOW", "human-input": "AGENTFLOW", "agentflow-error": "AGENTFLOW", "agents": "MULTIAGENT"}
 
 
 # Flow names may hold Markdown; the page must show them as written.
@@ -878,6 +906,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "agentflow": _replay("agentflow.stream.sse", "agentflow.json"),
     "human-input": _human_input,
     "agents": _agents,
+    "agentflow-error": _agentflow_error,
     "json-only": _replay("rag.stream.sse", "rag.json"),
     "build-error": _replay("build-error.stream.sse", "build-error.500.json"),
     "protected": _protected,

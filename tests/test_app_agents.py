@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.flowise_wire import AGENTS_ANSWER, API_KEY
+from tests.flowise_wire import AGENTS_ANSWER, API_KEY, TOOL_FAILURE
 from tests.test_app import app, ask, chat_id, clean_environment, linked_app, page_text  # noqa: F401 (fixtures)
 
 FIRST = "Результат: 84 ✅\n\nShall I write the final answer?"
@@ -165,3 +165,15 @@ def test_steps_and_decisions_in_russian(app):
     at = click(at, "Продолжить")
     assert "Вы выбрали «Продолжить»." in page_text(at)
     assert steps_box(at).label == "Шаги: 4"
+
+
+def test_a_failed_node_and_its_failed_tool_call_are_shown(app):
+    at = ask(app("agentflow-error"), "Weather in Paris?")
+    box = steps_box(at)
+    assert box.label == "Failed at Weather Agent" and box.state == "error"
+    assert [m.value for m in box.markdown] == [
+        ":material/check_circle: **Start**", ":material/error: **Weather Agent** · failed"]
+    assert f":material/error: {TOOL_FAILURE}" in [c.value for c in box.caption]
+    assert TOOL_FAILURE in at.error[0].value
+    (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
+    assert f":material/error: {TOOL_FAILURE}" in [c.value for c in tools.caption]
