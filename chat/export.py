@@ -38,6 +38,9 @@ def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
     if turn.attachments:
         names = "\n".join(f"{a.name} ({a.mime or '?'})" for a in turn.attachments)
         parts += [t("export.sent_with"), "", _fence(names), ""]
+    if turn.thinking:
+        label = t("thinking.done_in", seconds=turn.thinking_seconds) if turn.thinking_seconds is not None else t("thinking.done")
+        parts += [f"### {label}", "", _fence(turn.thinking), ""]
     parts += [f"### {t('export.answer')}", ""]
     for text, decision in turn.answer_parts():
         parts += [text, ""] if text else []
@@ -93,6 +96,8 @@ def to_json(convo: Conversation, flow: str, language: str) -> str:
             "askedAt": turn.asked_at.isoformat(),
             "question": turn.question,
             "attachments": [{"name": a.name, "mime": a.mime} for a in turn.attachments],
+            "thinking": turn.thinking or None,
+            "thinkingSeconds": turn.thinking_seconds,
             "answer": turn.answer,
             "complete": turn.complete,
             "stopped": turn.stopped,

@@ -145,6 +145,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # An answer and what comes with it
     "answer.thinking": {"en": "Thinking…", "ru": "Думаю…"},
+    # A reasoning model's thoughts above its answer
+    "thinking.live": {"en": "Thinking…", "ru": "Размышляет…"},
+    "thinking.done": {"en": "Thoughts", "ru": "Размышления"},
+    "thinking.done_in": {"en": "Thought for {seconds} s", "ru": "Размышления: {seconds} с"},
     "answer.stop": {"en": "Stop generating", "ru": "Остановить ответ"},
     "answer.stopped": {"en": "You stopped this answer.", "ru": "Вы остановили этот ответ."},
     "answer.interrupted": {

@@ -19,6 +19,7 @@ from flowise_client.events import (
     MetadataEvent,
     SourceDocument,
     SourceDocumentsEvent,
+    ThinkingEvent,
     TokenEvent,
     ToolUse,
     UsageMetadataEvent,
@@ -92,6 +93,9 @@ class Turn:
     feedback_id: str | None = None
     feedback_problem: Message | None = None
     follow_ups: tuple[str, ...] = ()
+    # A reasoning model's thoughts before its answer, and how long it thought (whole seconds), once said.
+    thinking: str = ""
+    thinking_seconds: int | None = None
     error: Message | None = None
     complete: bool = False
     stopped: bool = False  # by the person, with "Stop generating"
@@ -120,7 +124,11 @@ class Turn:
             self._parts.append(event.text)
             return event.text
         self.steps.apply(event)
-        if isinstance(event, SourceDocumentsEvent):
+        if isinstance(event, ThinkingEvent):
+            self.thinking += event.text
+            if event.duration is not None:
+                self.thinking_seconds = round(event.duration)
+        elif isinstance(event, SourceDocumentsEvent):
             self._add_sources(event.documents)
         elif isinstance(event, UsedToolsEvent):
             self._add_tools(event.tools)

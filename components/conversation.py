@@ -17,6 +17,7 @@ from chat.state import Conversation, flow_streams, request_question, say, t
 from chat.turn import Question, Turn
 from chat.uploads import UploadFailed, UploadPolicy, send_files
 from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError, HumanReply
+from flowise_client.events import ThinkingEvent
 
 from .agent_steps import LiveSteps, render_steps
 from .artifacts import render_artifacts, render_file_annotations
@@ -26,6 +27,7 @@ from .human_input import decision_caption, render_action
 from .markdown import escape_markdown, safe_markdown
 from .sources import render_sources
 from .streaming_markdown import StreamingMarkdown
+from .thinking import LiveThinking, render_thinking
 from .tools import render_tools
 
 log = logging.getLogger(__name__)
@@ -127,6 +129,7 @@ def render_turn(
         return
     with st.chat_message("assistant"):
         render_steps(turn.steps)
+        render_thinking(turn)
         _render_answer_text(turn)
         if turn.stopped:
             st.caption(f":material/stop_circle: {t('answer.stopped')}")
@@ -162,6 +165,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
     steps = LiveSteps()
     steps.show(turn.steps)
     _render_answer_text(turn)
+    thinking = LiveThinking(flow.flush_interval)
     # Agents may work for a while before their first token: show that something is happening.
     waiting = st.empty()
     waiting.caption(f":material/hourglass_top: {t('answer.thinking')}")
@@ -187,7 +191,13 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
                 if text := turn.apply(event):
                     if view.empty:
                         waiting.empty()
+                        thinking.close(turn)
                     view.write(text)
+                elif isinstance(event, ThinkingEvent):
+                    waiting.empty()
+                    thinking.write(event.text)
+                    if event.duration is not None:
+                        thinking.close(turn)
                 else:
                     steps.show(turn.steps)
     except FlowiseAnswerTooLongError as exc:
@@ -206,6 +216,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
         waiting.empty()
         stop.empty()
         view.flush()
+        thinking.close(turn)
         steps.close(turn.steps)
 
 

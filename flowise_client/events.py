@@ -256,7 +256,7 @@ FlowiseEvent = (
 )
 
 
-def _decoded(value: Any) -> Any:
+def decoded(value: Any) -> Any:
     # Some nodes hand Flowise already-serialised JSON, and history stores lists as strings.
     if isinstance(value, str) and value[:1] in ("[", "{"):
         try:
@@ -273,12 +273,12 @@ def _str(value: Any) -> str:
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
-    value = _decoded(value)
+    value = decoded(value)
     return value if isinstance(value, Mapping) else {}
 
 
 def _items(value: Any) -> list[Any]:
-    value = _decoded(value)
+    value = decoded(value)
     if isinstance(value, list):
         return value
     return [value] if isinstance(value, Mapping) else []
@@ -353,7 +353,7 @@ def file_annotations(value: Any) -> tuple[FileAnnotation, ...]:
 
 def _metadata(data: Any) -> MetadataEvent:
     meta = _mapping(data)
-    prompts = _decoded(meta.get("followUpPrompts"))
+    prompts = decoded(meta.get("followUpPrompts"))
     return MetadataEvent(
         chat_id=_str(meta.get("chatId")),
         chat_message_id=_str(meta.get("chatMessageId")),

@@ -824,6 +824,37 @@ def _answer(h: _Handler, flow_id: str, body: dict, streaming: bool, text: str, q
     h._stream(events + frame("metadata", meta) + frame("end", "[DONE]"))
 
 
+# A reasoning model behind an agentflow's LLM node: its thoughts stream first, as `thinking` events.
+THOUGHTS = ["The user asks about **France**. ", "Its capital is Paris; ", "answer briefly."]
+THINKING_SECONDS = 3
+REASONED_ANSWER = "The capital of France is Paris."
+
+
+def _thinking_frame(text: str, duration: int | None = None) -> bytes:
+    # SSEStreamer.streamThinkingEvent: `duration` sits beside `data`, left out (undefined) until thinking ends.
+    event = {"event": "thinking", "data": text, **({"duration": duration} if duration is not None else {})}
+    return b"message:\ndata:" + json.dumps(event, ensure_ascii=False).encode() + b"\n\n"
+
+
+def _reasoning(h: _Handler, body: dict, streaming: bool) -> None:
+    flow_id, chat_id = "reasoning", str(body.get("chatId", ""))
+    question = str(body.get("question") or "")
+    history = h.wire.history.setdefault((flow_id, chat_id), [])
+    history.append(_message(flow_id, chat_id, "userMessage", question))
+    reason = {"thinking": "".join(THOUGHTS), "thinkingDuration": THINKING_SECONDS}
+    answer = _message(flow_id, chat_id, "apiMessage", REASONED_ANSWER, reasonContent=json.dumps(reason))
+    history.append(answer)
+    meta = {"chatId": chat_id, "chatMessageId": answer["id"], "question": question, "sessionId": chat_id}
+    if not streaming:
+        h._json(200, {"text": REASONED_ANSWER, **meta})
+        return
+    h._stream_frames(
+        frame("start", "") + b"".join(_thinking_frame(part) for part in THOUGHTS)
+        + _thinking_frame("", THINKING_SECONDS) + b"".join(frame("token", word) for word in re.findall(r"\S+\s*", REASONED_ANSWER))
+        + frame("metadata", meta) + frame("end", "[DONE]")
+    )
+
+
 def _uploads_echo(h: _Handler, body: dict, streaming: bool) -> None:
     """Says what came with the question, as a flow that sees uploads would; speech becomes the question."""
     flow_id, chat_id = h.path.rsplit("/", 1)[1], str(body.get("chatId", ""))
@@ -932,6 +963,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "fails-once": _fails_once,
     "hostile": _hostile,
     "huge": _huge,
+    "reasoning": _reasoning,
     "chaos": _chaos,
     "images": _uploads_echo,
     "rag-files": _uploads_echo,

@@ -61,6 +61,8 @@ def test_json_has_every_turn_with_sources_tools_usage_and_times():
         "askedAt": "2026-11-25T09:05:00+00:00",
         "question": "What is 2 + 2? ```",
         "attachments": [],
+        "thinking": None,
+        "thinkingSeconds": None,
         "answer": "It is **4** 🙂.",
         "complete": True,
         "stopped": False,

@@ -1,0 +1,50 @@
+"""A reasoning model's thoughts before its answer: in a box of their own, open while they arrive,
+closed under "Thought for N s" once the answer starts, as Flowise's own chat shows them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from chat.state import t
+from chat.turn import Turn
+
+from .markdown import safe_markdown
+from .streaming_markdown import StreamingMarkdown
+
+
+def _label(turn: Turn) -> str:
+    if turn.thinking_seconds is None:
+        return t("thinking.done")
+    return t("thinking.done_in", seconds=turn.thinking_seconds)
+
+
+def render_thinking(turn: Turn) -> None:
+    if turn.thinking:
+        with st.expander(_label(turn), icon=":material/psychology:"):
+            st.markdown(safe_markdown(turn.thinking))
+
+
+class LiveThinking:
+    """The thoughts of the answer being streamed. Its place is taken where it is made, so that the
+    box sits above the answer even though the thoughts arrive after the answer's place is taken."""
+
+    def __init__(self, flush_interval: float) -> None:
+        self._flush_interval = flush_interval
+        self._slot = st.empty()
+        self._view: StreamingMarkdown | None = None
+        self._open = True
+
+    def write(self, text: str) -> None:
+        if not (self._open and text):
+            return
+        if self._view is None:
+            with self._slot.container(), st.expander(t("thinking.live"), expanded=True, icon=":material/psychology:"):
+                self._view = StreamingMarkdown(self._flush_interval)
+        self._view.write(text)
+
+    def close(self, turn: Turn) -> None:
+        """The thinking is over (the answer began, or the stream ended): the box closes, with all of it."""
+        if self._open:
+            self._open = False
+            with self._slot.container():
+                render_thinking(turn)

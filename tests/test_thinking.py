@@ -1,0 +1,112 @@
+"""A reasoning model's thoughts: recorded from the stream and from stored answers, shown in their own
+box above the answer, live in the browser and closed once the answer starts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+from streamlit.testing.v1 import AppTest
+
+from chat.turn import Turn
+from flowise_client.events import EndEvent, ThinkingEvent, TokenEvent, parse_event
+from flowise_client.prediction_json import events_from_prediction
+from tests.browser import assistant_messages, open_page, send, streamlit_app
+from tests.flowise_wire import API_KEY, REASONED_ANSWER, THINKING_SECONDS, THOUGHTS, start_wire
+from tests.test_app import APP, ask, chat_id, clean_environment, page_text  # noqa: F401 (fixture)
+
+
+def test_turn_keeps_the_thoughts_apart_from_the_answer():
+    turn = Turn("q")
+    events = [parse_event({"event": "thinking", "data": part}) for part in THOUGHTS]
+    events += [parse_event({"event": "thinking", "data": "", "duration": THINKING_SECONDS}), TokenEvent("Paris."),
+               EndEvent()]
+    assert [turn.apply(event) for event in events] == ["", "", "", "", "Paris.", ""]
+    assert turn.thinking == "".join(THOUGHTS) and turn.thinking_seconds == THINKING_SECONDS
+    assert turn.answer == "Paris."
+
+
+@pytest.mark.parametrize("stored", [
+    json.dumps({"thinking": "Hmm.", "thinkingDuration": 2}),  # as the chat history returns it
+    {"thinking": "Hmm.", "thinkingDuration": 2},
+])
+def test_stored_thoughts_become_the_events_a_stream_carries(stored):
+    events = list(events_from_prediction({"text": "Paris.", "reasonContent": stored}))
+    assert events[:3] == [ThinkingEvent("Hmm."), ThinkingEvent("", 2), TokenEvent("Paris.")]
+
+
+@pytest.mark.parametrize("stored", [None, "", "not json", {"thinking": ""}, {"thinkingDuration": 2}, ["Hmm."]])
+def test_no_thoughts_no_thinking_events(stored):
+    assert not any(isinstance(e, ThinkingEvent) for e in events_from_prediction({"text": "x", "reasonContent": stored}))
+
+
+def thoughts_box(at: AppTest):
+    (box,) = [e for e in at.expander if e.label in (f"Thought for {THINKING_SECONDS} s", f"Размышления: {THINKING_SECONDS} с")]
+    return box
+
+
+def reasoning_app(wire, monkeypatch, **env: str) -> AppTest:
+    monkeypatch.setenv("FLOWISE_URL", wire.url)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "reasoning")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def test_thoughts_sit_in_their_own_box_above_the_answer_and_come_back_with_the_link(wire, monkeypatch):
+    at = ask(reasoning_app(wire, monkeypatch, FLOWISE_API_KEY=API_KEY).run(), "Capital of France?")
+    assert not at.exception
+    box = thoughts_box(at)
+    assert box.markdown[0].value == "".join(THOUGHTS)
+    answer = at.chat_message[-1]
+    assert REASONED_ANSWER in [m.value for m in answer.markdown]
+    assert "".join(THOUGHTS) not in [m.value for m in answer.markdown if m not in box.markdown]
+
+    linked = reasoning_app(wire, monkeypatch, FLOWISE_API_KEY=API_KEY)
+    linked.query_params["chat"] = chat_id(at)
+    linked = linked.run()
+    assert thoughts_box(linked).markdown[0].value == "".join(THOUGHTS)
+    assert REASONED_ANSWER in page_text(linked)
+
+
+def test_thoughts_box_in_russian(wire, monkeypatch):
+    at = reasoning_app(wire, monkeypatch).run()
+    at = at.sidebar.selectbox[0].select("ru").run()
+    at = ask(at, "Столица Франции?")
+    assert thoughts_box(at).label == f"Размышления: {THINKING_SECONDS} с"
+
+
+def test_thoughts_stream_open_then_close_when_the_answer_starts(browser, tmp_path):
+    wire = start_wire(step_delay=0.8)
+    try:
+        with streamlit_app(tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="reasoning") as app:
+            page = open_page(browser, app.url)
+            send(page, "Capital of France?")
+            answer = assistant_messages(page).last
+            live = answer.get_by_test_id("stExpander").filter(has_text="Thinking…")
+            expect(live.get_by_test_id("stExpanderDetails")).to_contain_text("The user asks about France", timeout=20_000)
+            expect(answer).not_to_contain_text(REASONED_ANSWER)
+            expect(answer).to_contain_text(REASONED_ANSWER, timeout=20_000)
+            done = answer.get_by_test_id("stExpander").filter(has_text=f"Thought for {THINKING_SECONDS} s")
+            expect(done.get_by_test_id("stExpanderDetails")).to_be_hidden()
+            expect(answer.get_by_text("Thinking…")).to_have_count(0)
+            done.get_by_text(f"Thought for {THINKING_SECONDS} s").click()
+            expect(done.get_by_test_id("stExpanderDetails")).to_contain_text("Its capital is Paris; answer briefly.")
+    finally:
+        wire.stop()
+
+
+def test_thoughts_are_in_both_downloads():
+    from chat.export import to_json, to_markdown
+    from chat.state import Conversation
+
+    turn = Turn("Capital of France?")
+    for event in [ThinkingEvent("Paris, surely."), ThinkingEvent("", 2), TokenEvent("Paris."), EndEvent()]:
+        turn.apply(event)
+    convo = Conversation(turns=[turn])
+    markdown = to_markdown(convo, "a flow", "en")
+    assert "### Thought for 2 s\n\n```\nParis, surely.\n```" in markdown
+    assert markdown.index("Thought for 2 s") < markdown.index("Paris.\n")
+    (exported,) = json.loads(to_json(convo, "a flow", "en"))["turns"]
+    assert (exported["thinking"], exported["thinkingSeconds"], exported["answer"]) == ("Paris, surely.", 2, "Paris.")
