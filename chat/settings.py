@@ -28,6 +28,8 @@ _NAMES = {
     "max_question_chars": ("MAX_QUESTION_CHARS",),
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
 }
+# Every name the app reads its settings under, e.g. for tests that must start from none of them.
+SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
 # People often paste the whole prediction URL from Flowise's "API endpoint" dialog.
 _PREDICTION_URL = re.compile(r"^(?P<base>.+?)/api/v1/predictions?/(?P<flow>[^/?#]+)/?$")
 DEFAULT_READ_TIMEOUT = 120.0

@@ -15,6 +15,8 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from chat.settings import SETTING_NAMES
+
 ROOT = Path(__file__).parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -25,11 +27,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SETTING_NAMES = (
-    "FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT",
-    "FLOWISE_MAX_ANSWER_CHARS", "APP_PASSWORD", "MAX_QUESTION_CHARS", "QUESTIONS_PER_MINUTE",
-    "FLOWISE_OVERRIDE_CONFIG", "FLOWISE_FLOWS",
-)
 
 
 def free_port() -> int:

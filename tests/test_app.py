@@ -4,52 +4,13 @@ from __future__ import annotations
 
 import re
 import socket
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.flowise_wire import API_KEY, HUGE_TEXT, RUN_ONLY_KEY
+from tests.page import APP, ask, chat_id, page_text
 from tests.test_safe_markdown import browser_scheme, link_targets
-
-APP = str(Path(__file__).parent.parent / "app.py")
-SETTING_NAMES = [
-    "FLOWISE_URL", "FLOWISE_FLOW_ID", "FLOWISE_API_KEY", "APP_URL", "FLOW_ID", "FLOWISE_READ_TIMEOUT",
-    "FLOWISE_MAX_ANSWER_CHARS", "APP_PASSWORD", "MAX_QUESTION_CHARS", "QUESTIONS_PER_MINUTE",
-    "FLOWISE_OVERRIDE_CONFIG", "FLOWISE_FLOWS",
-]
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in SETTING_NAMES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def app(wire, monkeypatch):
-    def start(flow_id: str, **env: str) -> AppTest:
-        monkeypatch.setenv("FLOWISE_URL", wire.url)
-        monkeypatch.setenv("FLOWISE_FLOW_ID", flow_id)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        return AppTest.from_file(APP, default_timeout=30).run()
-
-    return start
-
-
-def ask(at: AppTest, question: str) -> AppTest:
-    return at.chat_input[0].set_value(question).run()
-
-
-def page_text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.code] + [e.value for e in at.error]
-    parts += [t.value for t in at.text] + [c.value for c in at.caption] + [i.value for i in at.info]
-    return "\n".join(str(p) for p in parts)
-
-
-def chat_id(at: AppTest) -> str:
-    return at.session_state["conversation"].chat_id
 
 
 def test_answer_streams_with_deduplicated_sources(app, wire):
@@ -630,16 +591,6 @@ def test_follow_up_prompts_under_the_last_answer_ask_with_a_click(app, wire):
     assert {b.key.split("-")[2] for b in follow_up_buttons(at)} == {turn_ids[-1]}
 
 
-def linked_app(wire, monkeypatch, chat: str, flow: str = "rag", **env: str) -> AppTest:
-    monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", flow)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params["chat"] = chat
-    return at.run()
-
-
 def test_conversation_id_is_in_the_url(app):
     at = app("rag")
     assert at.query_params["chat"] == chat_id(at)
@@ -648,8 +599,8 @@ def test_conversation_id_is_in_the_url(app):
     assert at.query_params["chat"] == chat_id(at) != first
 
 
-def test_linked_conversation_is_restored_with_its_sources_and_continues(wire, monkeypatch):
-    at = linked_app(wire, monkeypatch, "rec-rag-1", FLOWISE_API_KEY=API_KEY)
+def test_linked_conversation_is_restored_with_its_sources_and_continues(app, wire):
+    at = app("rag", chat="rec-rag-1", FLOWISE_API_KEY=API_KEY)
     assert chat_id(at) == "rec-rag-1"
     history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/rag")][-1]
     assert "chatId=rec-rag-1" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
@@ -662,8 +613,8 @@ def test_linked_conversation_is_restored_with_its_sources_and_continues(wire, mo
     assert wire.predictions("rag")[-1].body["chatId"] == "rec-rag-1"
 
 
-def test_linked_conversation_without_history_access_starts_fresh_and_says_so(wire, monkeypatch):
-    at = linked_app(wire, monkeypatch, "rec-rag-1")
+def test_linked_conversation_without_history_access_starts_fresh_and_says_so(app):
+    at = app("rag", chat="rec-rag-1")
     assert chat_id(at) != "rec-rag-1" and at.query_params["chat"] == chat_id(at)
     assert "could not be restored (the API key may not read chat history)" in at.info[0].value
     assert not at.session_state["conversation"].turns

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.flowise_wire import AGENTS_ANSWER, API_KEY, TOOL_FAILURE
-from tests.test_app import app, ask, chat_id, clean_environment, linked_app, page_text  # noqa: F401 (fixtures)
+from tests.page import ask, chat_id, page_text
 
 FIRST = "Результат: 84 ✅\n\nShall I write the final answer?"
 PROCEEDED = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
@@ -125,8 +125,8 @@ def test_a_decision_counts_against_the_questions_per_minute(app, wire):
     assert [b.label for b in decision_buttons(at)] == ["Proceed", "Reject"]
 
 
-def test_a_linked_conversation_waiting_for_a_decision_can_be_answered(wire, monkeypatch):
-    at = linked_app(wire, monkeypatch, "rec-human-2", flow="human-input", FLOWISE_API_KEY=API_KEY)
+def test_a_linked_conversation_waiting_for_a_decision_can_be_answered(app, wire):
+    at = app("human-input", chat="rec-human-2", FLOWISE_API_KEY=API_KEY)
     (turn,) = at.session_state["conversation"].turns
     assert steps_box(at).label == "Paused at Approval for your decision"
     at = click(at, "Proceed")

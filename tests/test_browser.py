@@ -10,36 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import API_KEY, FLOW_NAMES, start_wire
+from tests.flowise_wire import API_KEY, FLOW_NAMES
 
 
 
-@pytest.fixture(scope="module")
-def slow_wire():
-    # Slow enough that a person, and this test, can see the answer grow.
-    server = start_wire(token_delay=0.01)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def apps(slow_wire, tmp_path_factory):
-    """One running app per flow id (the flow is part of the app's settings), started on demand."""
-    from contextlib import ExitStack
-
-    with ExitStack() as stack:
-        running = {}
-
-        def get(flow_id: str, **settings: str):
-            key = (flow_id, tuple(sorted(settings.items())))
-            if key not in running:
-                running[key] = stack.enter_context(
-                    streamlit_app(tmp_path_factory.mktemp("app"), FLOWISE_URL=slow_wire.url,
-                                  FLOWISE_FLOW_ID=flow_id, **settings)
-                )
-            return running[key]
-
-        yield get
 
 
 def test_answer_streams_and_both_expanders_show_their_content(browser, apps, slow_wire):

@@ -8,7 +8,6 @@ from playwright.sync_api import Locator, expect
 
 from tests.browser import assistant_messages, open_page, send
 from tests.flowise_wire import start_wire
-from tests.test_browser import apps  # noqa: F401 (the fixture; it runs against this module's slow_wire)
 
 PROCEEDED = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
 

@@ -4,32 +4,14 @@ what an answer brings (artifacts, files to download), against the local Flowise-
 from __future__ import annotations
 
 import base64
-from contextlib import ExitStack
-
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import assistant_messages, open_page, send, streamlit_app
+from tests.browser import assistant_messages, open_page, send
 from tests.flowise_wire import REPORT_CSV, png
 
 
 # The picture's own size, once the browser has it: img.decode() settles when the image is loaded.
 NATURAL_SIZE = "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])"
-
-
-@pytest.fixture(scope="module")
-def apps(wire, tmp_path_factory):
-    with ExitStack() as stack:
-        running = {}
-
-        def get(flow_id: str):
-            if flow_id not in running:
-                running[flow_id] = stack.enter_context(
-                    streamlit_app(tmp_path_factory.mktemp("app"), FLOWISE_URL=wire.url, FLOWISE_FLOW_ID=flow_id)
-                )
-            return running[flow_id]
-
-        yield get
 
 
 def attach(page: Page, name: str, mime: str, content: bytes) -> None:
@@ -41,14 +23,14 @@ def attach(page: Page, name: str, mime: str, content: bytes) -> None:
     expect(page.get_by_test_id("stChatInput").get_by_role("button", name=f"Remove {name}")).to_be_visible()
 
 
-def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_the_question(browser, apps, wire):
+def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_the_question(browser, apps, slow_wire):
     photo = png(200, 120, (200, 30, 30))
     page = open_page(browser, apps("images").url)
     attach(page, "photo.png", "image/png", photo)
     send(page, "What is in this picture?")
     expect(assistant_messages(page).last).to_contain_text("Uploads: photo.png (file, image/png)", timeout=20_000)
 
-    (request,) = [r for r in wire.predictions("images") if r.body.get("question") == "What is in this picture?"]
+    (request,) = [r for r in slow_wire.predictions("images") if r.body.get("question") == "What is in this picture?"]
     assert request.body["uploads"] == [
         {"data": "data:image/png;base64," + base64.b64encode(photo).decode(), "type": "file", "name": "photo.png",
          "mime": "image/png"}
@@ -60,16 +42,16 @@ def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_th
     expect(question.get_by_text("photo.png")).to_be_visible()
 
 
-def test_file_of_a_type_the_flow_refuses_is_not_sent_and_the_text_comes_back(browser, apps, wire):
+def test_file_of_a_type_the_flow_refuses_is_not_sent_and_the_text_comes_back(browser, apps, slow_wire):
     page = open_page(browser, apps("images").url)
-    sent_before = len(wire.predictions("images"))
+    sent_before = len(slow_wire.predictions("images"))
     attach(page, "drawing.svg", "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
     send(page, "Can you read this drawing?")
     warning = page.get_by_test_id("stAlertContentWarning")
     expect(warning).to_contain_text("drawing.svg is not a kind of file this flow accepts", timeout=20_000)
     expect(warning).to_contain_text("GIF, JPEG, PNG, WEBP images up to 5 MB")
     expect(page.get_by_test_id("stChatInputTextArea")).to_have_value("Can you read this drawing?")
-    assert len(wire.predictions("images")) == sent_before
+    assert len(slow_wire.predictions("images")) == sent_before
     assert not assistant_messages(page).count()
 
 

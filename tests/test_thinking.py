@@ -14,7 +14,7 @@ from flowise_client.events import EndEvent, ThinkingEvent, TokenEvent, parse_eve
 from flowise_client.prediction_json import events_from_prediction
 from tests.browser import assistant_messages, open_page, send, streamlit_app
 from tests.flowise_wire import API_KEY, REASONED_ANSWER, THINKING_SECONDS, THOUGHTS, start_wire
-from tests.test_app import APP, ask, chat_id, clean_environment, page_text  # noqa: F401 (fixture)
+from tests.page import ask, chat_id, page_text
 
 
 def test_turn_keeps_the_thoughts_apart_from_the_answer():
@@ -46,16 +46,8 @@ def thoughts_box(at: AppTest):
     return box
 
 
-def reasoning_app(wire, monkeypatch, **env: str) -> AppTest:
-    monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "reasoning")
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return AppTest.from_file(APP, default_timeout=30)
-
-
-def test_thoughts_sit_in_their_own_box_above_the_answer_and_come_back_with_the_link(wire, monkeypatch):
-    at = ask(reasoning_app(wire, monkeypatch, FLOWISE_API_KEY=API_KEY).run(), "Capital of France?")
+def test_thoughts_sit_in_their_own_box_above_the_answer_and_come_back_with_the_link(app):
+    at = ask(app("reasoning", FLOWISE_API_KEY=API_KEY), "Capital of France?")
     assert not at.exception
     box = thoughts_box(at)
     assert box.markdown[0].value == "".join(THOUGHTS)
@@ -63,16 +55,13 @@ def test_thoughts_sit_in_their_own_box_above_the_answer_and_come_back_with_the_l
     assert REASONED_ANSWER in [m.value for m in answer.markdown]
     assert "".join(THOUGHTS) not in [m.value for m in answer.markdown if m not in box.markdown]
 
-    linked = reasoning_app(wire, monkeypatch, FLOWISE_API_KEY=API_KEY)
-    linked.query_params["chat"] = chat_id(at)
-    linked = linked.run()
+    linked = app("reasoning", chat=chat_id(at), FLOWISE_API_KEY=API_KEY)
     assert thoughts_box(linked).markdown[0].value == "".join(THOUGHTS)
     assert REASONED_ANSWER in page_text(linked)
 
 
-def test_thoughts_box_in_russian(wire, monkeypatch):
-    at = reasoning_app(wire, monkeypatch).run()
-    at = at.sidebar.selectbox[0].select("ru").run()
+def test_thoughts_box_in_russian(app):
+    at = app("reasoning").sidebar.selectbox[0].select("ru").run()
     at = ask(at, "Столица Франции?")
     assert thoughts_box(at).label == f"Размышления: {THINKING_SECONDS} с"
 

@@ -9,7 +9,6 @@ import json
 
 import pytest
 import soundfile
-from streamlit.testing.v1 import AppTest
 
 from chat.history import turns_from_history
 from chat.uploads import PendingFile, UploadFailed, UploadPolicy, send_files
@@ -28,7 +27,7 @@ from flowise_client import (
 )
 from flowise_client.uploads import FULL_FILE, IMAGE, RAG_FILE
 from tests.flowise_wire import API_KEY, FIXTURES, TRANSCRIPTION, png, wav
-from tests.test_app import APP, SETTING_NAMES, page_text
+from tests.page import chat_id, page_text
 
 
 def english(message) -> str:
@@ -213,31 +212,6 @@ def test_history_message_without_uploads_has_none():
 
 
 # -- the page --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in SETTING_NAMES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def app(wire, monkeypatch):
-    def start(flow_id: str, chat: str | None = None, **env: str) -> AppTest:
-        monkeypatch.setenv("FLOWISE_URL", wire.url)
-        monkeypatch.setenv("FLOWISE_FLOW_ID", flow_id)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        at = AppTest.from_file(APP, default_timeout=30)
-        if chat:
-            at.query_params["chat"] = chat
-        return at.run()
-
-    return start
-
-
-def chat_id(at: AppTest) -> str:
-    return at.session_state["conversation"].chat_id
 
 
 def test_question_box_takes_files_only_where_the_flow_accepts_them(app):
