@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import re
 from string import Formatter
+
+from flowise_client.errors import MESSAGES, REASONS
 
 LANGUAGES = {"en": "English", "ru": "Русский"}
 DEFAULT_LANGUAGE = "en"
@@ -315,58 +318,40 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "`.streamlit/secrets.toml` could not be read: check that it is valid TOML.",
         "ru": "Не удалось прочитать `.streamlit/secrets.toml`: проверьте, что это корректный TOML.",
     },
-    # The Flowise client's errors, by their code (flowise_client.errors.MESSAGES), shown in the chat
+    # The Flowise client's errors, by their code, shown in the chat; the English is the client's own
+    # (flowise_client.errors.MESSAGES and REASONS), filled in below the catalogue
     "flowise.unknown": {"en": "{message}", "ru": "{message}"},
     "flowise.tls_failed": {
-        "en": (
-            "A secure connection to {url} failed ({reason}). Check that FLOWISE_URL uses the right scheme "
-            "(http or https) and that the server's certificate is valid."
-        ),
         "ru": (
             "Не удалось установить защищённое соединение с {url} ({reason}). Проверьте, что в FLOWISE_URL "
             "указана верная схема (http или https) и что сертификат сервера действителен."
         ),
     },
     "flowise.connect_timeout": {
-        "en": (
-            "Flowise at {url} did not accept a connection within {seconds} s. It may be overloaded, or the "
-            "flow id may be wrong; try again, and check FLOWISE_URL and FLOWISE_FLOW_ID."
-        ),
         "ru": (
             "Flowise по адресу {url} не принял соединение за {seconds} с. Возможно, он перегружен или id "
             "сценария указан неверно: попробуйте ещё раз и проверьте FLOWISE_URL и FLOWISE_FLOW_ID."
         ),
     },
     "flowise.first_byte_timeout": {
-        "en": (
-            "Flowise at {url} did not start answering within {seconds} s. It may be overloaded, or the "
-            "flow id may be wrong; try again, and check FLOWISE_URL and FLOWISE_FLOW_ID."
-        ),
         "ru": (
             "Flowise по адресу {url} не начал отвечать за {seconds} с. Возможно, он перегружен или id "
             "сценария указан неверно: попробуйте ещё раз и проверьте FLOWISE_URL и FLOWISE_FLOW_ID."
         ),
     },
     "flowise.unreachable": {
-        "en": "Cannot reach Flowise at {url} ({reason}). Check that the server is running and that FLOWISE_URL is right.",
         "ru": (
             "Не удаётся связаться с Flowise по адресу {url} ({reason}). Проверьте, что сервер запущен "
             "и FLOWISE_URL указан верно."
         ),
     },
     "flowise.not_flowise": {
-        "en": 'The server at {url} is not Flowise: /api/v1/ping did not answer "pong". Check FLOWISE_URL.',
         "ru": "Сервер по адресу {url} — не Flowise: /api/v1/ping не ответил «pong». Проверьте FLOWISE_URL.",
     },
     "flowise.feedback_not_stored": {
-        "en": "Flowise at {url} did not say which feedback it stored.",
         "ru": "Flowise по адресу {url} не сообщил, какой отзыв он сохранил.",
     },
     "flowise.answer_too_long": {
-        "en": (
-            "The answer was longer than {limit} characters, so the app stopped reading it. What arrived is "
-            "shown above; to allow longer answers, raise FLOWISE_MAX_ANSWER_CHARS."
-        ),
         "ru": (
             "Ответ оказался длиннее допустимого (символов: {limit}), поэтому приложение перестало его читать. "
             "То, что пришло, показано выше; чтобы разрешить более длинные ответы, увеличьте "
@@ -374,99 +359,69 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "flowise.wrong_content_type": {
-        "en": (
-            "The server at {url} answered with {content_type} instead of a Flowise answer. Check that FLOWISE_URL "
-            "points at Flowise itself and not at a login page or a proxy's error page."
-        ),
         "ru": (
             "Сервер по адресу {url} прислал {content_type} вместо ответа Flowise. Проверьте, что FLOWISE_URL "
             "указывает на сам Flowise, а не на страницу входа или страницу ошибки прокси."
         ),
     },
     "flowise.unknown_content_type": {
-        "en": (
-            "The server at {url} answered with an unknown content type instead of a Flowise answer. Check that "
-            "FLOWISE_URL points at Flowise itself and not at a login page or a proxy's error page."
-        ),
         "ru": (
             "Сервер по адресу {url} прислал данные неизвестного типа вместо ответа Flowise. Проверьте, что "
             "FLOWISE_URL указывает на сам Flowise, а не на страницу входа или страницу ошибки прокси."
         ),
     },
     "flowise.stream_silent": {
-        "en": (
-            "Flowise stopped sending the answer: nothing arrived for {seconds} s. Try again; if it keeps "
-            "happening, the flow may be stuck."
-        ),
         "ru": (
             "Flowise перестал присылать ответ: за {seconds} с ничего не пришло. Попробуйте ещё раз; если это "
             "повторяется, возможно, сценарий завис."
         ),
     },
     "flowise.connection_broken": {
-        "en": "The connection to Flowise broke before the answer was complete. What arrived is kept; try asking again.",
         "ru": "Соединение с Flowise оборвалось до конца ответа. То, что пришло, сохранено; попробуйте спросить ещё раз.",
     },
     "flowise.connection_closed": {
-        "en": "Flowise closed the connection before the answer was complete. What arrived is kept; try asking again.",
         "ru": "Flowise закрыл соединение до конца ответа. То, что пришло, сохранено; попробуйте спросить ещё раз.",
     },
     "flowise.read_broken": {
-        "en": "The connection to Flowise broke while the answer was being read. Try asking again.",
         "ru": "Соединение с Flowise оборвалось, пока читался ответ. Попробуйте спросить ещё раз.",
     },
     "flowise.flow_failed": {
-        "en": "The flow failed while answering: {message}",
         "ru": "Сценарий завершился с ошибкой во время ответа: {message}",
     },
     "flowise.key_rejected": {
-        "en": "Flowise rejected the API key. Check FLOWISE_API_KEY: it must be a key this flow accepts.",
         "ru": "Flowise отклонил API-ключ. Проверьте FLOWISE_API_KEY: это должен быть ключ, который принимает этот сценарий.",
     },
     "flowise.key_needed": {
-        "en": "This flow needs an API key. Set FLOWISE_API_KEY to one of the flow's Flowise API keys.",
         "ru": "Этому сценарию нужен API-ключ. Укажите в FLOWISE_API_KEY один из API-ключей Flowise для этого сценария.",
     },
     "flowise.flow_not_found": {
-        "en": "Flowise does not know this flow ({message}). Check FLOWISE_FLOW_ID.",
         "ru": "Flowise не знает такого сценария ({message}). Проверьте FLOWISE_FLOW_ID.",
     },
     "flowise.api_not_found": {
-        "en": "No Flowise API was found at {url}. Check FLOWISE_URL: it is the server's base address, without /api/v1.",
         "ru": "По адресу {url} не найден API Flowise. Проверьте FLOWISE_URL: это базовый адрес сервера, без /api/v1.",
     },
     "flowise.rate_limited": {
-        "en": "Flowise is limiting how many questions this flow accepts. Wait a minute and try again.",
         "ru": "Flowise ограничивает число вопросов к этому сценарию. Подождите минуту и попробуйте снова.",
     },
     "flowise.request_failed": {
-        "en": "Flowise answered with an error (HTTP {status}): {message}",
         "ru": "Flowise ответил ошибкой (HTTP {status}): {message}",
     },
     "flowise.request_failed_bare": {
-        "en": "Flowise answered with an error (HTTP {status}).",
         "ru": "Flowise ответил ошибкой (HTTP {status}).",
     },
     "flowise.server_failed": {
-        "en": "Flowise answered with an error (HTTP {status}): {message} Try again in a moment.",
         "ru": "Flowise ответил ошибкой (HTTP {status}): {message} Попробуйте ещё раз чуть позже.",
     },
     "flowise.server_failed_bare": {
-        "en": "Flowise answered with an error (HTTP {status}). Try again in a moment.",
         "ru": "Flowise ответил ошибкой (HTTP {status}). Попробуйте ещё раз чуть позже.",
     },
     "flowise.not_json": {
-        "en": "The server at {url} sent a reply that is not valid JSON. Check that FLOWISE_URL points at Flowise itself.",
         "ru": (
             "Сервер по адресу {url} прислал ответ, который не является корректным JSON. Проверьте, что "
             "FLOWISE_URL указывает на сам Flowise."
         ),
     },
     "flowise.event_too_large": {
-        "en": (
-            "The server sent a single event larger than {megabytes} MB, more than any Flowise answer needs, so "
-            "the app stopped reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
-        ),
         "ru": (
             "Сервер прислал событие больше {megabytes} МБ — больше, чем нужно любому ответу Flowise, — поэтому "
             "приложение перестало читать. То, что пришло, сохранено; проверьте, что FLOWISE_URL указывает на "
@@ -474,18 +429,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "flowise.file_too_large": {
-        "en": "The file {name} is larger than {megabytes} MB, more than this app shows or downloads.",
         "ru": "Файл {name} больше {megabytes} МБ — больше, чем это приложение показывает или скачивает.",
     },
     "flowise.file_read_broken": {
-        "en": "The connection to Flowise broke while the file {name} was being read. Try again.",
         "ru": "Соединение с Flowise оборвалось, пока читался файл {name}. Попробуйте ещё раз.",
     },
     "flowise.answer_too_large": {
-        "en": (
-            "The server sent an answer larger than {megabytes} MB, more than any Flowise answer needs, so the "
-            "app stopped reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
-        ),
         "ru": (
             "Сервер прислал ответ больше {megabytes} МБ — больше, чем нужно любому ответу Flowise, — поэтому "
             "приложение перестало читать. То, что пришло, сохранено; проверьте, что FLOWISE_URL указывает на "
@@ -493,16 +442,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     # Why a connection failed: the reason in the errors above (flowise_client.errors.REASONS)
-    "flowise.reason.connection_refused": {"en": "connection refused", "ru": "соединение отклонено"},
-    "flowise.reason.unknown_host": {"en": "the host name is unknown", "ru": "имя хоста не найдено"},
+    "flowise.reason.connection_refused": {"ru": "соединение отклонено"},
+    "flowise.reason.unknown_host": {"ru": "имя хоста не найдено"},
     "flowise.reason.untrusted_certificate": {
-        "en": "its certificate is not trusted",
         "ru": "его сертификат не является доверенным",
     },
-    "flowise.reason.tls_handshake": {"en": "the TLS handshake failed", "ru": "не удалось согласовать TLS"},
-    "flowise.reason.connection_reset": {"en": "the connection was reset", "ru": "соединение сброшено"},
-    "flowise.reason.invalid_url": {"en": "the URL is not valid", "ru": "адрес некорректен"},
-    "flowise.reason.network_error": {"en": "network error", "ru": "ошибка сети"},
+    "flowise.reason.tls_handshake": {"ru": "не удалось согласовать TLS"},
+    "flowise.reason.connection_reset": {"ru": "соединение сброшено"},
+    "flowise.reason.invalid_url": {"ru": "адрес некорректен"},
+    "flowise.reason.network_error": {"ru": "ошибка сети"},
     # Files attached in the question box: why they were not sent (a warning above the box)
     "upload.not_accepted": {
         "en": "{name} is not a kind of file this flow accepts, so nothing was sent. It accepts: {accepted}. "
@@ -589,6 +537,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "decision.rejected_comment": {"en": "You rejected: {comment}", "ru": "Вы отклонили: {comment}"},
     "decision.answered_comment": {"en": "You answered: {comment}", "ru": "Ваш ответ: {comment}"},
 }
+
+
+# The client's errors read in English in the client's own words, kept in one place
+# (flowise_client.errors); their format specs go, since translate() writes numbers itself.
+for _code, _words in {**MESSAGES, **{f"reason.{code}": words for code, words in REASONS.items()}}.items():
+    CATALOGUE[f"flowise.{_code}"]["en"] = re.sub(r"\{(\w+)[^}]*\}", r"{\1}", _words)
 
 
 @dataclass(frozen=True)

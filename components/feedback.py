@@ -10,6 +10,8 @@ from chat.state import feedback_given, feedback_keys, say, t
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError, Rating
 
+from .markdown import safe_markdown
+
 
 def render_feedback(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
     """Only for an answer Flowise stored (it has a message id): feedback points at that message."""
@@ -22,7 +24,8 @@ def render_feedback(client: FlowiseClient, flow_id: str, chat_id: str, turn: Tur
         st.text_input(t("feedback.comment"), key=comment_key, on_change=_send, args=args,
                       placeholder=t("feedback.comment_placeholder"))
     if turn.feedback_problem:
-        st.caption(f":material/error: {say(turn.feedback_problem)}")
+        # The reason may quote the server: as safe as an answer.
+        st.caption(f":material/error: {safe_markdown(say(turn.feedback_problem))}")
 
 
 def _send(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:

@@ -44,6 +44,11 @@ def visible_text(text: str) -> str:
     return _INVISIBLE.sub(_REPLACEMENT, _LINE_END.sub("\n", text))
 
 
+def plain_text(text: str) -> str:
+    """A name or label from the flow or the person, shown as written, every character of it visible."""
+    return escape_markdown(visible_text(text))
+
+
 def link_scheme(target: str) -> str | None:
     """The scheme a browser would see in a Markdown link target, after Markdown's entity and
     backslash decoding and the URL parser's dropping of blanks; None for a relative target."""

@@ -65,7 +65,8 @@ def render_sidebar(convo: Conversation, flow: Flow, is_demo: bool, logged_in: bo
         if st.button(t("sidebar.new_chat"), icon=":material/add_comment:", use_container_width=True):
             start_new_conversation(flow.id)
             st.rerun()
-        host = urlsplit(flow.url).netloc
+        # Without any user:password@ part of the address: it is a secret like the API key.
+        host = urlsplit(flow.url).netloc.rpartition("@")[2]
         st.caption(t("sidebar.flow_demo") if is_demo else t("sidebar.flow", flow_id=flow.id, host=host))
         health_slot = st.empty()
         st.caption(t("sidebar.conversation", chat_id=convo.chat_id))

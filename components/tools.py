@@ -13,7 +13,7 @@ from chat.state import t
 from flowise_client.events import ToolUse
 
 from .long_text import render_long_text
-from .markdown import escape_markdown, visible_text
+from .markdown import plain_text
 
 
 def as_code(value: Any) -> tuple[str, str | None]:
@@ -34,7 +34,7 @@ def render_tools(tools: Sequence[ToolUse], key: str) -> None:
         return
     with st.expander(t("tools.title", count=len(tools)), icon=":material/build:"):
         for number, tool in enumerate(tools, 1):
-            st.markdown(f"**{escape_markdown(visible_text(tool.tool))}**")
+            st.markdown(f"**{plain_text(tool.tool)}**")
             for part, label, value in (
                 ("input", t("tools.input"), tool.tool_input), ("output", t("tools.output"), tool.tool_output)
             ):
@@ -44,4 +44,4 @@ def render_tools(tools: Sequence[ToolUse], key: str) -> None:
                 render_long_text(text, f"{key}-tool-{number}-{part}", show)
             if tool.error:
                 # An agentflow's Agent node reports a failed call with the reason.
-                st.caption(f":material/error: {escape_markdown(visible_text(tool.error))}")
+                st.caption(f":material/error: {plain_text(tool.error)}")

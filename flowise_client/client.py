@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 from urllib3.exceptions import ReadTimeoutError
@@ -51,6 +52,8 @@ _NOT_ANSWERED = (ConnectionRefusedError, ConnectionResetError, BrokenPipeError)
 # Each read hands on what has arrived, up to this much: a chunk is passed on as soon as it is complete,
 # and a server that sends one enormous chunk (or an unframed body) cannot make a single read hold it all.
 _READ_BYTES = 64 * 1024
+# Enough of /api/v1/ping's answer to tell "pong" from anything else.
+_PONG_BYTES = 64
 # Flowise's error bodies are a short JSON message; anything longer is not worth quoting.
 _ERROR_BODY_BYTES = 64 * 1024
 # A file the server stores for a conversation (an image a flow made, a file it wrote) is shown or
@@ -153,12 +156,18 @@ class FlowiseClient:
     ) -> None:
         if max_answer_chars < 1:
             raise ValueError("max_answer_chars must be at least 1")
-        self.base_url = base_url.rstrip("/")
+        self._http = session or requests.Session()
+        parts = urlsplit(base_url.rstrip("/"))
+        if parts.username is not None or parts.password is not None:
+            # Credentials in the address (a proxy's basic auth) go with each request, as requests would
+            # send them from the address itself, but never into a message or a page.
+            self._http.auth = (unquote(parts.username or ""), unquote(parts.password or ""))
+            parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
+        self.base_url = urlunsplit(parts)
         self._api_key = api_key or None
         self.timeouts = timeouts
         self.max_answer_chars = max_answer_chars
         self.retry_delays = retry_delays
-        self._http = session or requests.Session()
 
     def close(self) -> None:
         self._http.close()
@@ -172,8 +181,9 @@ class FlowiseClient:
     def ping(self) -> None:
         """Returns if Flowise answers ``GET /api/v1/ping`` with "pong"; raises a :class:`FlowiseError` if not."""
         with self._request("GET", "/api/v1/ping", timeout=self._probe_timeout) as response:
-            body = response.text.strip()
-        if body != "pong":
+            # A short "pong", or it is not Flowise: a long page need not be read to the end to know that.
+            body = next(response.iter_content(chunk_size=_PONG_BYTES), b"")
+        if body.strip() != b"pong":
             raise FlowiseProtocolError.of("not_flowise", url=self.base_url)
 
     def flow_name(self, flow_id: str) -> str | None:

@@ -874,3 +874,11 @@ def test_the_flow_choice_speaks_russian_and_the_flow_names_stay_as_written(wire)
     selector = flow_selector(at)
     assert selector.label == "Сценарий"
     assert selector.options == ["Greeter \\*one\\*", "Facts"]
+
+
+def test_credentials_in_the_address_never_reach_the_page(app, wire):
+    host = wire.url.removeprefix("http://")
+    at = ask(app("rag", FLOWISE_URL=f"http://proxy-user:hunter2@{host}"), "What is the capital of France?")
+    assert "Paris" in page_text(at)
+    assert f"on {host}" in " ".join(c.value for c in at.sidebar.caption)
+    assert "hunter2" not in page_text(at) + " ".join(c.value for c in at.sidebar.caption)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import socket
 import time
 
@@ -228,3 +230,17 @@ def test_unreachable_server_names_the_reason_by_its_code(wire):
     assert info.value.code == "unreachable"
     assert info.value.values == {"url": f"http://127.0.0.1:{port}", "reason": "connection_refused"}
     assert "connection refused" in str(info.value)
+
+
+def test_credentials_in_the_address_are_sent_but_never_quoted(wire):
+    host = wire.url.removeprefix("http://")
+    client = FlowiseClient(f"http://proxy-user:pa%24%24word@{host}")
+    assert client.base_url == wire.url
+    client.ping()
+    assert wire.received[-1].headers["Authorization"] == "Basic " + base64.b64encode(b"proxy-user:pa$$word").decode()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(FlowiseUnreachableError) as info:
+        collect(FlowiseClient(f"http://proxy-user:pa%24%24word@127.0.0.1:{port}"), "rag")
+    assert "word" not in str(info.value) and "word" not in json.dumps(info.value.values)
