@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 import re
-from string import Formatter
 
 from flowise_client.errors import MESSAGES, REASONS
 
@@ -583,7 +582,3 @@ def _written(value: object, language: str) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(value, language)
     return value
-
-
-def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(template) if name}

@@ -341,8 +341,9 @@ def record(flowise: LocalFlowise, folder: Path, flows: list[str]) -> None:
         else:
             response = requests.post(f"{flowise.base_url}/api/v1/prediction/{flow_id}", json=request, stream=True,
                                      timeout=60)
-        body = response.raw.read(decode_content=True)
-        if name is None:
+        with response:
+            body = response.raw.read(decode_content=True)
+        if name is None:  # a step that only sets up the next recording
             continue
         (folder / name).write_bytes(body)
         headers = "".join(f"{k}: {v}\r\n" for k, v in response.headers.items())

@@ -8,13 +8,17 @@ from string import Formatter
 import pytest
 
 from chat.flowise_errors import error_message
-from chat.i18n import CATALOGUE, LANGUAGES, Message, format_number, language_for_locale, placeholders, translate
+from chat.i18n import CATALOGUE, LANGUAGES, Message, format_number, language_for_locale, translate
 from flowise_client import FlowiseError, FlowiseServerError
 from flowise_client.errors import MESSAGES, REASONS
 
 ROOT = Path(__file__).parent.parent
 SOURCES = [path for folder in ("chat", "components", "pages") for path in (ROOT / folder).glob("*.py")]
 SOURCES.append(ROOT / "app.py")
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
