@@ -188,8 +188,9 @@ def take_recording() -> None:
 
 
 def action_comment_key(turn: Turn) -> str:
-    """The widget key of the comment a person may give with their decision on ``turn``'s action."""
-    return f"action-comment-{turn.id}"
+    """The widget key of the comment a person may give with their decision on ``turn``'s action.
+    One per decision: a turn may stop for a second one, whose box must not hold the first comment."""
+    return f"action-comment-{turn.id}-{len(turn.decisions)}"
 
 
 def request_reply(turn: Turn, approve: bool) -> None:

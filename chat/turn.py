@@ -178,6 +178,14 @@ class Turn:
         self.complete = self.stopped = False
         self.error = None
 
+    def reopen(self, action: ActionEvent) -> None:
+        """The flow failed after the person's decision: Flowise lets a run that failed after a stop
+        be resumed again, so its request stands. A decision that nothing came after is taken back:
+        made again, it would show twice at the same place."""
+        self.action = action
+        if self.decisions and self.decisions[-1].at == len(self.answer):
+            self.decisions.pop()
+
     def answer_parts(self) -> list[tuple[str, Decision | None]]:
         """The answer's text cut where the person made each decision: each piece with the decision
         that followed it (None for the last)."""

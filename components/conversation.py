@@ -154,8 +154,7 @@ def _continue_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: H
     turn.resume(reply.approve, reply.feedback)
     _stream_answer(flow, convo, turn, reply)
     if turn.error:
-        # Flowise lets a run that failed after a stop be resumed again: the request still stands.
-        turn.action = reply.action
+        turn.reopen(reply.action)
 
 
 def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | None = None) -> None:

@@ -119,6 +119,8 @@ class FlowiseWire:
     history: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     # Chats whose human-input run is stopped at its Human Input node, waiting for a reply.
     stopped_chats: set[str] = field(default_factory=set)
+    # Chats whose human-input-twice run is stopped at its second Human Input node.
+    stopped_again: set[str] = field(default_factory=set)
     _server: ThreadingHTTPServer | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -533,6 +535,37 @@ def _human_input(h: _Handler, body: dict, streaming: bool) -> None:
         h._send(200, fixture_bytes(f"{name}.json"), "application/json; charset=utf-8")
 
 
+SECOND_HUMAN_INPUT_NODE = "humanInputAgentflow_1"
+
+
+def _stopped_again() -> bytes:
+    """The recorded proceed up to the Approval node finishing, then the recorded stop at a Human
+    Input node, as a second such node ("Final check") stops the run after the first."""
+    proceeded = fixture_bytes("human-input.proceed.stream.sse").split(b"\n\n")
+    stop = fixture_bytes("human-input.stream.sse").split(b"\n\n")
+    finished = next(i for i, f in enumerate(proceeded) if HUMAN_INPUT_NODE.encode() in f and b'"FINISHED"' in f)
+    stopping = next(i for i, f in enumerate(stop) if HUMAN_INPUT_NODE.encode() in f and b'"INPROGRESS"' in f)
+    second = b"\n\n".join(stop[stopping:]).replace(HUMAN_INPUT_NODE.encode(), SECOND_HUMAN_INPUT_NODE.encode())
+    return b"\n\n".join(proceeded[: finished + 1]) + b"\n\n" + second.replace(b'"Approval"', b'"Final check"')
+
+
+def _human_input_twice(h: _Handler, body: dict, streaming: bool) -> None:
+    """The human-input agentflow with a second Human Input node after the first: proceeding at the
+    first stops the run again, in the same answer; the reply to the second finishes it. Streaming."""
+    chat_id, reply = str(body.get("chatId", "")), body.get("humanInput")
+    reply = reply if isinstance(reply, dict) else {}
+    if chat_id in h.wire.stopped_chats and reply.get("startNodeId") == HUMAN_INPUT_NODE and reply.get("type") == "proceed":
+        h.wire.stopped_chats.discard(chat_id)
+        h.wire.stopped_again.add(chat_id)
+        h._stream_frames(_stopped_again())
+    elif chat_id in h.wire.stopped_again and reply.get("startNodeId") == SECOND_HUMAN_INPUT_NODE:
+        h.wire.stopped_again.discard(chat_id)
+        h.wire.stopped_chats.add(chat_id)  # as the human-input flow wants it for its replies
+        _human_input(h, {**body, "humanInput": {**reply, "startNodeId": HUMAN_INPUT_NODE}}, streaming)
+    else:
+        _human_input(h, body, streaming)
+
+
 TOOL_FAILURE = "Request failed with status code 503"
 
 
@@ -601,7 +634,10 @@ CHATBOT_CONFIGS = {
 }
 
 
-FLOW_TYPES = {"agentflow": "AGENTFLOW", "human-input": "AGENTFLOW", "agentflow-error": "AGENTFLOW", "agents": "MULTIAGENT"}
+FLOW_TYPES = {
+    "agentflow": "AGENTFLOW", "human-input": "AGENTFLOW", "human-input-twice": "AGENTFLOW",
+    "agentflow-error": "AGENTFLOW", "agents": "MULTIAGENT",
+}
 
 
 # Flow names may hold Markdown; the page must show them as written.
@@ -936,6 +972,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "agent": _replay("agent.stream.sse", "agent.json"),
     "agentflow": _replay("agentflow.stream.sse", "agentflow.json"),
     "human-input": _human_input,
+    "human-input-twice": _human_input_twice,
     "agents": _agents,
     "agentflow-error": _agentflow_error,
     "json-only": _replay("rag.stream.sse", "rag.json"),

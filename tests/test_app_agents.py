@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from chat.export import to_markdown
 from tests.flowise_wire import AGENTS_ANSWER, API_KEY, TOOL_FAILURE
 from tests.page import ask, chat_id, page_text
 
@@ -109,6 +110,23 @@ def test_a_decision_flowise_refuses_keeps_the_request_open(app, wire):
     assert FIRST.split("\n")[0] in page_text(at)
 
 
+def test_a_decision_made_again_after_flowise_refused_it_is_recorded_once(app, wire):
+    at = ask(app("human-input"), "What is 12 * 7 ?")
+    at.text_input[0].set_value("Go on").run()
+    wire.stopped_chats.discard(chat_id(at))
+    at = click(at, "Proceed")
+    assert at.error
+    # The comment is still there for the second try.
+    assert at.text_input[0].value == "Go on"
+    wire.stopped_chats.add(chat_id(at))
+    at = click(at, "Proceed")
+    assert not at.error and PROCEEDED in page_text(at)
+    assert page_text(at).count("You chose to proceed: Go on") == 1
+    (turn,) = at.session_state["conversation"].turns
+    assert to_markdown(at.session_state["conversation"], "Flow", "en").count("You chose to proceed: Go on") == 1
+    assert len(turn.decisions) == 1
+
+
 def test_only_the_latest_answer_offers_its_decision(app, wire):
     at = ask(app("human-input"), "What is 12 * 7 ?")
     at = ask(at, "Never mind: what is 3 + 4 ?")
@@ -177,3 +195,19 @@ def test_a_failed_node_and_its_failed_tool_call_are_shown(app):
     assert TOOL_FAILURE in at.error[0].value
     (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
     assert f":material/error: {TOOL_FAILURE}" in [c.value for c in tools.caption]
+
+
+def test_a_second_approval_in_the_same_answer_starts_with_an_empty_comment(app, wire):
+    at = ask(app("human-input-twice"), "What is 12 * 7 ?")
+    at.text_input[0].set_value("Looks right").run()
+    at = click(at, "Proceed")
+    assert not at.exception and not at.error
+    assert wire.predictions("human-input-twice")[-1].body["humanInput"]["feedback"] == "Looks right"
+    assert steps_box(at).label == "Paused at Final check for your decision"
+    assert "You chose to proceed: Looks right" in page_text(at)
+    (comment,) = at.text_input
+    assert comment.value == ""
+    at = click(at, "Proceed")
+    assert wire.predictions("human-input-twice")[-1].body["humanInput"] == {
+        "type": "proceed", "startNodeId": "humanInputAgentflow_1", "feedback": ""}
+    assert PROCEEDED in page_text(at)
