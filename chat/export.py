@@ -39,8 +39,7 @@ def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
         names = "\n".join(f"{a.name} ({a.mime or '?'})" for a in turn.attachments)
         parts += [t("export.sent_with"), "", _fence(names), ""]
     if turn.thinking:
-        label = t("thinking.done_in", seconds=turn.thinking_seconds) if turn.thinking_seconds is not None else t("thinking.done")
-        parts += [f"### {label}", "", _fence(turn.thinking), ""]
+        parts += [f"### {turn.thinking_label().text(language)}", "", _fence(turn.thinking), ""]
     parts += [f"### {t('export.answer')}", ""]
     for text, decision in turn.answer_parts():
         parts += [text, ""] if text else []

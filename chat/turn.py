@@ -186,6 +186,12 @@ class Turn:
         if self.decisions and self.decisions[-1].at == len(self.answer):
             self.decisions.pop()
 
+    def thinking_label(self) -> Message:
+        """What the closed box of thoughts is called: how long the model thought, once it said."""
+        if self.thinking_seconds is None:
+            return Message("thinking.done")
+        return Message("thinking.done_in", {"seconds": self.thinking_seconds})
+
     def answer_parts(self) -> list[tuple[str, Decision | None]]:
         """The answer's text cut where the person made each decision: each piece with the decision
         that followed it (None for the last)."""

@@ -163,8 +163,8 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
     # Above the answer, and above what a continued answer already holds.
     steps = LiveSteps()
     steps.show(turn.steps)
+    thinking = LiveThinking(turn, flow.flush_interval)
     _render_answer_text(turn)
-    thinking = LiveThinking(flow.flush_interval)
     # Agents may work for a while before their first token: show that something is happening.
     waiting = st.empty()
     waiting.caption(f":material/hourglass_top: {t('answer.thinking')}")

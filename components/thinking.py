@@ -5,34 +5,33 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chat.state import t
+from chat.state import say, t
 from chat.turn import Turn
 
 from .markdown import safe_markdown
 from .streaming_markdown import StreamingMarkdown
 
 
-def _label(turn: Turn) -> str:
-    if turn.thinking_seconds is None:
-        return t("thinking.done")
-    return t("thinking.done_in", seconds=turn.thinking_seconds)
-
-
 def render_thinking(turn: Turn) -> None:
     if turn.thinking:
-        with st.expander(_label(turn), icon=":material/psychology:"):
+        with st.expander(say(turn.thinking_label()), icon=":material/psychology:"):
             st.markdown(safe_markdown(turn.thinking))
 
 
 class LiveThinking:
-    """The thoughts of the answer being streamed. Its place is taken where it is made, so that the
-    box sits above the answer even though the thoughts arrive after the answer's place is taken."""
+    """The thoughts of the answer being streamed. Made before the answer's text is drawn, so that
+    the box sits above it, where the history shows it: an answer going on after a decision shows
+    the thoughts it already had there, closed, and the new ones stream into the same box."""
 
-    def __init__(self, flush_interval: float) -> None:
+    def __init__(self, turn: Turn, flush_interval: float) -> None:
         self._flush_interval = flush_interval
         self._slot = st.empty()
+        self._before = turn.thinking
         self._view: StreamingMarkdown | None = None
         self._open = True
+        if turn.thinking:
+            with self._slot.container():
+                render_thinking(turn)
 
     def write(self, text: str) -> None:
         if not (self._open and text):
@@ -40,6 +39,7 @@ class LiveThinking:
         if self._view is None:
             with self._slot.container(), st.expander(t("thinking.live"), expanded=True, icon=":material/psychology:"):
                 self._view = StreamingMarkdown(self._flush_interval)
+            text = self._before + text
         self._view.write(text)
 
     def close(self, turn: Turn) -> None:

@@ -99,3 +99,18 @@ def test_thoughts_are_in_both_downloads():
     assert markdown.index("Thought for 2 s") < markdown.index("Paris.\n")
     (exported,) = json.loads(to_json(convo, "a flow", "en"))["turns"]
     assert (exported["thinking"], exported["thinkingSeconds"], exported["answer"]) == ("Paris, surely.", 2, "Paris.")
+
+
+def test_an_answer_going_on_after_a_decision_keeps_its_thoughts_above_it(app):
+    at = ask(app("human-input"), "What is 12 * 7 ?")
+    (turn,) = at.session_state["conversation"].turns
+    turn.thinking, turn.thinking_seconds = "Twelve sevens.", 3
+    (proceed,) = [b for b in at.button if b.key and b.key.startswith("approve-")]
+    at = proceed.click().run()
+    assert not at.exception and not at.error
+    answer = at.chat_message[-1]
+    shown = [m.value for m in answer.markdown]
+    (box,) = [e for e in answer.expander if e.label == "Thought for 3 s"]
+    assert [m.value for m in box.markdown] == ["Twelve sevens."]
+    first = next(i for i, text in enumerate(shown) if text.startswith("Результат: 84"))
+    assert shown.index("Twelve sevens.") < first
