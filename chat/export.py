@@ -53,7 +53,7 @@ def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
         parts += [t("export.interrupted"), ""]
     if turn.steps:
         parts += [f"### {t('steps.done', count=len(turn.steps.steps))}", ""]
-        parts += [f"- {step.label} ({t('steps.state.' + step.state.value)})" for step in turn.steps.steps] + [""]
+        parts += [f"- {step.name(language)} ({t('steps.state.' + step.state.value)})" for step in turn.steps.steps] + [""]
     if turn.sources:
         parts += [f"### {t('sources.title', count=len(turn.sources))}", ""]
         for n, doc in enumerate(turn.sources, 1):
@@ -104,7 +104,7 @@ def to_json(convo: Conversation, flow: str, language: str) -> str:
             "messageId": turn.message_id or None,
             "sources": [{"pageContent": d.page_content, "metadata": dict(d.metadata)} for d in turn.sources],
             "tools": [_tool(t) for t in turn.tools],
-            "steps": [{"node": step.node_id, "label": step.label, "state": step.state.value} for step in turn.steps.steps],
+            "steps": [{"node": step.node_id, "label": step.name(language), "state": step.state.value} for step in turn.steps.steps],
             "decisions": [{"approve": d.approve, "feedback": d.feedback, "at": d.at} for d in turn.decisions],
             "usage": None if turn.usage is None else {
                 "inputTokens": turn.usage.input_tokens,

@@ -512,6 +512,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "steps.calling": {"en": "Calling {tools}…", "ru": "Вызов инструмента: {tools}…"},
     "steps.done": {"en": "Steps: {count}", "ru": "Шаги: {count}"},
     "steps.failed": {"en": "Failed at {step}", "ru": "Ошибка на шаге «{step}»"},
+    "steps.failed_run": {"en": "The flow failed", "ru": "Сценарий завершился с ошибкой"},
+    # An agent the flow left unnamed, numbered in the order the flow ran them
+    "steps.agent": {"en": "Agent {number}", "ru": "Агент {number}"},
     "steps.waiting": {"en": "Paused at {step} for your decision", "ru": "Пауза на шаге «{step}»: нужно ваше решение"},
     "steps.cancelled": {"en": "Stopped (steps: {count})", "ru": "Остановлено (шагов: {count})"},
     "steps.state.done": {"en": "done", "ru": "выполнен"},

@@ -32,6 +32,8 @@ from flowise_client.events import (
     tool_uses,
 )
 
+from .i18n import Message
+
 
 class StepState(Enum):
     RUNNING = "running"
@@ -60,7 +62,8 @@ def flowise_state(status: str) -> StepState:
 @dataclass
 class Step:
     node_id: str
-    label: str
+    # The flow's name for the node or agent; the app's words for an agent the flow left unnamed.
+    label: str | Message
     state: StepState
     tools: tuple[ToolUse, ...] = ()
     sources: tuple[SourceDocument, ...] = ()
@@ -82,8 +85,12 @@ class Step:
     @classmethod
     def from_agent(cls, number: int, agent: AgentStep) -> Step:
         notes = (agent.instructions,) if agent.instructions else agent.messages
-        return cls(agent.node_id or f"agent-{number}", agent.agent_name or f"Agent {number}", StepState.DONE,
-                   tools=agent.used_tools, sources=agent.source_documents, notes=notes)
+        return cls(agent.node_id or f"agent-{number}", agent.agent_name or Message("steps.agent", {"number": number}),
+                   StepState.DONE, tools=agent.used_tools, sources=agent.source_documents, notes=notes)
+
+    def name(self, language: str) -> str:
+        """The step's label as written in ``language``."""
+        return self.label if isinstance(self.label, str) else self.label.text(language)
 
 
 @dataclass
@@ -168,7 +175,8 @@ class FlowSteps:
 
 @dataclass(frozen=True)
 class Headline:
-    """What the steps' box says about them: a catalogue key with its values, and the box's state
+    """What the steps' box says about them: a catalogue key with its values (a step's label among
+    them, as the flow wrote it or as a Message), and the box's state
     (Streamlit's ``running``, ``complete`` or ``error``)."""
 
     key: str
@@ -180,8 +188,10 @@ def headline(steps: FlowSteps, live: bool) -> Headline:
     """``live``: the answer is still arriving."""
     shown = steps.steps
     failed = next((s for s in reversed(shown) if s.state is StepState.FAILED), None)
-    if failed or steps.run_state is StepState.FAILED:
-        return Headline("steps.failed", {"step": failed.label if failed else "?"}, "error")
+    if failed:
+        return Headline("steps.failed", {"step": failed.label}, "error")
+    if steps.run_state is StepState.FAILED:
+        return Headline("steps.failed_run", {}, "error")
     if live:
         if steps.calling:
             return Headline("steps.calling", {"tools": _names(steps.calling)}, "running")

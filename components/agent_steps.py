@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from chat.state import t
+from chat.state import language, t
 from chat.steps import FlowSteps, Step, StepState, headline
 from flowise_client.events import SourceDocument, ToolUse
 
@@ -49,7 +49,7 @@ def _source_names(sources: Sequence[SourceDocument]) -> str:
 
 def _draw_step(step: Step, live: bool) -> None:
     icon = _ICONS[step.state] if live or step.state is not StepState.RUNNING else _INTERRUPTED
-    line = f"{icon} **{_plain(step.label)}**"
+    line = f"{icon} **{_plain(step.name(language()))}**"
     if step.state is StepState.RUNNING:
         line += f" · {t('steps.state.running' if live else 'steps.state.interrupted')}"
     elif step.state is not StepState.DONE:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from chat.state import action_comment_key, rejected_reply, request_reply, say, t
 from chat.turn import Decision, Turn
+from flowise_client.events import ActionEvent
 
 from .markdown import escape_markdown, visible_text
 
@@ -20,11 +21,7 @@ def render_action(turn: Turn) -> None:
     st.caption(f":material/front_hand: {t('action.waiting')}")
     if action.accepts_feedback:
         st.text_input(t("action.comment"), key=action_comment_key(turn), placeholder=t("action.comment_placeholder"))
-    # An agentflow's buttons are Flowise's own words; a sequential agent's are its owner's.
-    approve, reject = (
-        (t("action.approve"), t("action.reject")) if action.is_agentflow
-        else (escape_markdown(visible_text(action.label(True))), escape_markdown(visible_text(action.label(False))))
-    )
+    approve, reject = _button_label(action, True), _button_label(action, False)
     left, right, _ = st.columns([1, 1, 3])
     left.button(approve, key=f"approve-{turn.id}", type="primary", icon=":material/check:", width="stretch",
                 on_click=request_reply, args=(turn, True))
@@ -32,6 +29,13 @@ def render_action(turn: Turn) -> None:
                  on_click=request_reply, args=(turn, False))
     if problem := rejected_reply(turn):
         st.warning(say(problem), icon=":material/block:")
+
+
+def _button_label(action: ActionEvent, approve: bool) -> str:
+    # An agentflow's buttons are Flowise's own words; a sequential agent's are its owner's, where
+    # the owner wrote any.
+    own = "" if action.is_agentflow else escape_markdown(visible_text(action.label(approve)))
+    return own or t("action.approve" if approve else "action.reject")
 
 
 def decision_caption(decision: Decision) -> str:

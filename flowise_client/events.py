@@ -168,12 +168,12 @@ class ActionEvent:
         return _mapping(self.data.get("input")).get("humanInputEnableFeedback") is True
 
     def label(self, approve: bool) -> str:
-        """The button's label as the flow set it."""
+        """The button's label as the flow set it; empty when it set none."""
         kind = "approve" if approve else "reject"
         for element in self.elements:
             if _str(element.get("type")).endswith(f"{kind}-button") and _str(element.get("label")):
                 return _str(element.get("label"))
-        return _str(self.mapping.get(kind)) or kind.capitalize()
+        return _str(self.mapping.get(kind))
 
     def as_json(self) -> dict[str, Any]:
         """The action as Flowise sent it, to hand back with the choice."""

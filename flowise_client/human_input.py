@@ -30,7 +30,8 @@ class HumanReply:
     @property
     def question(self) -> str:
         if not self.action.is_agentflow:
-            return self.action.label(self.approve)
+            # Flowise matches the question against the mapping; without one, any word will do.
+            return self.action.label(self.approve) or ("Approve" if self.approve else "Reject")
         return self.feedback.strip() or ("Proceed" if self.approve else "Reject")
 
     def request_fields(self) -> dict[str, Any]:

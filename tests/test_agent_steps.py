@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+from chat.export import to_markdown
 from chat.history import turns_from_history
+from chat.i18n import translate
+from chat.state import Conversation
 from chat.steps import FlowSteps, StepState, headline
 from chat.turn import Decision, Turn
 from flowise_client import StoredMessage
@@ -192,3 +195,17 @@ def test_end_clears_what_was_still_being_called():
     turn.apply(CalledToolsEvent((ToolUse("search"),)))
     turn.apply(EndEvent())
     assert turn.steps.calling == () and turn.complete
+
+
+def test_an_unnamed_agent_and_a_run_that_failed_nowhere_in_particular_are_in_the_app_s_words():
+    steps = FlowSteps()
+    steps.apply(parse_event({"event": "agentReasoning", "data": [{"agentName": "", "messages": ["Done."]}]}))
+    (agent,) = steps.steps
+    assert (agent.name("en"), agent.name("ru")) == ("Agent 1", "Агент 1")
+    turn = Turn("q", steps=steps)
+    assert "- Агент 1 (выполнен)" in to_markdown(Conversation(turns=[turn]), "flow", "ru")
+    steps.apply(AgentFlowEvent("ERROR"))
+    line = headline(steps, live=True)
+    assert (line.key, line.state) == ("steps.failed_run", "error")
+    assert (translate("en", line.key, **line.values), translate("ru", line.key, **line.values)) == (
+        "The flow failed", "Сценарий завершился с ошибкой")

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat.export import to_markdown
+from flowise_client.events import parse_event
 from tests.flowise_wire import AGENTS_ANSWER, API_KEY, TOOL_FAILURE
 from tests.page import ask, chat_id, page_text
 
@@ -211,3 +212,12 @@ def test_a_second_approval_in_the_same_answer_starts_with_an_empty_comment(app, 
     assert wire.predictions("human-input-twice")[-1].body["humanInput"] == {
         "type": "proceed", "startNodeId": "humanInputAgentflow_1", "feedback": ""}
     assert PROCEEDED in page_text(at)
+
+
+def test_an_agent_s_buttons_without_labels_are_worded_in_the_page_s_language(app):
+    at = ask(app("echo"), "Send the e-mail?")
+    (turn,) = at.session_state["conversation"].turns
+    turn.action = parse_event({"event": "action", "data": {"id": "act-2", "mapping": {}, "elements": [
+        {"type": "approve-button"}, {"type": "reject-button"}]}})
+    at = at.sidebar.selectbox[0].select("ru").run()
+    assert [b.label for b in decision_buttons(at)] == ["Продолжить", "Отклонить"]

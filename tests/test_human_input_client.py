@@ -123,3 +123,10 @@ def test_stored_agentflow_answer_carries_its_run_and_pending_action():
     assert [(n.node_label, n.status) for n in nodes] == [
         ("Start", "FINISHED"), ("Calculator Agent", "FINISHED"), ("Approval", "STOPPED")]
     assert the(answer.events, ActionEvent).node_id == "humanInputAgentflow_0"
+
+
+def test_a_sequential_agent_action_without_labels_leaves_the_words_to_the_app():
+    action = parse_event({"event": "action", "data": {"id": "act-2", "mapping": {}, "elements": [
+        {"type": "approve-button"}, {"type": "reject-button"}]}})
+    assert (action.label(True), action.label(False)) == ("", "")
+    assert (HumanReply(action, True).question, HumanReply(action, False).question) == ("Approve", "Reject")
