@@ -49,6 +49,14 @@ def _source_key(doc: SourceDocument) -> tuple[str, str]:
     return doc.page_content.strip(), str(doc.metadata.get("source", ""))
 
 
+def _sum_usage(a: UsageMetadataEvent, b: UsageMetadataEvent) -> UsageMetadataEvent:
+    def total(x: int | None, y: int | None) -> int | None:
+        return None if x is None and y is None else (x or 0) + (y or 0)
+
+    return UsageMetadataEvent(total(a.input_tokens, b.input_tokens), total(a.output_tokens, b.output_tokens),
+                              total(a.total_tokens, b.total_tokens))
+
+
 @dataclass(frozen=True)
 class Decision:
     """A person's answer to the flow's request for approval, and where in the answer's text the
@@ -93,7 +101,7 @@ class Turn:
     feedback_id: str | None = None
     feedback_problem: Message | None = None
     follow_ups: tuple[str, ...] = ()
-    # A reasoning model's thoughts before its answer, and how long it thought (whole seconds), once said.
+    # A reasoning model's thoughts before its answer, and how long it thought in all (whole seconds), once said.
     thinking: str = ""
     thinking_seconds: int | None = None
     error: Message | None = None
@@ -127,7 +135,8 @@ class Turn:
         if isinstance(event, ThinkingEvent):
             self.thinking += event.text
             if event.duration is not None:
-                self.thinking_seconds = round(event.duration)
+                # An answer that goes on after a decision may think again: the time is the sum.
+                self.thinking_seconds = (self.thinking_seconds or 0) + round(event.duration)
         elif isinstance(event, SourceDocumentsEvent):
             self._add_sources(event.documents)
         elif isinstance(event, UsedToolsEvent):
@@ -150,7 +159,9 @@ class Turn:
             if self.spoken and event.question.strip():
                 self.question = event.question.strip()
         elif isinstance(event, UsageMetadataEvent):
-            self.usage = event
+            # Each model call reports its own (an agentflow's nodes, a run going on after a decision):
+            # the answer took them all.
+            self.usage = event if self.usage is None else _sum_usage(self.usage, event)
         elif isinstance(event, EndEvent):
             self.complete = True
             # Answered: the files will not be sent again, so their bytes need not be kept.

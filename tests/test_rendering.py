@@ -85,3 +85,12 @@ def test_answer_caption_is_in_the_readers_zone_with_the_tokens_reported():
     assert answer_caption(turn, None) == "09:05 · 1,234 tokens in, 56 out"
     turn.usage = UsageMetadataEvent(total_tokens=77)
     assert answer_caption(turn, None) == "09:05 · 77 tokens"
+
+
+def test_an_answer_counts_the_tokens_of_every_model_call():
+    turn = Turn("q", asked_at=datetime(2026, 11, 25, 9, 5, tzinfo=timezone.utc))
+    turn.apply(UsageMetadataEvent(input_tokens=100, output_tokens=20, total_tokens=120))  # a first node
+    turn.apply(UsageMetadataEvent(input_tokens=1200, output_tokens=36, total_tokens=1236))  # the answering node
+    assert answer_caption(turn, None) == "09:05 · 1,300 tokens in, 56 out"
+    turn.apply(UsageMetadataEvent(total_tokens=4))  # a provider that reports a total only
+    assert turn.usage == UsageMetadataEvent(input_tokens=1300, output_tokens=56, total_tokens=1360)

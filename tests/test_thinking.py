@@ -25,6 +25,10 @@ def test_turn_keeps_the_thoughts_apart_from_the_answer():
     assert [turn.apply(event) for event in events] == ["", "", "", "", "Paris.", ""]
     assert turn.thinking == "".join(THOUGHTS) and turn.thinking_seconds == THINKING_SECONDS
     assert turn.answer == "Paris."
+    # Thinking again, after a decision, adds to the time.
+    turn.apply(ThinkingEvent("More.", None))
+    turn.apply(ThinkingEvent("", 2))
+    assert turn.thinking_seconds == THINKING_SECONDS + 2 and turn.thinking.endswith("briefly.More.")
 
 
 @pytest.mark.parametrize("stored", [
