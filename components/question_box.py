@@ -25,7 +25,8 @@ def question_box(limits: QuestionLimits, policy: UploadPolicy) -> Question | Non
     # No max_chars: the browser would silently cut a longer paste; checked here, the text can be given back.
     # No file_type or max_upload_size either, for the same reason: the browser marks a file of another
     # type or size but then sends the question without it. Checked on submit, the refusal names the
-    # file, says what the flow accepts, and nothing is sent.
+    # file, says what the flow accepts, and nothing is sent. Streamlit's own cap (server.maxUploadSize
+    # in .streamlit/config.toml, which also bounds a recording's length) stays well above what flows take.
     value = st.chat_input(
         t("question.placeholder"), key=QUESTION_INPUT, on_submit=screen_question, args=(limits, policy),
         accept_file="multiple" if policy.accepts_files else False,

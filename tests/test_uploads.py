@@ -25,7 +25,7 @@ from flowise_client import (
     UploadLimit,
     UploadsConfig,
 )
-from flowise_client.uploads import FULL_FILE, IMAGE, RAG_FILE
+from flowise_client.uploads import FULL_FILE, IMAGE, MB, RAG_FILE
 from tests.flowise_wire import API_KEY, FIXTURES, TRANSCRIPTION, png, wav
 from tests.page import chat_id, page_text
 
@@ -218,6 +218,14 @@ def test_question_box_takes_files_only_where_the_flow_accepts_them(app):
     assert app("images").chat_input[0].proto.accept_file != 0
     assert app("echo").chat_input[0].proto.accept_file == 0
     assert not app("images").get("audio_input")
+
+
+def test_streamlit_lets_through_the_images_a_flow_takes_and_a_ten_minute_recording(app):
+    # Streamlit's browser code drops a file over its cap before the app can say anything, and ends a
+    # recording that reaches it: the cap must be above what Flowise allows (images up to 5 MB).
+    cap = app("images").chat_input[0].proto.max_upload_size_mb * MB
+    assert cap >= max(limit.max_mb for limit in IMAGES.images) * MB
+    assert cap >= 10 * 60 * 16000 * 2  # 16 kHz, 16-bit mono WAV, as the recorder takes it
 
 
 def test_attached_image_goes_with_the_question_and_shows_in_its_bubble(app, wire):
