@@ -145,6 +145,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Вопрос не отправлен: подождите секунду и отправьте его снова."
         ),
     },
+    # The same, for a question sent with files, which the box cannot be given back
+    "limits.attach_again": {
+        "en": "{why} Your files ({names}) were not kept: attach them again when you send it.",
+        "ru": "{why} Ваши файлы ({names}) не сохранились: прикрепите их снова, когда будете отправлять вопрос.",
+    },
     # An answer and what comes with it
     "answer.thinking": {"en": "Thinking…", "ru": "Думаю…"},
     # A reasoning model's thoughts above its answer

@@ -307,22 +307,26 @@ def _question_window() -> SlidingWindow:
 def screen_question(limits: QuestionLimits, policy: UploadPolicy) -> None:
     """The question box's on_submit callback: it runs before the page, so a question the limits or
     the flow's upload rules turn away can still go back into the box (the page then gets no
-    question), and is kept to be shown. Files cannot be put back: the message asks for them again."""
+    question), and is kept to be shown. Streamlit cannot put files back into the box, so a refusal of
+    a question with files says to attach them again."""
     value = st.session_state.get(QUESTION_INPUT)
     text = value if isinstance(value, str) else str(getattr(value, "text", "") or "")
     files = pending_files(value)
     if files and (why := policy.refusal(text, files)):
         _reject(Rejection(why, text), refill=True)
     elif text.strip() or files:
-        _screen(text, limits, refill=True)
+        _screen(text, limits, refill=True, files=[file.name for file in files])
 
 
-def _screen(text: str, limits: QuestionLimits, refill: bool) -> bool:
+def _screen(text: str, limits: QuestionLimits, refill: bool, files: Sequence[str] = ()) -> bool:
     """Whether ``text`` may be sent now; if not, it is kept to be shown, and with ``refill`` put back
-    into the box."""
+    into the box. ``files``: the names of the files that were to go with it, which are dropped."""
     rejection = admit(text.strip(), limits, _question_window())
     st.session_state[_REJECTION] = rejection
     if rejection is not None:
+        if files:
+            why = Message("limits.attach_again", {"why": rejection.message, "names": ", ".join(files)})
+            rejection = Rejection(why, rejection.question)
         _reject(rejection, refill)
     return rejection is None
 

@@ -258,6 +258,17 @@ def test_refused_file_sends_nothing_and_gives_the_text_back(app, wire):
     assert not at.chat_message
 
 
+def test_question_with_files_turned_away_by_the_limits_asks_for_the_files_again(app, wire):
+    at = app("images", MAX_QUESTION_CHARS="10")
+    sent = len(wire.predictions("images"))
+    at = at.chat_input[0].upload("__init__.png", png(), "image/png").set_value("Whose cat is this?").run()
+    assert len(wire.predictions("images")) == sent
+    (warning,) = at.warning
+    assert "Shorten it" in warning.value
+    assert "Your files (\\_\\_init\\_\\_\\.png) were not kept: attach them again when you send it." in warning.value
+    assert at.chat_input[0].proto.value == "Whose cat is this?" and not at.chat_message
+
+
 def test_image_without_text_is_sent_but_a_file_without_text_is_not(app, wire):
     at = app("full-files")
     at = at.chat_input[0].upload("notes.txt", b"notes", "text/plain").run()
