@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import streamlit as st
 
@@ -18,7 +19,6 @@ from flowise_client import (
     FlowiseServerError,
     HumanReply,
     Timeouts,
-    UploadsConfig,
 )
 
 from .access import PasswordGate
@@ -32,6 +32,8 @@ from .turn import Question, Turn
 from .uploads import UploadPolicy, pending_files
 from .voice import RecordingUnreadable, recording_upload
 from .attachments import Attachment
+
+_Answer = TypeVar("_Answer")
 
 # The conversation on the page: the chosen flow's.
 _CONVERSATION = "conversation"
@@ -64,6 +66,8 @@ AUTO_LANGUAGE = "auto"
 QUESTION_INPUT = "question"
 # Fresh enough for a status line, rare enough that reruns do not hit Flowise each time.
 HEALTH_TTL = 60.0
+# How long a flow's settings that Flowise could not give are taken as unknown before asking again.
+PROBE_RETRY_SECONDS = 30.0
 
 
 @dataclass
@@ -227,28 +231,45 @@ def rejected_reply(turn: Turn) -> Message | None:
 def chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig:
     """The flow's starter prompts and welcome message, asked once per session and flow. A server
     that cannot tell is a flow without them: the chat works all the same."""
-    configs = st.session_state.setdefault(_CHATBOT_CONFIGS, {})
-    key = (client.base_url, flow_id)
-    if key not in configs:
-        try:
-            configs[key] = client.chatbot_config(flow_id)
-        except FlowiseError:
-            configs[key] = ChatbotConfig()
-    return configs[key]
+    return _read_chatbot_config(client, flow_id) or ChatbotConfig()
+
+
+def _read_chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig | None:
+    return _asked_once(_CHATBOT_CONFIGS, client, flow_id, lambda: client.chatbot_config(flow_id))
 
 
 def upload_policy(client: FlowiseClient, flow_id: str) -> UploadPolicy:
     """What the flow accepts besides text, asked once per session and flow. A server that cannot tell
     is a flow that takes text only."""
-    policies = st.session_state.setdefault(_UPLOAD_POLICIES, {})
+    return _asked_once(_UPLOAD_POLICIES, client, flow_id, lambda: _read_upload_policy(client, flow_id)) or UploadPolicy()
+
+
+def _read_upload_policy(client: FlowiseClient, flow_id: str) -> UploadPolicy | None:
+    config = _read_chatbot_config(client, flow_id)
+    if config is None:
+        return None  # Flowise did not answer just now: both are asked again later
+    # Flowise 1.6 and later put the uploads config into the chat settings; older ones answer it apart.
+    uploads = config.uploads if config.uploads is not None else client.uploads_config(flow_id)
+    return UploadPolicy(uploads, config.full_file_upload)
+
+
+def _asked_once(
+    store: str, client: FlowiseClient, flow_id: str, ask: Callable[[], _Answer | None]
+) -> _Answer | None:
+    """What ``ask`` answers about the flow, asked once per session; None while Flowise cannot tell
+    (``ask`` raised a FlowiseError or answered None).
+    A failure is asked again after PROBE_RETRY_SECONDS, on a later rerun: a server that was briefly
+    down then gets its settings back, without every rerun waiting for one that stays down."""
+    answers = st.session_state.setdefault(store, {})
     key = (client.base_url, flow_id)
-    if key not in policies:
+    cached = answers.get(key)
+    if cached is None or (cached[1] is None and time.monotonic() - cached[0] > PROBE_RETRY_SECONDS):
         try:
-            config = client.uploads_config(flow_id)
+            answer = ask()
         except FlowiseError:
-            config = UploadsConfig()
-        policies[key] = UploadPolicy(config, chatbot_config(client, flow_id).full_file_upload)
-    return policies[key]
+            answer = None
+        answers[key] = cached = (time.monotonic(), answer)
+    return cached[1]
 
 
 def client_for(flow: Flow, settings: Settings) -> FlowiseClient:

@@ -160,7 +160,11 @@ class DemoFlow:
             return error_response(404, f"Chatflow {flow_id} not found")
         # Flowise stores starter prompts as an object keyed "0", "1", ..., not as a list.
         prompts = {str(i): {"prompt": prompt} for i, prompt in enumerate(STARTER_PROMPTS)}
-        return FlowiseJSONResponse({"welcomeMessage": WELCOME_MESSAGE, "starterPrompts": prompts})
+        # As Flowise 1.6 and later, with what the flow accepts besides text: nothing.
+        uploads = {"isSpeechToTextEnabled": False, "isImageUploadAllowed": False, "isRAGFileUploadAllowed": False,
+                   "imgUploadSizeAndTypes": [], "fileUploadSizeAndTypes": []}
+        return FlowiseJSONResponse({"welcomeMessage": WELCOME_MESSAGE, "starterPrompts": prompts,
+                                    "uploads": uploads, "isTTSEnabled": False})
 
     async def _ping(self, request: Request) -> Response:
         return PlainTextResponse("pong")

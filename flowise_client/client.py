@@ -63,11 +63,14 @@ DEFAULT_MAX_FILE_BYTES = 20 * MB
 
 @dataclass(frozen=True)
 class ChatbotConfig:
-    """What Flowise's own chat widget shows around a flow: its welcome message and starter prompts."""
+    """What Flowise's own chat widget shows around a flow: its welcome message and starter prompts,
+    and what it accepts besides text. ``uploads`` is None from a server that does not say (Flowise
+    before 1.6, whose widget asked ``chatflows-uploads`` for it)."""
 
     starter_prompts: tuple[str, ...] = ()
     welcome_message: str | None = None
     full_file_upload: FullFileUpload | None = None
+    uploads: UploadsConfig | None = None
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> ChatbotConfig:
@@ -82,6 +85,7 @@ class ChatbotConfig:
         return cls(
             prompts, welcome.strip() if isinstance(welcome, str) and welcome.strip() else None,
             FullFileUpload.from_json(body.get("fullFileUpload")),
+            UploadsConfig.from_json(body["uploads"]) if isinstance(body.get("uploads"), Mapping) else None,
         )
 
 

@@ -121,6 +121,8 @@ class FlowiseWire:
     stopped_chats: set[str] = field(default_factory=set)
     # Chats whose human-input-twice run is stopped at its second Human Input node.
     stopped_again: set[str] = field(default_factory=set)
+    # Flows whose chat settings (public-chatbotConfig) fail, as a server briefly unwell does.
+    config_failures: set[str] = field(default_factory=set)
     _server: ThreadingHTTPServer | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -256,10 +258,23 @@ class _Handler(BaseHTTPRequestHandler):
             query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
             self._stored_file(query.get("chatflowId", ""), query.get("chatId", ""), query.get("fileName", ""))
         elif self.path.startswith("/api/v1/public-chatbotConfig/"):
-            flow_id = self.path.rsplit("/", 1)[1]
-            self._json(200, CHATBOT_CONFIGS.get(flow_id) or json.loads(fixture_bytes("public-chatbotConfig.json")))
+            self._chatbot_config(self.path.rsplit("/", 1)[1])
         else:
             self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
+
+    def _chatbot_config(self, flow_id: str) -> None:
+        """As Flowise 3.x (``getSinglePublicChatbotConfig``): the chat settings with the flow's uploads
+        config in them; without it for a flow in CONFIG_WITHOUT_UPLOADS, as Flowise before 1.6."""
+        if flow_id in self.wire.config_failures:
+            self._flowise_error(500, "Error: chatflowsService.getSinglePublicChatbotConfig - database is locked")
+        elif flow_id not in _SCENARIOS:
+            self._flowise_error(500, f"Error: chatflowsService.getSinglePublicChatbotConfig - Chatflow {flow_id} not found")
+        elif flow_id in CONFIG_WITHOUT_UPLOADS:
+            self._json(200, CHATBOT_CONFIGS.get(flow_id) or "OK")
+        else:
+            recorded = json.loads(fixture_bytes("public-chatbotConfig.json"))
+            self._json(200, {**CHATBOT_CONFIGS.get(flow_id, {}), "uploads": UPLOADS_CONFIGS.get(flow_id, NO_UPLOADS),
+                             "flowData": recorded["flowData"], "isTTSEnabled": False})
 
     def _chatflow(self, flow_id: str) -> None:
         # Not whitelisted in Flowise: without a valid key its auth middleware answers 401, and a key
@@ -804,7 +819,10 @@ UPLOADS_CONFIGS = {
                   "fileUploadSizeAndTypes": [{"fileTypes": [".txt", ".md"], "maxUploadSize": 500}]},
     "full-files": IMAGE_UPLOADS,
     "voice": {**NO_UPLOADS, "isSpeechToTextEnabled": True},
+    "images-flowise-1.5": IMAGE_UPLOADS,
 }
+# Flows whose chat settings do not carry the uploads config, as Flowise before 1.6 answered them.
+CONFIG_WITHOUT_UPLOADS = {"images-flowise-1.5"}
 # What the voice flow's speech-to-text "hears" in any recording.
 TRANSCRIPTION = "Какая столица Франции? What is the capital of France?"
 
@@ -1006,6 +1024,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "rag-files": _uploads_echo,
     "full-files": _uploads_echo,
     "voice": _uploads_echo,
+    "images-flowise-1.5": _uploads_echo,
     "artifacts": _artifacts,
 }
 

@@ -331,6 +331,7 @@ def test_errors_and_the_small_endpoints(demo):
     assert list(prompts) == ["0", "1", "2"] and all(p["prompt"] for p in prompts.values())
     config = requests.get(f"{base}/api/v1/public-chatbotConfig/demo", timeout=5).json()
     assert config["welcomeMessage"].startswith("Hi! I am the built-in demo flow")
+    assert config["uploads"]["isImageUploadAllowed"] is False  # so the app asks nothing more about uploads
 
 
 def test_answer_streams_incrementally():

@@ -64,6 +64,12 @@ def test_full_file_upload_comes_from_the_chatbot_config():
     assert ChatbotConfig.from_json({"fullFileUpload": {"status": False}}).full_file_upload is None
 
 
+def test_uploads_config_comes_with_the_chat_settings_of_flowise_3():
+    recorded = json.loads((FIXTURES / "public-chatbotConfig.json").read_text())
+    assert ChatbotConfig.from_json(recorded).uploads == IMAGES
+    assert ChatbotConfig.from_json({"welcomeMessage": "Hi"}).uploads is None  # Flowise before 1.6: ask apart
+
+
 def test_upload_is_a_data_url_in_the_shape_of_the_widget():
     assert Upload.of_bytes(b"\x89PNG", IMAGE, "a.png", "image/png").to_json() == {
         "data": "data:image/png;base64,iVBORw==", "type": "file", "name": "a.png", "mime": "image/png"}
@@ -218,6 +224,36 @@ def test_question_box_takes_files_only_where_the_flow_accepts_them(app):
     assert app("images").chat_input[0].proto.accept_file != 0
     assert app("echo").chat_input[0].proto.accept_file == 0
     assert not app("images").get("audio_input")
+
+
+def uploads_asked(wire, flow_id: str) -> int:
+    return sum(r.path == f"/api/v1/chatflows-uploads/{flow_id}" for r in wire.received)
+
+
+def test_what_a_flow_accepts_is_read_from_its_chat_settings_else_asked_apart(app, wire):
+    asked = uploads_asked(wire, "images")
+    assert app("images").chat_input[0].proto.accept_file != 0
+    assert uploads_asked(wire, "images") == asked  # one request fewer before the page shows
+    older = uploads_asked(wire, "images-flowise-1.5")
+    assert app("images-flowise-1.5").chat_input[0].proto.accept_file != 0
+    assert uploads_asked(wire, "images-flowise-1.5") == older + 1
+
+
+def test_flow_settings_flowise_could_not_give_are_asked_again_later(app, wire, monkeypatch):
+    def settings_asked() -> int:
+        return sum(r.path == "/api/v1/public-chatbotConfig/images" for r in wire.received)
+
+    monkeypatch.setattr(wire, "config_failures", {"images"})
+    at = app("images")
+    assert at.chat_input[0].proto.accept_file == 0 and not at.exception  # unknown for now: text only
+    asked = settings_asked()
+    at.run()
+    assert settings_asked() == asked  # not again on every rerun
+    wire.config_failures.clear()
+    monkeypatch.setattr("chat.state.PROBE_RETRY_SECONDS", 0.0)
+    at.run()
+    assert settings_asked() == asked + 1
+    assert at.chat_input[0].proto.accept_file != 0
 
 
 def test_streamlit_lets_through_the_images_a_flow_takes_and_a_ten_minute_recording(app):
