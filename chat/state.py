@@ -20,6 +20,7 @@ from flowise_client import (
     HumanReply,
     Timeouts,
 )
+from flowise_client.uploads import MB
 
 from .access import PasswordGate
 from .flowise_errors import error_message
@@ -66,6 +67,10 @@ AUTO_LANGUAGE = "auto"
 QUESTION_INPUT = "question"
 # Fresh enough for a status line, rare enough that reruns do not hit Flowise each time.
 HEALTH_TTL = 60.0
+# A restored conversation's images are read back for their thumbnails up to this size (Flowise takes
+# images up to 5 MB unless the flow says otherwise), and for this long altogether.
+THUMBNAIL_SOURCE_BYTES = 5 * MB
+THUMBNAILS_SECONDS = 10.0
 # How long a flow's settings that Flowise could not give are taken as unknown before asking again.
 PROBE_RETRY_SECONDS = 30.0
 
@@ -134,9 +139,15 @@ def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversatio
         return convo
     convo.restore = False
 
+    # The page waits for these, and they only make thumbnails: each gets a status check's short wait,
+    # and all together a few seconds, so that a slow server cannot hold the page.
+    deadline = time.monotonic() + THUMBNAILS_SECONDS
+
     def stored_file(name: str) -> bytes | None:
+        if time.monotonic() > deadline:
+            return None
         try:
-            return client.get_upload_file(flow_id, convo.chat_id, name)
+            return client.get_upload_file(flow_id, convo.chat_id, name, max_bytes=THUMBNAIL_SOURCE_BYTES, quick=True)
         except FlowiseError:
             return None  # the question keeps its file name, without a picture
 

@@ -263,11 +263,13 @@ class FlowiseClient:
             self._json_body(response)
 
     def get_upload_file(self, flow_id: str, chat_id: str, file_name: str,
-                        max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+                        max_bytes: int = DEFAULT_MAX_FILE_BYTES, quick: bool = False) -> bytes:
         """A file Flowise stores with a conversation: an image sent with a question, or one a flow made
-        (``GET /api/v1/get-upload-file``, no key needed). Raises FlowiseProtocolError past ``max_bytes``."""
+        (``GET /api/v1/get-upload-file``, no key needed). Raises FlowiseProtocolError past ``max_bytes``;
+        ``quick``: waits no longer than a status check, for a file the page waits for."""
         params = {"chatflowId": flow_id, "chatId": chat_id, "fileName": file_name}
-        with self._request("GET", "/api/v1/get-upload-file", params=params, timeout=self._json_timeout) as response:
+        timeout = self._probe_timeout if quick else self._json_timeout
+        with self._request("GET", "/api/v1/get-upload-file", params=params, timeout=timeout) as response:
             return self._file_body(response, file_name, max_bytes)
 
     def download_file_annotation(self, flow_id: str, chat_id: str, file_name: str,
@@ -321,7 +323,8 @@ class FlowiseClient:
         # flow, so a stream that failed before them did not run it; a JSON answer's headers come only
         # when the flow is done, so there only a refused connection is safe. Timeouts are never retried.
         retry_on = _NOT_ANSWERED if streaming else (ConnectionRefusedError,)
-        request = self._request("POST", f"/api/v1/prediction/{flow_id}", json=body, timeout=timeout, retry_on=retry_on)
+        request = self._request("POST", f"/api/v1/prediction/{flow_id}", json=body, timeout=timeout, retry_on=retry_on,
+                                body_timeout=self.timeouts.read)
         with request as response:
             yield self._capped(self._events(response))
 
@@ -336,8 +339,10 @@ class FlowiseClient:
 
     @contextmanager
     def _request(
-        self, method: str, path: str, *, retry_on: tuple[type[OSError], ...] = (), **kwargs: Any
+        self, method: str, path: str, *, retry_on: tuple[type[OSError], ...] = (), body_timeout: float | None = None,
+        **kwargs: Any,
     ) -> Iterator[requests.Response]:
+        """``body_timeout``: the longest silence once the headers are in; the ``timeout``'s read wait if None."""
         headers = {"Accept": "text/event-stream, application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
@@ -357,8 +362,9 @@ class FlowiseClient:
         try:
             if response.status_code >= 400:
                 raise self._http_error(response)
-            # Past the headers, the stream may be quiet for longer than the first-byte wait.
-            _set_read_timeout(response, self.timeouts.read)
+            # Past the headers, a stream may be quiet for longer than the first-byte wait, while a
+            # status check keeps its short wait to the end.
+            _set_read_timeout(response, body_timeout if body_timeout is not None else kwargs["timeout"][1])
             yield response
         finally:
             response.close()

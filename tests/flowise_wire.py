@@ -121,6 +121,8 @@ class FlowiseWire:
     stopped_chats: set[str] = field(default_factory=set)
     # Chats whose human-input-twice run is stopped at its second Human Input node.
     stopped_again: set[str] = field(default_factory=set)
+    # Stored files whose reading hangs (get-upload-file), by name.
+    stalled_files: set[str] = field(default_factory=set)
     # Flows whose chat settings (public-chatbotConfig) fail, as a server briefly unwell does.
     config_failures: set[str] = field(default_factory=set)
     _server: ThreadingHTTPServer | None = None
@@ -301,7 +303,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _stored_file(self, flow_id: str, chat_id: str, name: str) -> None:
         stored = self.wire.stored.get((flow_id, chat_id, name))
-        if stored is None:
+        if name in self.wire.stalled_files:
+            self._wait_for_shutdown(60)  # a storage that hangs: no answer at all
+        elif stored is None:
             self._flowise_error(500, "Error: streamStorageFile")
         else:
             self._send(200, stored[1], stored[0])

@@ -6,9 +6,12 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
+import time
 
 import pytest
 import soundfile
+from PIL import Image
 
 from chat.history import turns_from_history
 from chat.uploads import PendingFile, UploadFailed, UploadPolicy, send_files
@@ -368,6 +371,25 @@ def test_recording_that_is_not_audio_is_not_sent(app, wire):
     assert len(wire.predictions("voice")) == sent
     assert at.warning[0].value.startswith("The recording could not be read, so nothing was sent")
     assert not at.code  # nothing typed to give back
+
+
+def test_restoring_a_conversation_does_not_wait_long_for_its_thumbnails(app, wire, monkeypatch):
+    first = app("images")
+    for name in ("slow.png", "large.png", "small.png"):
+        first = first.chat_input[0].upload(name, png(), "image/png").set_value(f"About {name}").run()
+    chat = chat_id(first)
+    large = io.BytesIO()
+    Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3)).save(large, format="PNG")
+    assert len(large.getvalue()) > 5 * MB
+    wire.stored[("images", chat, "large.png")] = ("image/png", large.getvalue())
+    monkeypatch.setattr(wire, "stalled_files", {"slow.png"})
+    started = time.monotonic()
+    restored = app("images", chat=chat, FLOWISE_API_KEY=API_KEY)
+    assert time.monotonic() - started < 15 and not restored.exception
+    questions = [m for m in restored.chat_message if m.name == "user"]
+    assert [m.caption[0].value for m in questions] == [
+        ":material/attach_file: slow\\.png", ":material/attach_file: large\\.png", ":material/attach_file: small\\.png"]
+    assert [len(m.get("image")) for m in questions] == [0, 0, 1]  # only the small one is read back
 
 
 @pytest.mark.parametrize("streaming", [True, False])
