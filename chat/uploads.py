@@ -17,7 +17,6 @@ from pathlib import PurePosixPath
 from flowise_client import FlowiseClient, FlowiseError, FullFileUpload, Upload, UploadLimit, UploadsConfig
 from flowise_client.uploads import FULL_FILE, IMAGE, MB, RAG_FILE
 
-from .attachments import Attachment, attachment
 from .flowise_errors import error_message
 from .i18n import Message
 
@@ -44,7 +43,13 @@ class UploadPolicy:
 
     @property
     def accepts_files(self) -> bool:
-        return bool(self.config.images or self.config.rag_files or (self.full_files and self.full_files.mime_types))
+        return bool(self.config.images) or self._other_files
+
+    @property
+    def _other_files(self) -> bool:
+        """Whether files besides images can go at all: with Full File Upload on, it alone decides (and
+        takes none when the owner chose no types); else the flow's vector store does."""
+        return bool(self.full_files.mime_types) if self.full_files else bool(self.config.rag_files)
 
     @property
     def voice(self) -> bool:
@@ -54,6 +59,8 @@ class UploadPolicy:
         """How ``file`` goes to the flow (an uploads ``type``), or None if the flow does not take it."""
         if any(file.mime in limit.file_types and _fits(file, limit) for limit in self.config.images):
             return IMAGE
+        if not self._other_files:
+            return None
         if self.full_files:
             return FULL_FILE if file.mime in self.full_files.mime_types else None
         for limit in self.config.rag_files:
@@ -134,14 +141,6 @@ def _type_name(mime_or_extension: str) -> str:
     return mime_or_extension
 
 
-@dataclass(frozen=True)
-class SentFiles:
-    """What goes with the question: the prediction's uploads and how the question's bubble shows them."""
-
-    uploads: list[Upload]
-    attachments: list[Attachment]
-
-
 class UploadFailed(Exception):
     """A file could not be handed to Flowise; ``message`` says which and why."""
 
@@ -152,10 +151,13 @@ class UploadFailed(Exception):
 
 def send_files(
     client: FlowiseClient, flow_id: str, chat_id: str, policy: UploadPolicy, files: Sequence[PendingFile]
-) -> SentFiles:
+) -> list[Upload]:
     """Hand the files to Flowise as the widget does and return the uploads for the prediction. Files
-    for retrieval or whose text Flowise extracts are sent before the question, each kind in one request."""
+    for retrieval or whose text Flowise extracts are sent before the question, each kind in one request.
+    The files are ones ``policy`` accepts (the question box checked them against it)."""
     kinds = [(file, policy.kind(file)) for file in files]
+    if refused := [file.name for file, kind in kinds if kind is None]:
+        raise ValueError(f"The flow does not take {', '.join(refused)}; files are checked before they are sent")
     uploads: dict[str, Upload] = {}
     try:
         full = [file for file, kind in kinds if kind == FULL_FILE]
@@ -171,11 +173,7 @@ def send_files(
     except FlowiseError as exc:
         names = ", ".join(f.name for f in files)
         raise UploadFailed(Message("upload.failed", {"names": names, "reason": error_message(exc)})) from None
-    ordered = [
-        uploads.get(file.name) or Upload.of_bytes(file.content, kind or IMAGE, file.name, file.mime)
-        for file, kind in kinds
-    ]
-    return SentFiles(ordered, [attachment(file.name, file.mime, file.content) for file in files])
+    return [uploads.get(file.name) or Upload.of_bytes(file.content, kind, file.name, file.mime) for file, kind in kinds]
 
 
 def _parts(files: Sequence[PendingFile]) -> list[tuple[str, bytes, str]]:

@@ -180,8 +180,8 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
         # shared configuration never shares one memory between visitors.
         override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None
         if turn.pending_files:
-            sent = send_files(flow.client, flow.flow_id, convo.chat_id, flow.uploads, turn.pending_files)
-            turn.uploads, turn.pending_files = sent.uploads, []
+            turn.uploads = send_files(flow.client, flow.flow_id, convo.chat_id, flow.uploads, turn.pending_files)
+            turn.pending_files = []
         with flow.client.predict(
             flow.flow_id, reply or turn.question, convo.chat_id, streaming=streaming, override_config=override,
             uploads=turn.uploads,

@@ -108,6 +108,23 @@ def test_each_file_goes_as_the_widget_sends_it_or_not_at_all(policy, file, kind)
     assert policy.kind(file) == kind
 
 
+@pytest.mark.parametrize(
+    ("policy", "accepts"),
+    [
+        (UploadPolicy(RAG), True),
+        (UploadPolicy(UploadsConfig(rag_files=RAG.rag_files), FullFileUpload(())), False),  # no types chosen: none
+        (UploadPolicy(RAG, FullFileUpload(())), True),  # images still go
+        (UploadPolicy(UploadsConfig(), FullFileUpload(("text/plain",))), True),
+        (UploadPolicy(UploadsConfig(speech_to_text=True)), False),
+    ],
+)
+def test_the_box_takes_files_exactly_when_some_file_can_go(policy, accepts):
+    assert policy.accepts_files is accepts
+    notes = PendingFile("notes.txt", "text/plain", b"notes")
+    if not policy.config.images:
+        assert (policy.kind(notes) is not None) is accepts
+
+
 def test_refusals_name_the_file_and_say_what_the_flow_accepts():
     policy = UploadPolicy(RAG)
     big = PendingFile("huge.png", "image/png", b"x" * int(7.5 * 2**20))
@@ -134,15 +151,21 @@ def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
     client = FlowiseClient(wire.url)
     policy = UploadPolicy(IMAGES, FullFileUpload(("text/plain", "text/csv")))
     files = [PendingFile("photo.png", "image/png", png()), PendingFile("notes.txt", "text/plain", "Заметки 🙂".encode())]
-    sent = send_files(client, "full-files", "chat-full-1", policy, files)
-    assert [(u.type, u.name, u.mime) for u in sent.uploads] == [
+    uploads = send_files(client, "full-files", "chat-full-1", policy, files)
+    assert [(u.type, u.name, u.mime) for u in uploads] == [
         ("file", "photo.png", "image/png"), ("file:full", "notes.txt", "text/plain")]
-    assert sent.uploads[1].data == "Заметки 🙂"
+    assert uploads[1].data == "Заметки 🙂"
     (request,) = [r for r in wire.received if r.path == "/api/v1/attachments/full-files/chat-full-1"]
     assert request.body["fields"] == {"chatId": "chat-full-1"}
     assert request.body["files"] == [("files", "notes.txt", "text/plain", "Заметки 🙂".encode())]
-    assert [a.name for a in sent.attachments] == ["photo.png", "notes.txt"]
-    assert sent.attachments[0].thumbnail and sent.attachments[1].thumbnail is None
+
+
+def test_a_file_the_flow_does_not_take_is_never_sent(wire):
+    received = len(wire.received)
+    with pytest.raises(ValueError, match="scan.pdf"):
+        send_files(FlowiseClient(wire.url), "images", "c", UploadPolicy(IMAGES),
+                   [PendingFile("a.png", "image/png", png()), PendingFile("scan.pdf", "application/pdf", b"%PDF")])
+    assert len(wire.received) == received
 
 
 def test_a_file_flowise_refuses_to_extract_says_which_and_why(wire):
@@ -159,8 +182,8 @@ def test_files_for_retrieval_go_to_the_vector_store_first_which_needs_the_key(wi
     with pytest.raises(UploadFailed) as failure:
         send_files(FlowiseClient(wire.url), "rag-files", "c1", UploadPolicy(RAG), notes)
     assert "This flow needs an API key" in english(failure.value.message)
-    sent = send_files(FlowiseClient(wire.url, API_KEY), "rag-files", "c2", UploadPolicy(RAG), notes)
-    assert sent.uploads == [Upload.of_bytes(b"# Notes", RAG_FILE, "notes.md", "text/markdown")]
+    uploads = send_files(FlowiseClient(wire.url, API_KEY), "rag-files", "c2", UploadPolicy(RAG), notes)
+    assert uploads == [Upload.of_bytes(b"# Notes", RAG_FILE, "notes.md", "text/markdown")]
     upsert = [r for r in wire.received if r.path == "/api/v1/vector/upsert/rag-files"][-1]
     assert upsert.body == {"fields": {"chatId": "c2"}, "files": [("files", "notes.md", "text/markdown", b"# Notes")]}
 
