@@ -16,26 +16,41 @@ from flowise_client import Upload
 from flowise_client.uploads import AUDIO
 
 MIME = "audio/ogg"
+# The highest sample rate audio hardware records at; the recorder asks the browser for 16 kHz.
+MAX_RATE = 192_000
 
 
 class RecordingUnreadable(ValueError):
     """The recording is empty or not audio."""
 
 
+# What libsndfile raises for audio it cannot read or write.
+_SOUNDFILE_ERRORS = (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError)
+
+
 def to_ogg(wav: bytes) -> bytes:
     try:
         samples, rate = soundfile.read(io.BytesIO(wav), dtype="float32")
-    except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError) as exc:
+    except _SOUNDFILE_ERRORS as exc:
         raise RecordingUnreadable(str(exc)) from None
     if not len(samples):
         raise RecordingUnreadable("the recording is empty")
-    encoded = io.BytesIO()
+    if not 0 < rate <= MAX_RATE:
+        # libsndfile's Vorbis encoder crashes the whole process on rates far above that.
+        raise RecordingUnreadable(f"the recording's rate is {rate} Hz")
     try:
-        soundfile.write(encoded, samples, rate, format="OGG", subtype="OPUS")
-    except (soundfile.LibsndfileError, RuntimeError, ValueError):
-        # Opus takes only some sample rates; Vorbis takes any.
-        encoded = io.BytesIO()
-        soundfile.write(encoded, samples, rate, format="OGG", subtype="VORBIS")
+        return _encoded(samples, rate, "OPUS")
+    except _SOUNDFILE_ERRORS:
+        pass  # Opus takes only some sample rates; Vorbis takes any
+    try:
+        return _encoded(samples, rate, "VORBIS")
+    except _SOUNDFILE_ERRORS as exc:
+        raise RecordingUnreadable(str(exc)) from None
+
+
+def _encoded(samples: object, rate: int, subtype: str) -> bytes:
+    encoded = io.BytesIO()
+    soundfile.write(encoded, samples, rate, format="OGG", subtype=subtype)
     return encoded.getvalue()
 
 

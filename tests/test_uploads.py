@@ -208,6 +208,21 @@ def test_a_recording_that_is_not_audio_is_refused(recording):
         to_ogg(recording)
 
 
+def test_a_recording_at_a_rate_beyond_any_microphone_is_refused():
+    with pytest.raises(RecordingUnreadable):
+        to_ogg(wav(0.1, rate=384_000))  # libsndfile's Vorbis encoder would crash the server on it
+
+
+def test_a_recording_neither_codec_can_encode_is_refused(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise soundfile.LibsndfileError(1, "Error in writing")
+
+    recording = wav(0.1)
+    monkeypatch.setattr(soundfile, "write", refuse)
+    with pytest.raises(RecordingUnreadable):
+        to_ogg(recording)
+
+
 # -- the client ------------------------------------------------------------------------------------
 
 
