@@ -511,6 +511,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ru": "Не удалось показать изображение {name}, пришедшее с этим ответом.",
     },
     "artifact.download": {"en": "Download {name}", "ru": "Скачать {name}"},
+    "artifact.save": {"en": "Save {name}", "ru": "Сохранить {name}"},
+    "artifact.download_failed": {
+        "en": "{name} could not be downloaded: {reason}",
+        "ru": "Не удалось скачать {name}: {reason}",
+    },
     # The flow's steps above an answer (components/agent_steps.py)
     "steps.working": {"en": "The flow is working…", "ru": "Сценарий работает…"},
     "steps.running": {"en": "Working: {step}…", "ru": "Выполняется: {step}…"},
@@ -550,6 +555,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
 # (flowise_client.errors); their format specs go, since translate() writes numbers itself.
 for _code, _words in {**MESSAGES, **{f"reason.{code}": words for code, words in REASONS.items()}}.items():
     CATALOGUE[f"flowise.{_code}"]["en"] = re.sub(r"\{(\w+)[^}]*\}", r"{\1}", _words)
+
+
+class Verbatim(str):
+    """A message value a person gave, such as a file name: wherever the message is shown as Markdown,
+    this value is shown exactly as written (``__init__.py`` is not bold)."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .access import PasswordGate
 from .flowise_errors import error_message
 from .health import Health, check_health
 from .history import turns_from_history
-from .i18n import LANGUAGES, Message, language_for_locale, translate
+from .i18n import LANGUAGES, Message, Verbatim, language_for_locale, translate
 from .limits import QuestionLimits, Rejection, SlidingWindow, admit
 from .settings import Flow, Settings
 from .turn import Question, Turn
@@ -357,7 +357,7 @@ def _screen(text: str, limits: QuestionLimits, refill: bool, files: Sequence[str
     st.session_state[_REJECTION] = rejection
     if rejection is not None:
         if files:
-            why = Message("limits.attach_again", {"why": rejection.message, "names": ", ".join(files)})
+            why = Message("limits.attach_again", {"why": rejection.message, "names": Verbatim(", ".join(files))})
             rejection = Rejection(why, rejection.question)
         _reject(rejection, refill)
     return rejection is None

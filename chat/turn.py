@@ -90,7 +90,9 @@ class Turn:
     artifacts: list[Artifact] = field(default_factory=list)
     file_annotations: list[FileAnnotation] = field(default_factory=list)
     # Files the artifacts point at in Flowise's storage, once fetched (None: could not be).
-    fetched: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    stored_files: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    # Files of file_annotations the person asked to download, by name: their bytes, or why not.
+    downloads: dict[str, bytes | Message] = field(default_factory=dict, repr=False)
     steps: FlowSteps = field(default_factory=FlowSteps)
     # What the flow stopped to ask the person, until they answer it.
     action: ActionEvent | None = None

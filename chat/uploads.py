@@ -18,7 +18,7 @@ from flowise_client import FlowiseClient, FlowiseError, FullFileUpload, Upload, 
 from flowise_client.uploads import FULL_FILE, IMAGE, MB, RAG_FILE
 
 from .flowise_errors import error_message
-from .i18n import Message
+from .i18n import Message, Verbatim
 
 
 @dataclass(frozen=True)
@@ -76,18 +76,18 @@ class UploadPolicy:
         needs_question = [file for file in files if self.kind(file) != IMAGE]
         if not text.strip() and needs_question:
             # Flowise's widget does not send a file without a question either: there is nothing to ask.
-            return Message("upload.needs_question", {"name": needs_question[0].name})
+            return Message("upload.needs_question", {"name": Verbatim(needs_question[0].name)})
         return None
 
     def _why_not(self, file: PendingFile) -> Message:
         too_big = [limit for limit in self._limits_naming(file) if not _fits(file, limit)]
         if too_big:
-            return Message("upload.too_large", {"name": file.name, "size": _megabytes(len(file.content)),
+            return Message("upload.too_large", {"name": Verbatim(file.name), "size": _megabytes(len(file.content)),
                                                 "limit": max(limit.max_mb for limit in too_big)})
         accepted = self._accepted()
         if not accepted:
-            return Message("upload.not_accepted_any", {"name": file.name})
-        return Message("upload.not_accepted", {"name": file.name, "accepted": accepted})
+            return Message("upload.not_accepted_any", {"name": Verbatim(file.name)})
+        return Message("upload.not_accepted", {"name": Verbatim(file.name), "accepted": accepted})
 
     def _limits_naming(self, file: PendingFile) -> list[UploadLimit]:
         images = [limit for limit in self.config.images if file.mime in limit.file_types]
@@ -165,13 +165,13 @@ def send_files(
             texts = {text.name: text for text in client.extract_attachments(flow_id, chat_id, _parts(full))}
             for file in full:
                 if file.name not in texts:
-                    raise UploadFailed(Message("upload.no_text", {"name": file.name}))
+                    raise UploadFailed(Message("upload.no_text", {"name": Verbatim(file.name)}))
                 uploads[file.name] = Upload(texts[file.name].content, FULL_FILE, file.name, file.mime)
         rag = [file for file, kind in kinds if kind == RAG_FILE]
         if rag:
             client.add_to_vector_store(flow_id, chat_id, _parts(rag))
     except FlowiseError as exc:
-        names = ", ".join(f.name for f in files)
+        names = Verbatim(", ".join(f.name for f in files))
         raise UploadFailed(Message("upload.failed", {"names": names, "reason": error_message(exc)})) from None
     return [uploads.get(file.name) or Upload.of_bytes(file.content, kind, file.name, file.mime) for file, kind in kinds]
 

@@ -6,19 +6,20 @@ from __future__ import annotations
 import html
 import json
 import logging
-from functools import partial
 from pathlib import PurePosixPath
 
 import streamlit as st
 
 from chat.artifacts import IMAGE_TYPES, image_source
 from chat.attachments import is_image
-from chat.state import t
+from chat.flowise_errors import error_message
+from chat.i18n import Message, Verbatim
+from chat.state import say, t
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
 from flowise_client.events import Artifact
 
-from .markdown import escape_markdown, safe_markdown, visible_text
+from .markdown import as_written, escape_markdown, safe_markdown, visible_text
 
 log = logging.getLogger(__name__)
 
@@ -77,24 +78,40 @@ def _render_image(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn,
 
 def _stored_file(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, name: str) -> bytes | None:
     # Fetched once per turn: the page is drawn again on every click.
-    if name not in turn.fetched:
+    if name not in turn.stored_files:
         try:
-            turn.fetched[name] = client.get_upload_file(flow_id, chat_id, name)
+            turn.stored_files[name] = client.get_upload_file(flow_id, chat_id, name)
         except FlowiseError as exc:
             log.warning("An artifact's file could not be read from Flowise: %s", exc)
-            turn.fetched[name] = None
-    return turn.fetched[name]
+            turn.stored_files[name] = None
+    return turn.stored_files[name]
 
 
 def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
-    """A download button per file; the file is fetched from Flowise only when its button is clicked."""
+    """A button per file. A click fetches the file from Flowise (in this run's thread, before the page
+    is drawn again), and then it is offered to save, or the reason it could not be read is shown."""
     for number, annotation in enumerate(turn.file_annotations):
         name = annotation.file_name or PurePosixPath(annotation.file_path).name
         if not name:
             continue
-        st.download_button(
-            t("artifact.download", name=escape_markdown(visible_text(name))),
-            data=partial(client.download_file_annotation, flow_id, chat_id, name),
-            file_name=visible_text(PurePosixPath(name).name), key=f"annotation-{turn.id}-{number}",
-            icon=":material/download:", on_click="ignore",
-        )
+        shown = escape_markdown(visible_text(name))
+        fetched = turn.downloads.get(name)
+        if isinstance(fetched, bytes):
+            st.download_button(
+                t("artifact.save", name=shown), data=fetched, file_name=visible_text(PurePosixPath(name).name),
+                key=f"annotation-save-{turn.id}-{number}", icon=":material/download:", on_click="ignore", type="primary",
+            )
+            continue
+        st.button(t("artifact.download", name=shown), key=f"annotation-{turn.id}-{number}", icon=":material/download:",
+                  on_click=_fetch_download, args=(client, flow_id, chat_id, turn, name))
+        if fetched is not None:
+            # The reason may quote the server: Markdown, but as safe as an answer.
+            failed = Message("artifact.download_failed", {"name": Verbatim(name), "reason": fetched})
+            st.caption(":material/error: " + safe_markdown(say(as_written(failed))))
+
+
+def _fetch_download(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, name: str) -> None:
+    try:
+        turn.downloads[name] = client.download_file_annotation(flow_id, chat_id, name)
+    except FlowiseError as exc:
+        turn.downloads[name] = error_message(exc)

@@ -24,7 +24,7 @@ from .artifacts import render_artifacts, render_file_annotations
 from .attachments import render_attachments
 from .feedback import render_feedback
 from .human_input import decision_caption, render_action
-from .markdown import escape_markdown, safe_markdown
+from .markdown import as_written, escape_markdown, safe_markdown
 from .sources import render_sources
 from .streaming_markdown import StreamingMarkdown
 from .thinking import LiveThinking, render_thinking
@@ -71,7 +71,7 @@ class FlowTarget:
     flow_id: str
     flush_interval: float
     override_config: Mapping[str, Any]
-    uploads: UploadPolicy = UploadPolicy()
+    upload_policy: UploadPolicy = UploadPolicy()
 
 
 def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool) -> None:
@@ -79,7 +79,7 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
     there are Retry and the follow-up prompts offered."""
     if turn.error:
         # The message may quote the server or the flow: Markdown, but as safe as an answer.
-        st.error(safe_markdown(say(turn.error)), icon=":material/error:")
+        st.error(safe_markdown(say(as_written(turn.error))), icon=":material/error:")
         # With a decision still to make, making it again is the retry.
         if latest and turn.action is None:
             st.button(
@@ -180,7 +180,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
         # shared configuration never shares one memory between visitors.
         override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None
         if turn.pending_files:
-            turn.uploads = send_files(flow.client, flow.flow_id, convo.chat_id, flow.uploads, turn.pending_files)
+            turn.uploads = send_files(flow.client, flow.flow_id, convo.chat_id, flow.upload_policy, turn.pending_files)
             turn.pending_files = []
         with flow.client.predict(
             flow.flow_id, reply or turn.question, convo.chat_id, streaming=streaming, override_config=override,

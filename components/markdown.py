@@ -6,6 +6,8 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
+from chat.i18n import Message, Verbatim
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 # Characters that reorder or hide the text around them: C0 and C1 controls (but tab and newline),
@@ -36,6 +38,17 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 def escape_markdown(text: str) -> str:
     """Text shown exactly as written: no emphasis, links, colour directives or LaTeX."""
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def as_written(message: Message) -> Message:
+    """``message`` with the values a person gave (Verbatim: their file names) escaped, so that the
+    message can be shown as Markdown and they still read exactly as written."""
+    def written(value: object) -> object:
+        if isinstance(value, Message):
+            return as_written(value)
+        return escape_markdown(visible_text(value)) if isinstance(value, Verbatim) else value
+
+    return Message(message.key, {name: written(value) for name, value in message.values.items()})
 
 
 def visible_text(text: str) -> str:

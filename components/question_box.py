@@ -6,13 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from chat.attachments import attachment
-from chat.i18n import Message
 from chat.limits import QuestionLimits, Rejection
 from chat.state import QUESTION_INPUT, recorder_key, say, screen_question, t, take_recording
 from chat.turn import Question
 from chat.uploads import UploadPolicy, pending_files
 
-from .markdown import escape_markdown, visible_text
+from .markdown import as_written, safe_markdown
 
 
 def question_box(limits: QuestionLimits, policy: UploadPolicy) -> Question | None:
@@ -41,17 +40,8 @@ def question_box(limits: QuestionLimits, policy: UploadPolicy) -> Question | Non
 
 
 def render_rejection(rejection: Rejection) -> None:
-    st.warning(say(_as_written(rejection.message)), icon=":material/block:")
+    # The flow's accepted types come from its server: Markdown, but as safe as an answer.
+    st.warning(safe_markdown(say(as_written(rejection.message))), icon=":material/block:")
     if rejection.question:
         st.caption(t("question.given_back"))
         st.code(rejection.question, language=None, wrap_lines=True)
-
-
-def _as_written(message: Message) -> Message:
-    """``message`` with its text values (such as the person's file names) shown as written, never as Markdown."""
-    def written(value: object) -> object:
-        if isinstance(value, Message):
-            return _as_written(value)
-        return escape_markdown(visible_text(value)) if isinstance(value, str) else value
-
-    return Message(message.key, {name: written(value) for name, value in message.values.items()})

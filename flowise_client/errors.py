@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
+from .uploads import MB
+
 # The client's own words for each error it raises, by code; {names} are filled from the error's values.
 # An application that words errors itself (in another language, say) keys its words on the same
 # codes and values: both are stable, and new codes may be added.
@@ -154,4 +156,4 @@ class FlowiseProtocolError(FlowiseError):
     @classmethod
     def too_large(cls, code: str, limit: int) -> FlowiseProtocolError:
         """``code``: ``event_too_large`` or ``answer_too_large``; ``limit`` in bytes."""
-        return cls.of(code, megabytes=limit / 2**20)
+        return cls.of(code, megabytes=limit / MB)

@@ -19,7 +19,6 @@ IMAGE = "file"
 AUDIO = "audio"
 RAG_FILE = "file:rag"
 FULL_FILE = "file:full"
-URL = "url"
 
 MB = 1024 * 1024
 
@@ -107,12 +106,11 @@ class Upload:
 @dataclass(frozen=True)
 class StoredUpload:
     """A file as Flowise's chat history keeps it on a question (``fileUploads``): its content stays in
-    Flowise's storage (``type`` "stored-file", "stored-file:full") or is a link (``type`` "url")."""
+    Flowise's storage (``type`` "stored-file", "stored-file:full") or elsewhere (``type`` "url")."""
 
     type: str
     name: str
     mime: str
-    url: str = ""
 
     @classmethod
     def many_from_json(cls, value: Any) -> tuple[StoredUpload, ...]:
@@ -123,10 +121,7 @@ class StoredUpload:
                 return ()
         items = value if isinstance(value, list) else []
         return tuple(
-            cls(
-                str(item.get("type") or ""), str(item.get("name") or ""), str(item.get("mime") or ""),
-                item["data"] if item.get("type") == URL and isinstance(item.get("data"), str) else "",
-            )
+            cls(str(item.get("type") or ""), str(item.get("name") or ""), str(item.get("mime") or ""))
             for item in items
             if isinstance(item, Mapping) and isinstance(item.get("name"), str) and item["name"]
         )

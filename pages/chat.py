@@ -58,12 +58,12 @@ if convo.notice and not convo.turns:
 health_slot = render_sidebar(convo, chosen, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
-uploads = upload_policy(client, flow_id)
+policy = upload_policy(client, flow_id)
 requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
-question = question_box(limits, uploads) or requested
+question = question_box(limits, policy) or requested
 reply = None if question else take_requested_reply(convo, limits)
-flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config, uploads)
+flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config, policy)
 welcome = chatbot_config(client, flow_id)
 render_welcome_message(welcome)
 render_history(flow, convo, question_coming=bool(question), reply=reply)

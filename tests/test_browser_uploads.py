@@ -86,7 +86,8 @@ def test_artifacts_show_under_the_answer_and_hostile_html_never_runs(browser, ap
     assert streamlit_frame.evaluate("() => window.__pwned") is None
     assert not dialogs
 
+    answer.get_by_role("button", name="Download report.csv").click()  # fetched from Flowise, then offered
     with page.expect_download() as download:
-        answer.get_by_role("button", name="Download report.csv").click()
+        answer.get_by_role("button", name="Save report.csv").click()
     assert download.value.suggested_filename == "report.csv"
     assert open(download.value.path(), "rb").read() == REPORT_CSV

@@ -82,7 +82,7 @@ def test_history_file_uploads_are_read_from_a_list_or_a_json_string():
     uploads = [{"type": "stored-file", "name": "a.png", "mime": "image/png"},
                {"type": "url", "name": "b.jpg", "mime": "image/jpeg", "data": "https://example.org/b.jpg"}, {"x": 1}]
     expected = (StoredUpload("stored-file", "a.png", "image/png"),
-                StoredUpload("url", "b.jpg", "image/jpeg", "https://example.org/b.jpg"))
+                StoredUpload("url", "b.jpg", "image/jpeg"))
     assert StoredUpload.many_from_json(uploads) == expected
     assert StoredUpload.many_from_json(json.dumps(uploads)) == expected
     assert StoredUpload.many_from_json("not json") == ()
@@ -246,7 +246,7 @@ def test_history_gives_back_the_files_of_each_question_with_thumbnails(wire):
         list(events)
     messages = client.chat_history("images", "chat-hist")
     assert messages[0].file_uploads == (StoredUpload("stored-file", "wide.png", "image/png"),
-                                        StoredUpload("url", "x.jpg", "image/jpeg", "https://example.org/x.jpg"))
+                                        StoredUpload("url", "x.jpg", "image/jpeg"))
     (turn,) = turns_from_history(messages, lambda name: client.get_upload_file("images", "chat-hist", name))
     assert [a.name for a in turn.attachments] == ["wide.png", "x.jpg"]
     assert turn.attachments[0].thumbnail.startswith(b"\x89PNG") and turn.attachments[1].thumbnail is None
@@ -368,18 +368,19 @@ def test_file_for_full_upload_has_its_text_extracted_then_sent(app, wire):
 
 def test_files_that_cannot_be_handed_over_fail_the_turn_which_retries_with_them(app, wire, monkeypatch):
     at = app("rag-files")  # no API key: Flowise refuses the vector store upsert
-    at = at.chat_input[0].upload("notes.md", b"# Notes", "text/markdown").set_value("What do my notes say?").run()
+    at = at.chat_input[0].upload("__notes__.md", b"# Notes", "text/markdown").set_value("What do my notes say?").run()
     (error,) = at.error
-    assert "could not be handed to Flowise, so the question was not asked" in error.value
+    # The file's name as written, as in the question's bubble: not "notes" in bold.
+    assert "The files (\\_\\_notes\\_\\_\\.md) could not be handed to Flowise, so the question was not asked" in error.value
     assert "This flow needs an API key" in error.value
     assert at.chat_message[0].markdown[0].value == "What do my notes say?"
-    assert at.chat_message[0].caption[0].value == ":material/attach_file: notes\\.md"
+    assert at.chat_message[0].caption[0].value == ":material/attach_file: \\_\\_notes\\_\\_\\.md"
     monkeypatch.setenv("FLOWISE_API_KEY", API_KEY)
     at = [b for b in at.button if b.label == "Retry"][0].click().run()
     body = wire.predictions("rag-files")[-1].body
     assert body["question"] == "What do my notes say?"
-    assert body["uploads"] == [Upload.of_bytes(b"# Notes", RAG_FILE, "notes.md", "text/markdown").to_json()]
-    assert "Uploads: notes.md (file:rag, text/markdown)." in page_text(at)
+    assert body["uploads"] == [Upload.of_bytes(b"# Notes", RAG_FILE, "__notes__.md", "text/markdown").to_json()]
+    assert "Uploads: __notes__.md (file:rag, text/markdown)." in page_text(at)
 
 
 def test_spoken_question_goes_as_ogg_and_shows_what_flowise_heard(app, wire):
@@ -445,11 +446,35 @@ def test_artifacts_and_files_to_download_show_under_the_answer(app, wire, stream
     assert '<iframe sandbox="" ' in frame.proto.srcdoc and "allow-" not in frame.proto.srcdoc
     assert "<script>" not in frame.proto.srcdoc and "&lt;script&gt;" in frame.proto.srcdoc
     assert "The image missing\\.png that came with this answer could not be shown." in answer.caption[0].value
-    assert [b.proto.label for b in answer.get("download_button")] == ["Download report\\.csv"]
+    assert [b.label for b in answer.button] == ["Download report\\.csv"]
     fetched = [r for r in wire.received if r.path.startswith("/api/v1/get-upload-file?") and chat_id(at) in r.path]
     at.run()
     again = [r for r in wire.received if r.path.startswith("/api/v1/get-upload-file?") and chat_id(at) in r.path]
     assert len(fetched) == len(again) == 2  # chart.png and missing.png, each once
+
+
+def test_a_file_to_download_is_fetched_on_a_click_then_saved_or_the_reason_shown(app, wire):
+    def downloads() -> int:
+        return sum(r.path == "/api/v1/openai-assistants-file/download" for r in wire.received)
+
+    at = app("artifacts")
+    at = at.chat_input[0].set_value("Make me a chart").run()
+    before = downloads()
+    at.run()
+    assert downloads() == before  # nothing is fetched until it is asked for
+    at = at.chat_message[1].button[0].click().run()
+    assert downloads() == before + 1 and not at.exception
+    assert not at.chat_message[1].button
+    (save,) = at.chat_message[1].get("download_button")
+    assert save.proto.label == "Save report\\.csv"
+
+    at = app("artifacts")
+    at = at.chat_input[0].set_value("Make me a chart").run()
+    del wire.stored[("artifacts", chat_id(at), "report.csv")]  # gone from Flowise's storage since
+    at = at.chat_message[1].button[0].click().run()
+    answer = at.chat_message[1]
+    assert not answer.get("download_button") and [b.label for b in answer.button] == ["Download report\\.csv"]
+    assert answer.caption[-2].value.startswith(":material/error: report\\.csv could not be downloaded: Flowise answered")
 
 
 def test_linked_conversation_brings_back_thumbnails_and_artifacts(app, wire):
@@ -465,5 +490,5 @@ def test_linked_conversation_brings_back_thumbnails_and_artifacts(app, wire):
     restored = app("artifacts", chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
     answer = restored.chat_message[1]
     assert len(answer.get("image")) == 2 and len(answer.get("iframe")) == 1
-    assert [b.proto.label for b in answer.get("download_button")] == ["Download report\\.csv"]
+    assert [b.label for b in answer.button] == ["Download report\\.csv"]
 
