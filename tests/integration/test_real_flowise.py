@@ -139,6 +139,7 @@ def test_image_upload_reaches_the_model_and_stays_with_the_conversation(flowise)
     client = FlowiseClient(flowise.base_url, api_key=flowise.api_key)
     config = client.uploads_config(flowise.flows["plain"])
     assert config.images == (UploadLimit(("image/gif", "image/jpeg", "image/png", "image/webp"), 5.0),)
+    assert client.chatbot_config(flowise.flows["plain"]).uploads == config  # what the app reads it from
     photo, chat_id = png(64, 48), f"it-image-{uuid.uuid4()}"
     upload = Upload.of_bytes(photo, "file", "photo.png", "image/png")
     events = ask(flowise, "plain", "What is in this picture?", chat_id, uploads=[upload])
