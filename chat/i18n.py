@@ -440,9 +440,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "flowise.answer_too_large": {
         "ru": (
-            "Сервер прислал ответ больше {megabytes} МБ — больше, чем нужно любому ответу Flowise, — поэтому "
-            "приложение перестало читать. То, что пришло, сохранено; проверьте, что FLOWISE_URL указывает на "
-            "сам Flowise."
+            "Сервер прислал ответ больше {megabytes} МБ — больше, чем когда-либо присылает Flowise, — поэтому "
+            "приложение перестало его читать. Проверьте, что FLOWISE_URL указывает на сам Flowise."
         ),
     },
     # Why a connection failed: the reason in the errors above (flowise_client.errors.REASONS)

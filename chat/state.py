@@ -23,6 +23,7 @@ from flowise_client import (
 from flowise_client.uploads import MB
 
 from .access import PasswordGate
+from .attachments import Attachment
 from .flowise_errors import error_message
 from .health import Health, check_health
 from .history import turns_from_history
@@ -32,7 +33,6 @@ from .settings import Flow, Settings
 from .turn import Question, Turn
 from .uploads import UploadPolicy, pending_files
 from .voice import RecordingUnreadable, recording_upload
-from .attachments import Attachment
 
 _Answer = TypeVar("_Answer")
 
@@ -240,8 +240,8 @@ def rejected_reply(turn: Turn) -> Message | None:
 
 
 def chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig:
-    """The flow's starter prompts and welcome message, asked once per session and flow. A server
-    that cannot tell is a flow without them: the chat works all the same."""
+    """The flow's chat settings (starter prompts, welcome message, what it accepts besides text), asked
+    once per session and flow. A server that cannot tell is a flow without them: the chat works all the same."""
     return _read_chatbot_config(client, flow_id) or ChatbotConfig()
 
 

@@ -26,8 +26,8 @@ from flowise_client.events import (
     UsedToolsEvent,
 )
 
-from .i18n import Message
 from .attachments import Attachment
+from .i18n import Message
 from .steps import FlowSteps
 from .uploads import PendingFile
 

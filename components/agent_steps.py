@@ -13,7 +13,7 @@ from chat.state import language, t
 from chat.steps import FlowSteps, Step, StepState, headline
 from flowise_client.events import SourceDocument, ToolUse
 
-from .markdown import escape_markdown, safe_markdown, visible_text
+from .markdown import plain_text, safe_markdown
 from .tools import as_code
 
 _ICONS = {
@@ -28,28 +28,24 @@ _INTERRUPTED = ":material/pause_circle:"
 _INPUT_CHARS = 120
 
 
-def _plain(text: str) -> str:
-    return escape_markdown(visible_text(text))
-
-
 def _label(steps: FlowSteps, live: bool) -> str:
     line = headline(steps, live)
-    values = {name: _plain(value) if isinstance(value, str) else value for name, value in line.values.items()}
+    values = {name: plain_text(value) if isinstance(value, str) else value for name, value in line.values.items()}
     return t(line.key, **values)
 
 
 def _tool_names(tools: Sequence[ToolUse]) -> str:
-    return ", ".join(f"**{_plain(name)}**" for name in dict.fromkeys(tool.tool for tool in tools))
+    return ", ".join(f"**{plain_text(name)}**" for name in dict.fromkeys(tool.tool for tool in tools))
 
 
 def _source_names(sources: Sequence[SourceDocument]) -> str:
     names = (doc.name or t("sources.document", number=number) for number, doc in enumerate(sources, 1))
-    return ", ".join(dict.fromkeys(_plain(name) for name in names))
+    return ", ".join(dict.fromkeys(plain_text(name) for name in names))
 
 
 def _draw_step(step: Step, live: bool) -> None:
     icon = _ICONS[step.state] if live or step.state is not StepState.RUNNING else _INTERRUPTED
-    line = f"{icon} **{_plain(step.name(language()))}**"
+    line = f"{icon} **{plain_text(step.name(language()))}**"
     if step.state is StepState.RUNNING:
         line += f" · {t('steps.state.running' if live else 'steps.state.interrupted')}"
     elif step.state is not StepState.DONE:
@@ -62,7 +58,7 @@ def _draw_step(step: Step, live: bool) -> None:
     if step.sources:
         st.caption(t("steps.sources", sources=_source_names(step.sources)))
     if step.error:
-        st.caption(f":material/error: {_plain(step.error)}")
+        st.caption(f":material/error: {plain_text(step.error)}")
 
 
 def _draw_steps(steps: FlowSteps, live: bool) -> None:
@@ -73,7 +69,7 @@ def _draw_steps(steps: FlowSteps, live: bool) -> None:
             shown, _ = as_code(tool.tool_input) if tool.tool_input not in (None, "", {}) else ("", None)
             shown = " ".join(shown.split())
             shown = shown if len(shown) <= _INPUT_CHARS else shown[: _INPUT_CHARS - 1] + "…"
-            what = f"**{_plain(tool.tool)}**" + (f" ({_plain(shown)})" if shown else "")
+            what = f"**{plain_text(tool.tool)}**" + (f" ({plain_text(shown)})" if shown else "")
             st.caption(f":material/build: {t('steps.calling_tool', tool=what)}")
 
 

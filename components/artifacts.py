@@ -19,7 +19,7 @@ from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
 from flowise_client.events import Artifact
 
-from .markdown import as_written, escape_markdown, safe_markdown, visible_text
+from .markdown import as_written, plain_text, safe_markdown, visible_text
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def _render_image(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn,
         st.image(content)
     else:
         name = source.stored_name if source is not None and source.stored_name else artifact.type
-        st.caption(":material/broken_image: " + t("artifact.image_missing", name=escape_markdown(visible_text(name))))
+        st.caption(":material/broken_image: " + t("artifact.image_missing", name=plain_text(name)))
 
 
 def _stored_file(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, name: str) -> bytes | None:
@@ -94,7 +94,7 @@ def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, t
         name = annotation.file_name or PurePosixPath(annotation.file_path).name
         if not name:
             continue
-        shown = escape_markdown(visible_text(name))
+        shown = plain_text(name)
         fetched = turn.downloads.get(name)
         if isinstance(fetched, bytes):
             st.download_button(

@@ -9,13 +9,14 @@ import streamlit as st
 from chat.attachments import Attachment
 from chat.state import t
 
-from .markdown import escape_markdown, visible_text
+from .markdown import plain_text, visible_text
+
 
 def render_attachments(attachments: Sequence[Attachment]) -> None:
     pictures = [a for a in attachments if a.thumbnail]
     if pictures:
         # Each at its own size: the thumbnails are already small, and a tall one stays as tall as a wide one is wide.
         st.image([a.thumbnail for a in pictures], width="content", alt=[visible_text(a.name) for a in pictures])
-    names = [t("voice.message") if a.is_audio else escape_markdown(visible_text(a.name)) for a in attachments]
+    names = [t("voice.message") if a.is_audio else plain_text(a.name) for a in attachments]
     if names:
         st.caption(":material/attach_file: " + " · ".join(names))

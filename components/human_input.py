@@ -9,7 +9,7 @@ from chat.state import action_comment_key, rejected_reply, request_reply, say, t
 from chat.turn import Decision, Turn
 from flowise_client.events import ActionEvent
 
-from .markdown import escape_markdown, visible_text
+from .markdown import plain_text
 
 
 def render_action(turn: Turn) -> None:
@@ -34,10 +34,10 @@ def render_action(turn: Turn) -> None:
 def _button_label(action: ActionEvent, approve: bool) -> str:
     # An agentflow's buttons are Flowise's own words; a sequential agent's are its owner's, where
     # the owner wrote any.
-    own = "" if action.is_agentflow else escape_markdown(visible_text(action.label(approve)))
+    own = "" if action.is_agentflow else plain_text(action.label(approve))
     return own or t("action.approve" if approve else "action.reject")
 
 
 def decision_caption(decision: Decision) -> str:
     icon = {True: ":material/check:", False: ":material/close:", None: ":material/reply:"}[decision.approve]
-    return f"{icon} {say(decision.message(escape_markdown(visible_text(decision.feedback))))}"
+    return f"{icon} {say(decision.message(plain_text(decision.feedback)))}"

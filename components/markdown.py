@@ -46,7 +46,7 @@ def as_written(message: Message) -> Message:
     def written(value: object) -> object:
         if isinstance(value, Message):
             return as_written(value)
-        return escape_markdown(visible_text(value)) if isinstance(value, Verbatim) else value
+        return plain_text(value) if isinstance(value, Verbatim) else value
 
     return Message(message.key, {name: written(value) for name, value in message.values.items()})
 

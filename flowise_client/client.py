@@ -39,7 +39,8 @@ _ERROR_PREFIX = re.compile(r"^(?:Error:\s*)?[\w.]+ - ")
 
 # Some endpoints report an unknown flow id as a 500 whose message says so.
 _FLOW_NOT_FOUND = re.compile(r"\bChatflow \S+ not found")
-# Longest wait for the health checks (ping, flow name), which run before the page is drawn.
+# Longest wait for a status check (ping, the flow's name, its chat settings, a thumbnail): the page
+# waits for these, so they must not hold it as long as a slow answer may.
 _PROBE_SECONDS = 5.0
 
 # Far longer than any chat answer, short enough that a runaway flow cannot fill the page or the memory.

@@ -73,8 +73,8 @@ MESSAGES: dict[str, str] = {
     "file_too_large": "The file {name} is larger than {megabytes:g} MB, more than this app shows or downloads.",
     "file_read_broken": "The connection to Flowise broke while the file {name} was being read. Try again.",
     "answer_too_large": (
-        "The server sent an answer larger than {megabytes:g} MB, more than any Flowise answer needs, so the "
-        "app stopped reading. What arrived is kept; check that FLOWISE_URL points at Flowise itself."
+        "The server sent a reply larger than {megabytes:g} MB, more than Flowise ever sends, so the app "
+        "stopped reading it. Check that FLOWISE_URL points at Flowise itself."
     ),
 }
 

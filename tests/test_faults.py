@@ -169,5 +169,5 @@ def test_json_answer_that_never_ends_stops_at_the_same_limit(wire):
     wire.client_left.clear()
     _, _, error = read(FlowiseClient(wire.url), "json-flood", streaming=False)
     assert isinstance(error, FlowiseProtocolError)
-    assert str(error).startswith("The server sent an answer larger than 16 MB, more than any Flowise answer needs")
+    assert str(error).startswith("The server sent a reply larger than 16 MB, more than Flowise ever sends")
     assert wire.client_left.wait(5)
