@@ -24,8 +24,8 @@ from chat.state import (
 from chat.streamlit_settings import current_settings
 from components.access import require_access
 from components.conversation import FlowTarget, ask, render_history
-from components.question_box import question_box, render_rejection
 from components.markdown import safe_markdown
+from components.question_box import question_box, render_rejection
 from components.sidebar import choose_flow, render_downloads, render_health, render_language_picker, render_sidebar
 from components.welcome import render_starter_prompts, render_welcome_message
 
