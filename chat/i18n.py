@@ -318,6 +318,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "settings.at_least": {"en": "{name} must be at least {minimum}.", "ru": "{name} должен быть не меньше {minimum}."},
     "settings.not_negative": {"en": "{name} cannot be negative.", "ru": "{name} не может быть отрицательным."},
+    "settings.setting_inside_table": {
+        "en": (
+            "{name} is written inside the table `{table}` of secrets.toml, where it is not read as a setting "
+            "(and a table's keys may be sent to Flowise). Move the line with {name} above the first [table] "
+            "line of secrets.toml: every line below a [table] line belongs to that table."
+        ),
+        "ru": (
+            "{name} записан внутри таблицы `{table}` в secrets.toml, где он не читается как настройка "
+            "(а ключи таблицы могут уйти во Flowise). Перенесите строку с {name} выше первой строки [таблицы] "
+            "в secrets.toml: все строки ниже строки [таблицы] относятся к этой таблице."
+        ),
+    },
     "settings.bad_secrets": {
         "en": "`.streamlit/secrets.toml` could not be read: check that it is valid TOML.",
         "ru": "Не удалось прочитать `.streamlit/secrets.toml`: проверьте, что это корректный TOML.",

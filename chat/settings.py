@@ -30,6 +30,7 @@ _NAMES = {
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
+_SETTING_NAME_SET = frozenset(SETTING_NAMES)
 # People often paste the whole prediction URL from Flowise's "API endpoint" dialog.
 _PREDICTION_URL = re.compile(r"^(?P<base>.+?)/api/v1/predictions?/(?P<flow>[^/?#]+)/?$")
 DEFAULT_READ_TIMEOUT = 120.0
@@ -95,6 +96,7 @@ def _lookup(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -
 
 
 def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Settings:
+    _refuse_settings_inside_tables(secrets)
     read_timeout = _seconds("read_timeout", environ, secrets, DEFAULT_READ_TIMEOUT, minimum=0.001)
     flush_interval = _seconds("flush_interval", environ, secrets, DEFAULT_FLUSH_INTERVAL, minimum=0)
     return Settings(
@@ -107,6 +109,33 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
     )
+
+
+def _refuse_settings_inside_tables(secrets: Mapping[str, Any]) -> None:
+    """Every line below a ``[table]`` line of secrets.toml is a key of that table, so a setting written
+    there is not read: a password would silently be off, and a table such as FLOWISE_OVERRIDE_CONFIG
+    goes to Flowise with every question. The page stops instead. The value is never repeated: it may
+    be the password."""
+    for key, value in secrets.items():
+        if found := _setting_inside(value, str(key)):
+            name, table = found
+            raise SettingsError(Message("settings.setting_inside_table", {"name": name, "table": table}))
+
+
+def _setting_inside(value: Any, table: str) -> tuple[str, str] | None:
+    """The first setting name that is a key of ``value`` or of a table nested in it, and the table it is
+    a key of, written as a path such as ``flows[2].override_config``."""
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            if str(key) in _SETTING_NAME_SET:
+                return str(key), table
+            if found := _setting_inside(inner, f"{table}.{key}"):
+                return found
+    elif isinstance(value, (list, tuple)):
+        for number, item in enumerate(value, 1):
+            if found := _setting_inside(item, f"{table}[{number}]"):
+                return found
+    return None
 
 
 def _flows(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Flow, ...]:

