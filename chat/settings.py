@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS
 
@@ -48,7 +48,9 @@ class Flow:
     """A flow the page talks to, and what goes with each question to it."""
 
     id: str
-    url: str
+    # May carry a proxy's user:password@, which the client sends as basic auth: out of repr, which
+    # shows ``address`` instead.
+    url: str = field(repr=False)
     # None for the flow given by FLOWISE_FLOW_ID alone, which the page names by its id.
     name: str | None = None
     description: str | None = None
@@ -56,6 +58,18 @@ class Flow:
     # Sent as the prediction's overrideConfig (temperature, variables, ...); empty: not sent. Out of
     # repr like the key: it may override a node's credentials.
     override_config: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    # The url without its credentials, for repr and the log.
+    address: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "address", _without_credentials(self.url))
+
+
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ websocket's message cap fits what the app sends."""
 
 from __future__ import annotations
 
+import base64
 import tomllib
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat.settings import SETTING_NAMES, SettingsError, load_settings
+from flowise_client import FlowiseClient
 from tests.flowise_wire import start_wire
 from tests.page import APP
 
@@ -69,22 +71,43 @@ def test_settings_above_the_first_table_are_read_and_tables_keep_their_own_keys(
     assert settings.flows[0].override_config == {"temperature": 0.2, "vars": {"team": "sales"}}
 
 
-def test_page_with_the_password_under_a_table_shows_the_error_and_sends_nothing():
-    wire = start_wire()
-    try:
-        at = AppTest.from_file(APP, default_timeout=30)
-        secrets = secrets_toml(
-            f'FLOWISE_URL = "{wire.url}"\nFLOWISE_FLOW_ID = "echo"\n\n'
-            f'[FLOWISE_OVERRIDE_CONFIG]\ntemperature = 0.2\n\nAPP_PASSWORD = "{PASSWORD}"\n'
-        )
-        for key, value in secrets.items():
-            at.secrets[key] = value
-        at.run()
-        assert not at.exception
-        (error,) = at.error
-        assert "APP_PASSWORD is written inside the table `FLOWISE_OVERRIDE_CONFIG`" in error.value
-        assert PASSWORD not in error.value
-        assert not at.chat_input and not at.text_input
-        assert wire.received == []
-    finally:
-        wire.stop()
+@pytest.fixture
+def own_wire():
+    """A wire server of this test alone, so that everything it received came from this test."""
+    server = start_wire()
+    yield server
+    server.stop()
+
+
+def test_page_with_the_password_under_a_table_shows_the_error_and_sends_nothing(own_wire):
+    at = AppTest.from_file(APP, default_timeout=30)
+    secrets = secrets_toml(
+        f'FLOWISE_URL = "{own_wire.url}"\nFLOWISE_FLOW_ID = "echo"\n\n'
+        f'[FLOWISE_OVERRIDE_CONFIG]\ntemperature = 0.2\n\nAPP_PASSWORD = "{PASSWORD}"\n'
+    )
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    at.run()
+    assert not at.exception
+    (error,) = at.error
+    assert "APP_PASSWORD is written inside the table `FLOWISE_OVERRIDE_CONFIG`" in error.value
+    assert PASSWORD not in error.value
+    assert not at.chat_input and not at.text_input
+    assert own_wire.received == []
+
+
+def test_url_credentials_are_in_no_repr_and_still_reach_the_server(own_wire):
+    with_credentials = own_wire.url.replace("http://", "http://bob:s3cret@")
+    settings = load_settings({}, {
+        "FLOWISE_URL": with_credentials + "/api/v1/prediction/one",
+        "flows": [{"name": "One", "id": "one"}, {"name": "Two", "id": "two", "url": "https://amy:pa55@two.example"}],
+    })
+    shown = repr(settings) + "".join(repr(flow) + str(flow) for flow in settings.flows)
+    for secret in ("bob", "s3cret", "amy", "pa55"):
+        assert secret not in shown
+    assert "address='http://***@127.0.0.1:" in shown and "address='https://***@two.example'" in shown
+    one = settings.flows[0]
+    assert one.url == with_credentials
+    FlowiseClient(one.url).ping()
+    (ping,) = own_wire.received
+    assert ping.headers["Authorization"] == "Basic " + base64.b64encode(b"bob:s3cret").decode()
