@@ -175,12 +175,19 @@ def _server_url(value: str | None, what: str | Message) -> tuple[str | None, str
     names the setting in a message if it is not an address."""
     if value is None:
         return None, None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not _is_web_address(value):
         raise SettingsError(Message("settings.bad_url", {"name": what}))
     if match := _PREDICTION_URL.match(value):
         return match["base"].rstrip("/"), match["flow"]
     return value.rstrip("/"), None
+
+
+def _is_web_address(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # such as an unclosed [ of an IPv6 address
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _flow_list(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[str, list[Any]] | None:

@@ -42,6 +42,7 @@ def test_max_answer_chars_defaults_and_comes_from_env_or_secrets():
     [
         ({"FLOWISE_URL": "localhost:3000", "FLOWISE_FLOW_ID": "x"}, "starting with http:// or https://"),
         ({"FLOWISE_URL": "ftp://x", "FLOWISE_FLOW_ID": "x"}, "starting with http:// or https://"),
+        ({"FLOWISE_URL": "http://[::1:3000", "FLOWISE_FLOW_ID": "x"}, "starting with http:// or https://"),
         ({"FLOWISE_URL": "http://x"}, "FLOWISE_FLOW_ID is not"),
         ({"FLOWISE_READ_TIMEOUT": "soon"}, "number of seconds"),
         ({"FLOWISE_READ_TIMEOUT": "0"}, "at least 0.001 seconds"),
