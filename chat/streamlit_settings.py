@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from .cleartext import warn_of_credentials_in_clear
 from .i18n import Message
 from .settings import Settings, SettingsError, load_settings
 
@@ -24,4 +25,6 @@ def _secrets() -> Mapping[str, Any]:
 
 
 def current_settings() -> Settings:
-    return load_settings(os.environ, _secrets())
+    settings = load_settings(os.environ, _secrets())
+    warn_of_credentials_in_clear(settings.flows)
+    return settings

@@ -5,12 +5,16 @@ websocket's message cap fits what the app sends."""
 from __future__ import annotations
 
 import base64
+import logging
 import tomllib
+from urllib.parse import urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from chat.settings import SETTING_NAMES, SettingsError, load_settings
+from chat.cleartext import warn_of_credentials_in_clear
+from chat.settings import SETTING_NAMES, Flow, SettingsError, load_settings
+from chat.streamlit_settings import current_settings
 from flowise_client import FlowiseClient
 from tests.flowise_wire import start_wire
 from tests.page import APP
@@ -111,3 +115,53 @@ def test_url_credentials_are_in_no_repr_and_still_reach_the_server(own_wire):
     FlowiseClient(one.url).ping()
     (ping,) = own_wire.received
     assert ping.headers["Authorization"] == "Basic " + base64.b64encode(b"bob:s3cret").decode()
+
+
+def cleartext_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "chat.cleartext" and r.levelno == logging.WARNING]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://flowise.example.com", "http://flowise:3000", "http://10.0.0.5:3000", "http://[fd00::5]:3000",
+     "http://localhost.example.com"],
+)
+def test_a_key_over_plain_http_to_another_machine_is_warned_about_once(caplog, url):
+    flow = Flow(f"plain-{url}", url, name="Sales", api_key="sk-very-secret")
+    warn_of_credentials_in_clear([flow])
+    warn_of_credentials_in_clear([flow])
+    (warning,) = cleartext_warnings(caplog)
+    assert "Flow Sales sends its API key over plain http:// to " + urlsplit(url).hostname in warning
+    assert "sk-very-secret" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://localhost:3000", "http://LOCALHOST", "http://127.0.0.1:3000", "http://127.8.9.10", "http://[::1]:3000",
+     "http://[::ffff:127.0.0.1]:3000", "https://flowise.example.com"],
+)
+def test_a_key_to_this_machine_or_over_https_is_not_warned_about(caplog, url):
+    warn_of_credentials_in_clear([Flow(f"local-{url}", url, api_key="sk-very-secret")])
+    assert cleartext_warnings(caplog) == []
+
+
+def test_plain_http_without_secrets_is_not_warned_about(caplog):
+    warn_of_credentials_in_clear([Flow("no-key", "http://flowise.example.com")])
+    assert cleartext_warnings(caplog) == []
+
+
+def test_url_credentials_over_plain_http_are_warned_about_without_showing_them(caplog):
+    warn_of_credentials_in_clear([Flow("proxy-auth", "http://bob:s3cret@flowise.example.com", api_key="sk-1")])
+    (warning,) = cleartext_warnings(caplog)
+    assert "Flow proxy-auth sends its API key and URL credentials over plain http:// to flowise.example.com" in warning
+    assert "s3cret" not in caplog.text and "bob" not in caplog.text and "sk-1" not in caplog.text
+
+
+def test_the_page_settings_warn_of_a_key_over_plain_http(caplog, monkeypatch):
+    monkeypatch.setenv("FLOWISE_URL", "http://flowise.internal.example:3000")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "read-by-the-page")
+    monkeypatch.setenv("FLOWISE_API_KEY", "sk-very-secret")
+    current_settings()
+    current_settings()
+    (warning,) = cleartext_warnings(caplog)
+    assert "read-by-the-page" in warning and "sk-very-secret" not in caplog.text
