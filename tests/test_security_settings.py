@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import logging
 import tomllib
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from chat.cleartext import warn_of_credentials_in_clear
 from chat.settings import SETTING_NAMES, Flow, SettingsError, load_settings
 from chat.streamlit_settings import current_settings
-from flowise_client import FlowiseClient
+from flowise_client import DEFAULT_MAX_ANSWER_CHARS, FlowiseClient
+from flowise_client.sse import MAX_MESSAGE_BYTES
 from tests.flowise_wire import start_wire
 from tests.page import APP
 
@@ -165,3 +167,14 @@ def test_the_page_settings_warn_of_a_key_over_plain_http(caplog, monkeypatch):
     current_settings()
     (warning,) = cleartext_warnings(caplog)
     assert "read-by-the-page" in warning and "sk-very-secret" not in caplog.text
+
+
+def test_websocket_message_cap_fits_the_largest_message_the_app_sends():
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    cap = config["server"]["maxMessageSize"] * 1_000_000  # Streamlit counts it in MB of 10^6 bytes
+    # Inline text only (pictures and files go through the media endpoint): the answer, at up to 4 bytes
+    # a character, or one Flowise message, doubled for the escaping of an HTML artifact.
+    needed = max(4 * DEFAULT_MAX_ANSWER_CHARS, 2 * MAX_MESSAGE_BYTES)
+    # Well under Streamlit's default of 200 MB, and never far above the need, so that a change of either
+    # the app's bounds or the cap without the other fails here.
+    assert needed <= cap <= 2 * needed
