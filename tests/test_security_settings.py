@@ -25,7 +25,8 @@ PASSWORD = "correct horse battery staple"
 
 
 def secrets_toml(text: str) -> dict:
-    # Parsed as Streamlit parses secrets.toml, so that a table takes the lines below it as it does there.
+    # TOML as in secrets.toml (Streamlit reads it with the toml package, same tables): a [table] takes
+    # every line below it.
     return tomllib.loads(text)
 
 
