@@ -57,6 +57,8 @@ _READ_BYTES = 64 * 1024
 _PONG_BYTES = 64
 # Flowise's error bodies are a short JSON message; anything longer is not worth quoting.
 _ERROR_BODY_BYTES = 64 * 1024
+# How much of a server's error message the page quotes.
+_QUOTED_CHARS = 500
 # A file the server stores for a conversation (an image a flow made, a file it wrote) is shown or
 # offered for download whole, so it is held in memory: larger ones are refused.
 DEFAULT_MAX_FILE_BYTES = 20 * MB
@@ -432,7 +434,8 @@ class FlowiseClient:
 
     def _http_error(self, response: requests.Response) -> FlowiseError:
         status = response.status_code
-        message = self._redact(clean_server_message(_server_message(response)))
+        # Redacted before it is shortened: a key cut in two would no longer be found whole.
+        message = self._redact(clean_server_message(_server_message(response)))[:_QUOTED_CHARS]
         if status in (401, 403) or message.endswith("Unauthorized"):
             return self._auth_error(status)
         if status == 404 or _FLOW_NOT_FOUND.search(message):
@@ -476,7 +479,7 @@ def _server_message(response: requests.Response) -> str:
     if isinstance(body, Mapping):
         message = body.get("message") or body.get("error")
         if isinstance(message, str):
-            return message[:500]
+            return message
     return ""
 
 

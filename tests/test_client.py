@@ -244,3 +244,37 @@ def test_credentials_in_the_address_are_sent_but_never_quoted(wire):
     with pytest.raises(FlowiseUnreachableError) as info:
         collect(FlowiseClient(f"http://proxy-user:pa%24%24word@127.0.0.1:{port}"), "rag")
     assert "word" not in str(info.value) and "word" not in json.dumps(info.value.values)
+
+
+def test_a_key_quoted_across_the_cut_of_a_long_error_is_not_shown_in_part():
+    """A proxy or node that quotes the Authorization header far into a long error message: the part
+    of the message the page shows must not end in the first half of the key."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class QuotesTheHeader(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            quoted = self.headers["Authorization"]
+            message = "x" * (500 - len("Bearer ") - len(API_KEY) // 2) + quoted + " was refused"
+            body = json.dumps({"statusCode": 500, "message": message}).encode()
+            self.send_response(500)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), QuotesTheHeader)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = FlowiseClient(f"http://127.0.0.1:{server.server_port}", API_KEY)
+        with pytest.raises(FlowiseServerError) as failure:
+            collect(client, "flow")
+    finally:
+        server.shutdown()
+    shown = str(failure.value) + repr(failure.value.values)
+    assert API_KEY[: len(API_KEY) // 2] not in shown
+    assert "x" * 100 in shown
