@@ -515,6 +515,52 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The recording could not be read, so nothing was sent. Record your question again.",
         "ru": "Запись не удалось прочитать, поэтому ничего не отправлено. Запишите вопрос ещё раз.",
     },
+    # Recordings the app does not take: checked from the WAV header before anything is decoded
+    "voice.empty": {
+        "en": "The recording is empty, so nothing was sent. Record your question again.",
+        "ru": "Запись пустая, поэтому ничего не отправлено. Запишите вопрос ещё раз.",
+    },
+    "voice.not_wav": {
+        "en": "This is not a recording from the recorder (only WAV recordings are taken), so nothing was "
+              "sent. Record your question with the microphone button.",
+        "ru": "Это не запись с диктофона (принимаются только записи WAV), поэтому ничего не отправлено. "
+              "Запишите вопрос кнопкой с микрофоном.",
+    },
+    "voice.channels": {
+        "en": "The recording has {channels} channels and at most {max_channels} are taken, so nothing was "
+              "sent. Record your question with the microphone button.",
+        "ru": "В записи каналов: {channels}, а принимается не больше {max_channels}, поэтому ничего не "
+              "отправлено. Запишите вопрос кнопкой с микрофоном.",
+    },
+    "voice.rate": {
+        "en": "The recording's sample rate is {rate} Hz and at most {max_rate} Hz is taken, so nothing was "
+              "sent. Record your question with the microphone button.",
+        "ru": "Частота дискретизации записи {rate} Гц, а принимается не выше {max_rate} Гц, поэтому ничего "
+              "не отправлено. Запишите вопрос кнопкой с микрофоном.",
+    },
+    "voice.encoding": {
+        "en": "The recording's samples are stored in a way the app does not read, so nothing was sent. "
+              "Record your question with the microphone button.",
+        "ru": "Отсчёты в записи хранятся в формате, который приложение не читает, поэтому ничего не "
+              "отправлено. Запишите вопрос кнопкой с микрофоном.",
+    },
+    "voice.too_long": {
+        "en": "The recording is {seconds} seconds long and at most {max_seconds} seconds are taken, so "
+              "nothing was sent. Ask a shorter question, or type it.",
+        "ru": "Запись длится {seconds} с, а принимается не больше {max_seconds} с, поэтому ничего не "
+              "отправлено. Задайте вопрос короче или напишите его.",
+    },
+    "voice.unusable": {
+        "en": "The recording could not be used, so nothing was sent. Record your question again, or type it.",
+        "ru": "Запись не удалось использовать, поэтому ничего не отправлено. Запишите вопрос ещё раз "
+              "или напишите его.",
+    },
+    "voice.busy": {
+        "en": "Too many recordings are being prepared right now, so nothing was sent. Record your question "
+              "again in a moment, or type it.",
+        "ru": "Сейчас готовится слишком много записей, поэтому ничего не отправлено. Запишите вопрос ещё "
+              "раз чуть позже или напишите его.",
+    },
     # What an answer came with: artifacts and files to download
     "artifact.html_title": {"en": "HTML from the flow", "ru": "HTML от сценария"},
     "artifact.image_missing": {

@@ -27,6 +27,7 @@ _NAMES = {
     "app_password": ("APP_PASSWORD",),
     "max_question_chars": ("MAX_QUESTION_CHARS",),
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
+    "max_recording_seconds": ("MAX_RECORDING_SECONDS",),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -39,6 +40,8 @@ DEFAULT_FLUSH_INTERVAL = 0.1
 # Every question costs tokens on the flow's side: a long paste or a script hammering the box is cut off here.
 DEFAULT_MAX_QUESTION_CHARS = 4000
 DEFAULT_QUESTIONS_PER_MINUTE = 10
+# Five minutes of speech is a long question; every second of it is encoded on this server.
+DEFAULT_MAX_RECORDING_SECONDS = 300
 
 _N = TypeVar("_N", int, float)
 
@@ -85,6 +88,7 @@ class Settings:
     login_required: bool = False
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     questions_per_minute: int = DEFAULT_QUESTIONS_PER_MINUTE  # 0: no limit
+    max_recording_seconds: int = DEFAULT_MAX_RECORDING_SECONDS
 
     @property
     def is_demo(self) -> bool:
@@ -122,6 +126,8 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         login_required=isinstance(secrets.get("auth"), Mapping),
         max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
+        max_recording_seconds=_count("max_recording_seconds", environ, secrets, DEFAULT_MAX_RECORDING_SECONDS,
+                                     minimum=1),
     )
 
 

@@ -23,6 +23,7 @@ from flowise_client import (
 from flowise_client.uploads import MB
 
 from .access import PasswordGate
+from .app_wide import app_wide
 from .attachments import Attachment
 from .flowise_errors import error_message
 from .health import Health, check_health
@@ -32,7 +33,8 @@ from .limits import QuestionLimits, Rejection, SlidingWindow, admit
 from .settings import Flow, Settings
 from .turn import Question, Turn
 from .uploads import UploadPolicy, pending_files
-from .voice import RecordingUnreadable, recording_upload
+from .voice import recording_upload
+from .wav_recording import RecordingRefused
 
 _Answer = TypeVar("_Answer")
 
@@ -187,17 +189,18 @@ def recorder_key() -> str:
     return f"voice-{st.session_state.get(_RECORDINGS, 0)}"
 
 
-def take_recording() -> None:
-    """The voice recorder's on_change callback: a finished recording becomes a spoken question, sent
-    in this run; the next run shows an empty recorder."""
+def take_recording(max_seconds: int) -> None:
+    """The voice recorder's on_change callback: a finished recording of at most ``max_seconds`` becomes
+    a spoken question, sent in this run; the next run shows an empty recorder."""
     recording = st.session_state.get(recorder_key())
     st.session_state[_RECORDINGS] = st.session_state.get(_RECORDINGS, 0) + 1
     if recording is None:
         return
     try:
-        upload = recording_upload(recording.getvalue())
-    except RecordingUnreadable:
-        st.session_state[_REJECTION] = Rejection(Message("voice.unreadable"), "")
+        upload = recording_upload(recording.getvalue(), max_seconds, app_wide().slots)
+    except RecordingRefused as refused:
+        # Nothing typed goes with a recording, so there is no text to give back.
+        st.session_state[_REJECTION] = Rejection(refused.message, "")
         return
     request_question(Question("", uploads=(upload,), attachments=(Attachment(upload.name, upload.mime),), spoken=True))
 

@@ -14,13 +14,13 @@ from chat.uploads import UploadPolicy, pending_files
 from .markdown import as_written, safe_markdown
 
 
-def question_box(limits: QuestionLimits, policy: UploadPolicy) -> Question | None:
+def question_box(limits: QuestionLimits, policy: UploadPolicy, max_recording_seconds: int) -> Question | None:
     """The question to send now, if one was submitted and the limits let it through."""
     if policy.voice:
         # Beside the question box, which Streamlit keeps at the bottom of the page.
         with st.bottom:
             st.audio_input(t("voice.record"), key=recorder_key(), on_change=take_recording,
-                           sample_rate=16000, label_visibility="collapsed")
+                           args=(max_recording_seconds,), sample_rate=16000, label_visibility="collapsed")
     # No max_chars: the browser would silently cut a longer paste; checked here, the text can be given back.
     # No file_type or max_upload_size either, for the same reason: the browser marks a file of another
     # type or size but then sends the question without it. Checked on submit, the refusal names the

@@ -61,7 +61,7 @@ limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minu
 policy = upload_policy(client, flow_id)
 requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
-question = question_box(limits, policy) or requested
+question = question_box(limits, policy, settings.max_recording_seconds) or requested
 reply = None if question else take_requested_reply(convo, limits)
 flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config, policy)
 welcome = chatbot_config(client, flow_id)

@@ -35,7 +35,9 @@ from flowise_client.events import (
     UnknownEvent,
     UsedToolsEvent,
 )
+from chat.app_wide import LocalSlots
 from chat.history import turns_from_history
+from chat.settings import DEFAULT_MAX_RECORDING_SECONDS
 from chat.voice import recording_upload
 from tests.browser import assistant_messages, open_page, send, streamlit_app
 from tests.flowise_wire import png, wav
@@ -156,7 +158,7 @@ def test_spoken_question_is_transcribed_and_comes_back_as_the_question(flowise):
     client = FlowiseClient(flowise.base_url, api_key=flowise.api_key)
     assert client.uploads_config(flowise.flows["voice"]).speech_to_text
     chat_id = f"it-voice-{uuid.uuid4()}"
-    events = ask(flowise, "voice", "", chat_id, uploads=[recording_upload(wav())])
+    events = ask(flowise, "voice", "", chat_id, uploads=[recording_upload(wav(), DEFAULT_MAX_RECORDING_SECONDS, LocalSlots())])
     assert only(events, MetadataEvent).question == TRANSCRIPT
     assert text(events) == ANSWER
     question = client.chat_history(flowise.flows["voice"], chat_id)[0]
