@@ -63,6 +63,23 @@ DEFAULT_MAX_FILE_BYTES = 20 * MB
 
 
 @dataclass(frozen=True)
+class FlowDetails:
+    """What ``GET /api/v1/chatflows/{id}`` tells about a flow: its name, and whether Flowise asks for
+    the flow's own API key to run it (``apikeyid``); None where the server does not say."""
+
+    name: str | None
+    has_own_key: bool | None
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> FlowDetails:
+        name = body.get("name")
+        return cls(
+            name.strip() if isinstance(name, str) and name.strip() else None,
+            bool(body["apikeyid"]) if "apikeyid" in body else None,
+        )
+
+
+@dataclass(frozen=True)
 class ChatbotConfig:
     """What Flowise's own chat widget shows around a flow: its welcome message and starter prompts,
     and what it accepts besides text. ``uploads`` is None from a server that does not say (Flowise
@@ -191,18 +208,16 @@ class FlowiseClient:
         if body.strip() != b"pong":
             raise FlowiseProtocolError.of("not_flowise", url=self.base_url)
 
-    def flow_name(self, flow_id: str) -> str | None:
-        """The flow's name (``GET /api/v1/chatflows/{id}``), or None when the API key may not read it:
-        Flowise lets a key that can run a flow see its name only with the chatflows:view permission."""
+    def flow_details(self, flow_id: str) -> FlowDetails | None:
+        """The flow's name and whether it has a key of its own (``GET /api/v1/chatflows/{id}``), or None
+        when the API key may not read it: Flowise lets a key that can run a flow see it only with the
+        chatflows:view permission."""
         try:
             with self._request("GET", f"/api/v1/chatflows/{flow_id}", timeout=self._probe_timeout) as response:
                 body = self._json_body(response)
         except (FlowiseAuthError, FlowiseNotFoundError):
             return None
-        name = body.get("name") if isinstance(body, Mapping) else None
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-        return None
+        return FlowDetails.from_json(body) if isinstance(body, Mapping) else None
 
     def uploads_config(self, flow_id: str) -> UploadsConfig:
         """What the flow accepts besides text (``GET /api/v1/chatflows-uploads/{id}``, no key needed)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from chat.demo import demo_server
+from chat.health import warn_if_unprotected
 from chat.limits import QuestionLimits
 from chat.settings import Flow, SettingsError
 from chat.state import (
@@ -76,5 +77,8 @@ if question:
     ask(flow, convo, question)
 else:
     prefetch_flow_streams(client, flow_id)
-render_health(health_slot, flow_health(client, flow_id), convo.streaming)
+health = flow_health(client, flow_id)
+if not settings.is_demo:
+    warn_if_unprotected(chosen, health)
+render_health(health_slot, health, convo.streaming)
 render_downloads(convo, chosen, settings.is_demo)
