@@ -52,6 +52,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The link names a flow this app does not offer, so a new conversation has started.",
         "ru": "В ссылке указан сценарий, которого в этом приложении нет, поэтому начат новый разговор.",
     },
+    "page.link_not_from_here": {
+        "en": (
+            "The link does not lead to a conversation started in this app (it may have been mistyped or "
+            "changed), so it was not opened and a new conversation has started."
+        ),
+        "ru": (
+            "Ссылка не ведёт к разговору, начатому в этом приложении (возможно, её изменили или набрали "
+            "с ошибкой), поэтому она не открыта и начат новый разговор."
+        ),
+    },
     "page.history_not_readable": {
         "en": "the API key may not read chat history",
         "ru": "этому API-ключу не разрешено читать историю чата",

@@ -27,6 +27,7 @@ _NAMES = {
     "app_password": ("APP_PASSWORD",),
     "max_question_chars": ("MAX_QUESTION_CHARS",),
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
+    "chat_link_secret": ("CHAT_LINK_SECRET",),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -70,6 +71,8 @@ class Settings:
     login_required: bool = False
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     questions_per_minute: int = DEFAULT_QUESTIONS_PER_MINUTE  # 0: no limit
+    # Signs the conversation ids in the page's links (see chat/links.py); None: each flow's API key does.
+    chat_link_secret: str | None = field(default=None, repr=False)
 
     @property
     def is_demo(self) -> bool:
@@ -106,6 +109,7 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         login_required=isinstance(secrets.get("auth"), Mapping),
         max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
+        chat_link_secret=_lookup("chat_link_secret", environ, secrets),
     )
 
 

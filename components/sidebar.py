@@ -18,6 +18,7 @@ from chat.state import (
     FLOW_CHOICE,
     LANGUAGE_PICKER,
     Conversation,
+    FlowLink,
     chosen_flow_id,
     language,
     language_choice,
@@ -58,12 +59,12 @@ def choose_flow(flows: Sequence[Flow]) -> Flow:
     return by_id[chosen]
 
 
-def render_sidebar(convo: Conversation, flow: Flow, is_demo: bool, logged_in: bool) -> DeltaGenerator:
+def render_sidebar(convo: Conversation, flow: Flow, link: FlowLink, is_demo: bool, logged_in: bool) -> DeltaGenerator:
     """Draws the sidebar and returns the place for the health line, which is filled in last, so
     that checking the server never delays the page."""
     with st.sidebar:
         if st.button(t("sidebar.new_chat"), icon=":material/add_comment:", use_container_width=True):
-            start_new_conversation(flow.id)
+            start_new_conversation(link)
             st.rerun()
         # Without any user:password@ part of the address: it is a secret like the API key.
         host = urlsplit(flow.url).netloc.rpartition("@")[2]

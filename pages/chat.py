@@ -9,6 +9,7 @@ from chat.health import warn_if_unprotected
 from chat.limits import QuestionLimits
 from chat.settings import Flow, SettingsError
 from chat.state import (
+    FlowLink,
     chatbot_config,
     client_for,
     flow_health,
@@ -51,12 +52,13 @@ else:
 
 chosen = choose_flow(flows)
 flow_id = chosen.id
+link = FlowLink.of(chosen, flows, settings.chat_link_secret)
 client = client_for(chosen, settings)
-convo = restore_conversation(client, flow_id, open_conversation(flow_id, several_flows=len(flows) > 1))
+convo = restore_conversation(client, link, open_conversation(link))
 if convo.notice and not convo.turns:
     # It may quote the server: Markdown, but as safe as an answer.
     st.info(safe_markdown(say(convo.notice)), icon=":material/history:")
-health_slot = render_sidebar(convo, chosen, settings.is_demo, logged_in=settings.login_required)
+health_slot = render_sidebar(convo, chosen, link, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
 policy = upload_policy(client, flow_id)

@@ -600,22 +600,25 @@ def test_conversation_id_is_in_the_url(app):
 
 
 def test_linked_conversation_is_restored_with_its_sources_and_continues(app, wire):
-    at = app("rag", chat="rec-rag-1", FLOWISE_API_KEY=API_KEY)
-    assert chat_id(at) == "rec-rag-1"
+    # The wire server's rag flow has the recorded conversation under any id: here, one the app made.
+    linked = app("rag", FLOWISE_API_KEY=API_KEY).query_params["chat"]
+    at = app("rag", chat=linked, FLOWISE_API_KEY=API_KEY)
+    assert chat_id(at) == linked
     history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/rag")][-1]
-    assert "chatId=rec-rag-1" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert f"chatId={linked}" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
     turns = at.session_state["conversation"].turns
     assert [t.question for t in turns] == ["What is the capital of France?"] * 2
     assert all(t.complete and t.message_id for t in turns)
     assert [e.label for e in at.expander] == [f"Sources ({len(t.sources)})" for t in turns]
     assert "Привет! Это детерминированный ответ 🙂" in page_text(at)
     at = ask(at, "One more")
-    assert wire.predictions("rag")[-1].body["chatId"] == "rec-rag-1"
+    assert wire.predictions("rag")[-1].body["chatId"] == linked
 
 
 def test_linked_conversation_without_history_access_starts_fresh_and_says_so(app):
-    at = app("rag", chat="rec-rag-1")
-    assert chat_id(at) != "rec-rag-1" and at.query_params["chat"] == chat_id(at)
+    linked = app("rag").query_params["chat"]
+    at = app("rag", chat=linked)
+    assert chat_id(at) != linked and at.query_params["chat"] == chat_id(at)
     assert "could not be restored (the API key may not read chat history)" in at.info[0].value
     assert not at.session_state["conversation"].turns
 
@@ -703,13 +706,15 @@ def test_a_single_flow_id_has_no_selector(app):
 
 def test_a_link_opens_its_flow_and_restores_the_conversation_with_that_flows_key(wire):
     flows = [{**TWO_FLOWS[0], "api_key": SECOND_KEY}, {**TWO_FLOWS[1], "id": "rag", "api_key": API_KEY}]
-    at = flows_app(wire, flows, {"flow": "rag", "chat": "rec-rag-1"})
-    assert flow_selector(at).value == "rag" and chat_id(at) == "rec-rag-1"
+    # The link the app showed for the rag flow's new conversation.
+    shown = flow_selector(flows_app(wire, flows)).set_value("rag").run().query_params
+    at = flows_app(wire, flows, {"flow": shown["flow"], "chat": shown["chat"]})
+    assert flow_selector(at).value == "rag" and chat_id(at) == shown["chat"]
     history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/")][-1]
     assert history.path.startswith("/api/v1/chatmessage/rag?") and history.headers["Authorization"] == f"Bearer {API_KEY}"
     assert [t.question for t in at.session_state["conversation"].turns] == ["What is the capital of France?"] * 2
     at = flow_selector(at).set_value("welcome").run()
-    assert chat_id(at) != "rec-rag-1" and not at.session_state["conversation"].turns
+    assert chat_id(at) != shown["chat"] and not at.session_state["conversation"].turns
 
 
 def test_a_link_to_a_flow_not_offered_starts_afresh_and_says_so(wire):
