@@ -1,6 +1,6 @@
-"""The conversation ids in the page's address, signed by this app: a link then opens only a
-conversation the app itself started. An id someone typed, guessed, changed or brought from another
-channel of the flow is not one of them."""
+"""What the page's address holds: the flow, by a slug of its name, and the conversation, by an id
+this app signed. A link then opens only a conversation the app itself started: an id someone typed,
+guessed, changed or brought from another channel of the flow is not one of them."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import logging
 import re
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .log_once import warn_once
+from .settings import Flow
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ _SIGNED_ID = re.compile(
     r"(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.(?P<mac>[0-9a-f]{%d})"
     % _MAC_HEX_DIGITS
 )
+_NOT_IN_SLUGS = re.compile(r"[\W_]+")
 
 # Without CHAT_LINK_SECRET or an API key there is nothing lasting to sign with: a key of this process,
 # so links work until it stops.
@@ -73,3 +76,22 @@ def _process_key() -> bytes:
         "to keep them.",
     )
     return _PROCESS_KEY
+
+
+def flow_slugs(flows: Sequence[Flow]) -> dict[str, str]:
+    """Each flow's name in the page's address, by flow id: its name in lower case with "-" between
+    words, made unique with a number; a flow without a name (the single FLOWISE_FLOW_ID) has none,
+    and the address names no flow. The flow's id never shows."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for number, flow in enumerate(flows, 1):
+        if flow.name is None:
+            continue
+        base = _NOT_IN_SLUGS.sub("-", flow.name.lower()).strip("-") or f"flow-{number}"
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs[flow.id] = slug
+    return slugs

@@ -29,7 +29,7 @@ from .health import Health, check_health
 from .history import turns_from_history
 from .i18n import LANGUAGES, Message, Verbatim, language_for_locale, translate
 from .limits import QuestionLimits, Rejection, SlidingWindow, admit
-from .links import LinkSigner, link_signer
+from .links import LinkSigner, flow_slugs, link_signer
 from .settings import Flow, Settings
 from .turn import Question, Turn
 from .uploads import UploadPolicy, pending_files
@@ -41,7 +41,7 @@ _Answer = TypeVar("_Answer")
 _CONVERSATION = "conversation"
 # Each flow's conversation in this session, by flow id: switching flows and back keeps each one.
 _CONVERSATIONS = "conversations"
-# The page URL's query parameters: the conversation id, and with several flows, the flow's id.
+# The page URL's query parameters: the conversation id, and with several flows, the flow's slug.
 URL_CHAT = "chat"
 URL_FLOW = "flow"
 # The flow selector's widget key: its value is the chosen flow's id.
@@ -100,24 +100,27 @@ class FlowLink:
     @classmethod
     def of(cls, flow: Flow, flows: Sequence[Flow], secret: str | None) -> FlowLink:
         """``flow``'s link among ``flows``, its ids signed with ``secret`` (CHAT_LINK_SECRET) if set."""
-        return cls(flow.id, flow.id if len(flows) > 1 else None, link_signer(secret, flow.api_key))
+        slug = flow_slugs(flows).get(flow.id) if len(flows) > 1 else None
+        return cls(flow.id, slug, link_signer(secret, flow.api_key))
 
     def new_conversation(self) -> Conversation:
         return Conversation(chat_id=self.signer.mint(self.flow_id))
 
 
-def chosen_flow_id(flow_ids: Sequence[str]) -> str:
-    """The flow picked in the sidebar; until one is, the flow in the page's link, else the first."""
+def chosen_flow_id(flows: Sequence[Flow]) -> str:
+    """The flow picked in the sidebar; until one is, the flow the page's link names, else the first."""
+    flow_ids = [flow.id for flow in flows]
     choice = st.session_state.get(FLOW_CHOICE)
     if choice not in flow_ids:
-        linked = st.query_params.get(URL_FLOW)
-        choice = st.session_state[FLOW_CHOICE] = linked if linked in flow_ids else flow_ids[0]
+        by_slug = {slug: flow_id for flow_id, slug in flow_slugs(flows).items()}
+        linked = by_slug.get(st.query_params.get(URL_FLOW) or "")
+        choice = st.session_state[FLOW_CHOICE] = linked or flow_ids[0]
     return choice
 
 
 def open_conversation(link: FlowLink) -> Conversation:
     """The flow's conversation, now the one on the page. Its id is in the page's URL (``?chat=<id>``,
-    and ``&flow=<id>`` when there are several flows), so a reload or a shared link continues it: the
+    and ``&flow=<slug>`` when there are several flows), so a reload or a shared link continues it: the
     first conversation a session opens is the link's, if this app started it."""
     conversations = st.session_state.setdefault(_CONVERSATIONS, {})
     if link.flow_id not in conversations:

@@ -83,4 +83,4 @@ health = flow_health(client, flow_id)
 if not settings.is_demo:
     warn_if_unprotected(chosen, health)
 render_health(health_slot, health, convo.streaming)
-render_downloads(convo, chosen, settings.is_demo)
+render_downloads(convo, chosen, settings.is_demo, health.flow_name)

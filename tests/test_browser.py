@@ -315,7 +315,7 @@ def test_switching_flows_keeps_each_conversation_and_the_answer_that_was_streami
         expect(counted).to_contain_text("This answer was interrupted before it was complete.")
         assert "0 1 2 3 4 5" in counted.inner_text() and "399" not in counted.inner_text()
         assert "Hello, echo" not in page.content()
-        page.wait_for_function(f"() => location.search.includes('flow=slow') && location.search.includes('{counter_chat}')")
+        page.wait_for_function(f"() => location.search.includes('flow=counter') && location.search.includes('{counter_chat}')")
         with page.expect_download() as download:
             page.get_by_text("Download as JSON").click()
         assert download.value.suggested_filename == f"conversation-counter-{counter_chat[:8]}.json"
