@@ -23,6 +23,15 @@ def _fence(text: str, info: str = "") -> str:
     return f"{ticks}{info}\n{text}\n{ticks}"
 
 
+def _code_span(text: str) -> str:
+    # Inline code, delimited by more backticks than any run in the text, on one line (a blank line
+    # would end it): nothing in it is a link or an image, and nothing can close it early.
+    text = " ".join(text.splitlines())
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    ticks, pad = "`" * (longest + 1), " " if longest else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
 def _as_text(value: Any) -> tuple[str, str]:
     if isinstance(value, str):
         return value, ""
@@ -79,7 +88,7 @@ def to_markdown(convo: Conversation, flow: str, language: str) -> str:
     Headings and labels in ``language``."""
     head = [
         f"# {translate(language, 'export.title', flow=flow)}", "",
-        translate(language, "export.chat_id", chat_id=convo.chat_id), "",
+        translate(language, "export.chat_id", chat_id=_code_span(convo.chat_id)), "",
     ]
     return "\n".join(head + [turn_to_markdown(turn, n, language) for n, turn in enumerate(convo.turns, 1)])
 

@@ -52,6 +52,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The link names a flow this app does not offer, so a new conversation has started.",
         "ru": "В ссылке указан сценарий, которого в этом приложении нет, поэтому начат новый разговор.",
     },
+    "page.link_not_from_here": {
+        "en": (
+            "The link does not lead to a conversation started in this app (it may have been mistyped or "
+            "changed), so it was not opened and a new conversation has started."
+        ),
+        "ru": (
+            "Ссылка не ведёт к разговору, начатому в этом приложении (возможно, её изменили или набрали "
+            "с ошибкой), поэтому она не открыта и начат новый разговор."
+        ),
+    },
     "page.history_not_readable": {
         "en": "the API key may not read chat history",
         "ru": "этому API-ключу не разрешено читать историю чата",
@@ -63,8 +73,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sidebar.flow_choice": {"en": "Flow", "ru": "Сценарий"},
     "sidebar.new_chat": {"en": "New chat", "ru": "Новый чат"},
     "sidebar.flow_demo": {"en": "Flow: built-in demo", "ru": "Сценарий: встроенная демонстрация"},
-    "sidebar.flow": {"en": "Flow `{flow_id}` on {host}", "ru": "Сценарий `{flow_id}` на {host}"},
-    "sidebar.conversation": {"en": "Conversation `{chat_id}`", "ru": "Разговор `{chat_id}`"},
+    "sidebar.flow": {"en": "Flow: {name}", "ru": "Сценарий: {name}"},
+    "sidebar.conversation": {"en": "Conversation: {chat_id}", "ru": "Разговор: {chat_id}"},
     "sidebar.log_out": {"en": "Log out", "ru": "Выйти"},
     "sidebar.not_reached": {"en": "**Flowise not reached.** {problem}", "ru": "**Flowise недоступен.** {problem}"},
     "sidebar.reached": {"en": "Flowise reached", "ru": "Flowise доступен"},
@@ -191,9 +201,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # The conversation as a file to download (headings and labels; the JSON's keys stay English)
     "export.title": {"en": "Conversation with {flow}", "ru": "Разговор: {flow}"},
     "export.demo_flow": {"en": "the built-in demo flow", "ru": "встроенный демо-сценарий"},
-    "export.flow": {"en": "Flowise flow {flow_id}", "ru": "сценарий Flowise {flow_id}"},
-    "export.named_flow": {"en": "{name} (Flowise flow {flow_id})", "ru": "{name} (сценарий Flowise {flow_id})"},
-    "export.chat_id": {"en": "Conversation id: `{chat_id}`", "ru": "Идентификатор разговора: `{chat_id}`"},
+    "export.flow": {"en": "a Flowise flow", "ru": "сценарий Flowise"},
+    "export.chat_id": {"en": "Conversation id: {chat_id}", "ru": "Идентификатор разговора: {chat_id}"},
     "export.question": {"en": "{number}. Question ({asked_at})", "ru": "{number}. Вопрос ({asked_at})"},
     "export.answer": {"en": "Answer", "ru": "Ответ"},
     "export.sent_with": {"en": "Sent with:", "ru": "Отправлено вместе с:"},
@@ -337,10 +346,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # The Flowise client's errors, by their code, shown in the chat; the English is the client's own
     # (flowise_client.errors.MESSAGES and REASONS), filled in below the catalogue
     "flowise.unknown": {"en": "{message}", "ru": "{message}"},
+    # What the errors above say in place of the server's address, which the page never shows
+    "flowise.configured_address": {"en": "the configured address", "ru": "из настроек"},
     "flowise.tls_failed": {
         "ru": (
-            "Не удалось установить защищённое соединение с {url} ({reason}). Проверьте, что в FLOWISE_URL "
-            "указана верная схема (http или https) и что сертификат сервера действителен."
+            "Не удалось установить защищённое соединение с сервером по адресу {url} ({reason}). Проверьте, "
+            "что в FLOWISE_URL указана верная схема (http или https) и что сертификат сервера действителен."
         ),
     },
     "flowise.connect_timeout": {

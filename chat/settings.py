@@ -28,6 +28,7 @@ _NAMES = {
     "max_question_chars": ("MAX_QUESTION_CHARS",),
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
     "max_recording_seconds": ("MAX_RECORDING_SECONDS",),
+    "chat_link_secret": ("CHAT_LINK_SECRET",),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -89,6 +90,8 @@ class Settings:
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     questions_per_minute: int = DEFAULT_QUESTIONS_PER_MINUTE  # 0: no limit
     max_recording_seconds: int = DEFAULT_MAX_RECORDING_SECONDS
+    # Signs the conversation ids in the page's links (see chat/links.py); None: each flow's API key does.
+    chat_link_secret: str | None = field(default=None, repr=False)
 
     @property
     def is_demo(self) -> bool:
@@ -128,6 +131,7 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
         max_recording_seconds=_count("max_recording_seconds", environ, secrets, DEFAULT_MAX_RECORDING_SECONDS,
                                      minimum=1),
+        chat_link_secret=_lookup("chat_link_secret", environ, secrets),
     )
 
 

@@ -30,6 +30,7 @@ from .health import Health, check_health
 from .history import turns_from_history
 from .i18n import LANGUAGES, Message, Verbatim, language_for_locale, translate
 from .limits import QuestionLimits, Rejection, SlidingWindow, admit
+from .links import LinkSigner, flow_slugs, link_signer
 from .settings import Flow, Settings
 from .turn import Question, Turn
 from .uploads import UploadPolicy, pending_files
@@ -42,7 +43,7 @@ _Answer = TypeVar("_Answer")
 _CONVERSATION = "conversation"
 # Each flow's conversation in this session, by flow id: switching flows and back keeps each one.
 _CONVERSATIONS = "conversations"
-# The page URL's query parameters: the conversation id, and with several flows, the flow's id.
+# The page URL's query parameters: the conversation id, and with several flows, the flow's slug.
 URL_CHAT = "chat"
 URL_FLOW = "flow"
 # The flow selector's widget key: its value is the chosen flow's id.
@@ -80,6 +81,7 @@ PROBE_RETRY_SECONDS = 30.0
 @dataclass
 class Conversation:
     # Flowise uses the chat id as the memory session id, so one id per conversation, new per browser.
+    # The page's conversations have ids their flow's LinkSigner minted (see FlowLink).
     chat_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     turns: list[Turn] = field(default_factory=list)
     streaming: bool | None = None
@@ -89,44 +91,71 @@ class Conversation:
     notice: Message | None = None
 
 
-def chosen_flow_id(flow_ids: Sequence[str]) -> str:
-    """The flow picked in the sidebar; until one is, the flow in the page's link, else the first."""
+@dataclass(frozen=True)
+class FlowLink:
+    """How the page's address names a flow and its conversations."""
+
+    flow_id: str
+    slug: str | None  # None: the address names no flow (there is only one)
+    signer: LinkSigner
+
+    @classmethod
+    def of(cls, flow: Flow, flows: Sequence[Flow], secret: str | None) -> FlowLink:
+        """``flow``'s link among ``flows``, its ids signed with ``secret`` (CHAT_LINK_SECRET) if set."""
+        slug = flow_slugs(flows).get(flow.id) if len(flows) > 1 else None
+        return cls(flow.id, slug, link_signer(secret, flow.api_key))
+
+    def new_conversation(self) -> Conversation:
+        return Conversation(chat_id=self.signer.mint(self.flow_id))
+
+
+def chosen_flow_id(flows: Sequence[Flow]) -> str:
+    """The flow picked in the sidebar; until one is, the flow the page's link names, else the first."""
+    flow_ids = [flow.id for flow in flows]
     choice = st.session_state.get(FLOW_CHOICE)
     if choice not in flow_ids:
-        linked = st.query_params.get(URL_FLOW)
-        choice = st.session_state[FLOW_CHOICE] = linked if linked in flow_ids else flow_ids[0]
+        by_slug = {slug: flow_id for flow_id, slug in flow_slugs(flows).items()}
+        linked = by_slug.get(st.query_params.get(URL_FLOW) or "")
+        choice = st.session_state[FLOW_CHOICE] = linked or flow_ids[0]
     return choice
 
 
-def open_conversation(flow_id: str, several_flows: bool) -> Conversation:
+def open_conversation(link: FlowLink) -> Conversation:
     """The flow's conversation, now the one on the page. Its id is in the page's URL (``?chat=<id>``,
-    and ``&flow=<id>`` when there are several flows), so a reload or a shared link continues it: the
-    first conversation a session opens is the link's."""
+    and ``&flow=<slug>`` when there are several flows), so a reload or a shared link continues it: the
+    first conversation a session opens is the link's, if this app started it."""
     conversations = st.session_state.setdefault(_CONVERSATIONS, {})
-    if flow_id not in conversations:
-        conversations[flow_id] = Conversation() if conversations else _linked_conversation(flow_id)
-    convo = st.session_state[_CONVERSATION] = conversations[flow_id]
-    _show_in_url(convo.chat_id, flow_id if several_flows else None)
+    if link.flow_id not in conversations:
+        conversations[link.flow_id] = link.new_conversation() if conversations else _linked_conversation(link)
+    convo = st.session_state[_CONVERSATION] = conversations[link.flow_id]
+    _show_in_url(convo.chat_id, link.slug)
     return convo
 
 
-def _linked_conversation(flow_id: str) -> Conversation:
+def _linked_conversation(link: FlowLink) -> Conversation:
     linked_chat = (st.query_params.get(URL_CHAT) or "").strip()
     linked_flow = (st.query_params.get(URL_FLOW) or "").strip()
-    if linked_flow and linked_flow != flow_id:
+    fresh = link.new_conversation()
+    if linked_flow and linked_flow != link.slug:
         # The link's flow is not one of the app's flows (else it would be the chosen one).
-        return Conversation(notice=Message("page.link_flow_unknown"))
-    return Conversation(chat_id=linked_chat, restore=True) if linked_chat else Conversation()
+        fresh.notice = Message("page.link_flow_unknown")
+    elif linked_chat and not link.signer.signed(link.flow_id, linked_chat):
+        # Typed, guessed, changed, another flow's, or from another channel of the flow: whoever made it
+        # could read what is said next, or read a conversation that is not theirs. Flowise is not asked.
+        fresh.notice = Message("page.link_not_from_here")
+    elif linked_chat:
+        return Conversation(chat_id=linked_chat, restore=True)
+    return fresh
 
 
-def _show_in_url(chat_id: str, flow_id: str | None) -> None:
+def _show_in_url(chat_id: str, slug: str | None) -> None:
     if st.query_params.get(URL_CHAT) != chat_id:
         st.query_params[URL_CHAT] = chat_id
-    if flow_id is None:
+    if slug is None:
         if URL_FLOW in st.query_params:
             del st.query_params[URL_FLOW]
-    elif st.query_params.get(URL_FLOW) != flow_id:
-        st.query_params[URL_FLOW] = flow_id
+    elif st.query_params.get(URL_FLOW) != slug:
+        st.query_params[URL_FLOW] = slug
 
 
 def conversation() -> Conversation:
@@ -134,12 +163,13 @@ def conversation() -> Conversation:
     return st.session_state[_CONVERSATION]
 
 
-def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversation) -> Conversation:
+def restore_conversation(client: FlowiseClient, link: FlowLink, convo: Conversation) -> Conversation:
     """Read a linked conversation's turns from Flowise, once; if they cannot be read, start afresh
     and say why. Returns the conversation to go on with."""
     if not convo.restore:
         return convo
     convo.restore = False
+    flow_id = link.flow_id
 
     # The page waits for these, and they only make thumbnails: each gets a status check's short wait,
     # and all together a few seconds, so that a slow server cannot hold the page.
@@ -156,16 +186,19 @@ def restore_conversation(client: FlowiseClient, flow_id: str, convo: Conversatio
     try:
         convo.turns = turns_from_history(client.chat_history(flow_id, convo.chat_id), stored_file)
     except FlowiseError as exc:
-        fresh = start_new_conversation(flow_id)
+        fresh = start_new_conversation(link)
         why = Message("page.history_not_readable") if isinstance(exc, FlowiseAuthError) else error_message(exc)
         fresh.notice = Message("page.not_restored", {"why": why})
         return fresh
-    return convo
+    # A link to a conversation with nothing in it yet is not taken up: whoever made it (opening the
+    # page is enough) would read what is said next.
+    return convo if convo.turns else start_new_conversation(link)
 
 
-def start_new_conversation(flow_id: str) -> Conversation:
+def start_new_conversation(link: FlowLink) -> Conversation:
     """A new conversation with the flow, in place of its current one."""
-    convo = st.session_state[_CONVERSATIONS][flow_id] = st.session_state[_CONVERSATION] = Conversation()
+    convo = link.new_conversation()
+    st.session_state[_CONVERSATIONS][link.flow_id] = st.session_state[_CONVERSATION] = convo
     st.query_params[URL_CHAT] = convo.chat_id
     return convo
 

@@ -4,7 +4,6 @@ whether it answers, the conversation id, "New chat", "Log out", and the conversa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -18,6 +17,7 @@ from chat.state import (
     FLOW_CHOICE,
     LANGUAGE_PICKER,
     Conversation,
+    FlowLink,
     chosen_flow_id,
     language,
     language_choice,
@@ -27,7 +27,7 @@ from chat.state import (
     t,
 )
 
-from .markdown import escape_markdown, safe_markdown
+from .markdown import escape_markdown, plain_text, safe_markdown
 
 
 def render_language_picker() -> None:
@@ -46,7 +46,7 @@ def choose_flow(flows: Sequence[Flow]) -> Flow:
     """The flow to talk to: with several, the one picked at the top of the sidebar (under the
     language), each shown by its name with its description under it."""
     by_id = {flow.id: flow for flow in flows}
-    chosen = chosen_flow_id(list(by_id))
+    chosen = chosen_flow_id(flows)
     if len(flows) > 1:
         with st.sidebar:
             # Names and descriptions are the app owner's words: shown as written, as Markdown that cannot run.
@@ -58,18 +58,22 @@ def choose_flow(flows: Sequence[Flow]) -> Flow:
     return by_id[chosen]
 
 
-def render_sidebar(convo: Conversation, flow: Flow, is_demo: bool, logged_in: bool) -> DeltaGenerator:
+def render_sidebar(convo: Conversation, flow: Flow, link: FlowLink, is_demo: bool, logged_in: bool) -> DeltaGenerator:
     """Draws the sidebar and returns the place for the health line, which is filled in last, so
     that checking the server never delays the page."""
     with st.sidebar:
         if st.button(t("sidebar.new_chat"), icon=":material/add_comment:", use_container_width=True):
-            start_new_conversation(flow.id)
+            start_new_conversation(link)
             st.rerun()
-        # Without any user:password@ part of the address: it is a secret like the API key.
-        host = urlsplit(flow.url).netloc.rpartition("@")[2]
-        st.caption(t("sidebar.flow_demo") if is_demo else t("sidebar.flow", flow_id=flow.id, host=host))
+        # The flow by its name only: its id and its server's address would let a visitor call Flowise
+        # directly, around the app's password and limits.
+        if is_demo:
+            st.caption(t("sidebar.flow_demo"))
+        elif flow.name and link.slug is None:  # with several, the choice above names it
+            st.caption(t("sidebar.flow", name=plain_text(flow.name)))
         health_slot = st.empty()
-        st.caption(t("sidebar.conversation", chat_id=convo.chat_id))
+        # As written, whatever the link held: never Markdown.
+        st.caption(t("sidebar.conversation", chat_id=plain_text(convo.chat_id)))
         if logged_in:
             st.button(t("sidebar.log_out"), icon=":material/logout:", on_click=st.logout)
     return health_slot
@@ -89,17 +93,13 @@ def render_health(slot: DeltaGenerator, health: Health, streams: bool | None) ->
     slot.caption("  \n".join(lines))
 
 
-def render_downloads(convo: Conversation, flow: Flow, is_demo: bool) -> None:
-    """The conversation as Markdown and as JSON, named after the flow. Drawn after the page's
-    answer, so that the turn just asked is there; the files are made only when clicked."""
+def render_downloads(convo: Conversation, flow: Flow, is_demo: bool, flowise_name: str | None) -> None:
+    """The conversation as Markdown and as JSON, named after the flow (its name here, else its name in
+    Flowise, ``flowise_name``, never its id). Drawn after the page's answer, so that the turn just
+    asked is there; the files are made only when clicked."""
     if not convo.turns:
         return
-    if is_demo:
-        title = t("export.demo_flow")
-    elif flow.name:
-        title = t("export.named_flow", name=flow.name, flow_id=flow.id)
-    else:
-        title = t("export.flow", flow_id=flow.id)
+    title = t("export.demo_flow") if is_demo else flow.name or flowise_name or t("export.flow")
     name = file_stem(convo.chat_id, flow.name)
     # The page's language now: the files are made later, outside this run.
     words = language()

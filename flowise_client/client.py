@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 from urllib3.exceptions import ReadTimeoutError
@@ -62,6 +62,46 @@ _QUOTED_CHARS = 500
 # A file the server stores for a conversation (an image a flow made, a file it wrote) is shown or
 # offered for download whole, so it is held in memory: larger ones are refused.
 DEFAULT_MAX_FILE_BYTES = 20 * MB
+
+
+# The API key goes only where Flowise asks for it. Its auth middleware lets the endpoints in
+# WHITELIST_URLS (packages/server/src/utils/constants.ts) through without one: ping,
+# public-chatbotConfig, chatflows-streaming, chatflows-uploads, get-upload-file,
+# openai-assistants-file/download, feedback, attachments and chatmessage/abort. Prediction is in that
+# list but checks the flow's own key itself (validateFlowAPIKey in utils/validateKey.ts); chat history
+# (chatmessage/{id}), chatflows/{id} and vector/upsert are not in it and need a key. Only those four
+# requests are sent it (``keyed``), so that no other endpoint, nor any path an id could make, gets it.
+
+
+def api_path(route: str, *segments: str) -> str:
+    """``/api/v1/<route>/<segment>/...`` with each segment percent-encoded whole: an id holding "/",
+    "?", "#" or "%" stays one segment of ``route`` and cannot name another path."""
+    return "/".join(["/api/v1", route, *map(_path_segment, segments)])
+
+
+def _path_segment(value: str) -> str:
+    # quote leaves dots alone, and requests turns an encoded dot back into one before it drops dot
+    # segments: "." and ".." cannot be sent as a segment at all. No id of Flowise's or the app's is one.
+    if value in ("", ".", ".."):
+        raise ValueError(f"not a path segment: {value!r}")
+    return quote(value, safe="")
+
+
+@dataclass(frozen=True)
+class FlowDetails:
+    """What ``GET /api/v1/chatflows/{id}`` tells about a flow: its name, and whether Flowise asks for
+    the flow's own API key to run it (``apikeyid``); None where the server does not say."""
+
+    name: str | None
+    has_own_key: bool | None
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> FlowDetails:
+        name = body.get("name")
+        return cls(
+            name.strip() if isinstance(name, str) and name.strip() else None,
+            bool(body["apikeyid"]) if "apikeyid" in body else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -181,39 +221,38 @@ class FlowiseClient:
 
     def is_streaming(self, flow_id: str) -> bool:
         """Whether the flow can stream (``GET /api/v1/chatflows-streaming/{id}``)."""
-        with self._request("GET", f"/api/v1/chatflows-streaming/{flow_id}", timeout=self._json_timeout) as response:
+        with self._request("GET", api_path("chatflows-streaming", flow_id), timeout=self._json_timeout) as response:
             body = self._json_body(response)
         return bool(isinstance(body, Mapping) and body.get("isStreaming"))
 
     def ping(self) -> None:
         """Returns if Flowise answers ``GET /api/v1/ping`` with "pong"; raises a :class:`FlowiseError` if not."""
-        with self._request("GET", "/api/v1/ping", timeout=self._probe_timeout) as response:
+        with self._request("GET", api_path("ping"), timeout=self._probe_timeout) as response:
             # A short "pong", or it is not Flowise: a long page need not be read to the end to know that.
             body = next(response.iter_content(chunk_size=_PONG_BYTES), b"")
         if body.strip() != b"pong":
             raise FlowiseProtocolError.of("not_flowise", url=self.base_url)
 
-    def flow_name(self, flow_id: str) -> str | None:
-        """The flow's name (``GET /api/v1/chatflows/{id}``), or None when the API key may not read it:
-        Flowise lets a key that can run a flow see its name only with the chatflows:view permission."""
+    def flow_details(self, flow_id: str) -> FlowDetails | None:
+        """The flow's name and whether it has a key of its own (``GET /api/v1/chatflows/{id}``), or None
+        when the API key may not read it: Flowise lets a key that can run a flow see it only with the
+        chatflows:view permission."""
         try:
-            with self._request("GET", f"/api/v1/chatflows/{flow_id}", timeout=self._probe_timeout) as response:
+            with self._request("GET", api_path("chatflows", flow_id), timeout=self._probe_timeout,
+                               keyed=True) as response:
                 body = self._json_body(response)
         except (FlowiseAuthError, FlowiseNotFoundError):
             return None
-        name = body.get("name") if isinstance(body, Mapping) else None
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-        return None
+        return FlowDetails.from_json(body) if isinstance(body, Mapping) else None
 
     def uploads_config(self, flow_id: str) -> UploadsConfig:
         """What the flow accepts besides text (``GET /api/v1/chatflows-uploads/{id}``, no key needed)."""
-        with self._request("GET", f"/api/v1/chatflows-uploads/{flow_id}", timeout=self._probe_timeout) as response:
+        with self._request("GET", api_path("chatflows-uploads", flow_id), timeout=self._probe_timeout) as response:
             return UploadsConfig.from_json(self._json_body(response))
 
     def chatbot_config(self, flow_id: str) -> ChatbotConfig:
         """The flow's chat settings for visitors (``GET /api/v1/public-chatbotConfig/{id}``, no key needed)."""
-        with self._request("GET", f"/api/v1/public-chatbotConfig/{flow_id}", timeout=self._probe_timeout) as response:
+        with self._request("GET", api_path("public-chatbotConfig", flow_id), timeout=self._probe_timeout) as response:
             body = self._json_body(response)
         # A flow with no chat settings at all answers the JSON string "OK".
         return ChatbotConfig.from_json(body if isinstance(body, Mapping) else {})
@@ -221,9 +260,9 @@ class FlowiseClient:
     def chat_history(self, flow_id: str, chat_id: str) -> list[StoredMessage]:
         """One conversation's stored messages, oldest first (``GET /api/v1/chatmessage/{flow_id}``;
         Flowise answers it only with an API key)."""
-        path = f"/api/v1/chatmessage/{flow_id}"
         params = {"chatId": chat_id, "order": "ASC"}
-        with self._request("GET", path, params=params, timeout=self._json_timeout) as response:
+        with self._request("GET", api_path("chatmessage", flow_id), params=params, timeout=self._json_timeout,
+                           keyed=True) as response:
             body = self._json_body(response)
         return [StoredMessage.from_json(m) for m in body if isinstance(m, Mapping)] if isinstance(body, list) else []
 
@@ -235,7 +274,7 @@ class FlowiseClient:
         (``PUT /api/v1/feedback/{feedback_id}``); returns the feedback's id."""
         body = {"chatflowid": flow_id, "chatId": chat_id, "messageId": message_id, "rating": rating.value,
                 "content": content}
-        path = f"/api/v1/feedback/{feedback_id}" if feedback_id else "/api/v1/feedback"
+        path = api_path("feedback", feedback_id) if feedback_id else api_path("feedback")
         with self._request("PUT" if feedback_id else "POST", path, json=body, timeout=self._json_timeout) as response:
             answer = self._json_body(response)
         new_id = answer.get("id") if isinstance(answer, Mapping) else None
@@ -251,7 +290,7 @@ class FlowiseClient:
         """The text of each ``(name, content, mime)`` file, as Flowise's attachments endpoint extracts it
         for a flow with Full File Upload on (``POST /api/v1/attachments/{flow}/{chat}``); the prediction
         then carries it as a "file:full" upload. Flowise also keeps the file with the conversation."""
-        path = f"/api/v1/attachments/{flow_id}/{chat_id}"
+        path = api_path("attachments", flow_id, chat_id)
         parts = [("files", (name, content, mime)) for name, content, mime in files]
         with self._request("POST", path, files=parts, data={"chatId": chat_id}, timeout=self._json_timeout) as response:
             return AttachmentText.many_from_json(self._json_body(response))
@@ -261,8 +300,8 @@ class FlowiseClient:
         Flowise's chat widget does before a question with "file:rag" uploads (``POST
         /api/v1/vector/upsert/{flow}``; Flowise asks for the flow's API key here)."""
         parts = [("files", (name, content, mime)) for name, content, mime in files]
-        with self._request("POST", f"/api/v1/vector/upsert/{flow_id}", files=parts, data={"chatId": chat_id},
-                           timeout=self._json_timeout) as response:
+        with self._request("POST", api_path("vector/upsert", flow_id), files=parts, data={"chatId": chat_id},
+                           timeout=self._json_timeout, keyed=True) as response:
             self._json_body(response)
 
     def get_upload_file(self, flow_id: str, chat_id: str, file_name: str,
@@ -272,7 +311,7 @@ class FlowiseClient:
         ``quick``: waits no longer than a status check, for a file the page waits for."""
         params = {"chatflowId": flow_id, "chatId": chat_id, "fileName": file_name}
         timeout = self._probe_timeout if quick else self._json_timeout
-        with self._request("GET", "/api/v1/get-upload-file", params=params, timeout=timeout) as response:
+        with self._request("GET", api_path("get-upload-file"), params=params, timeout=timeout) as response:
             return self._file_body(response, file_name, max_bytes)
 
     def download_file_annotation(self, flow_id: str, chat_id: str, file_name: str,
@@ -280,14 +319,14 @@ class FlowiseClient:
         """A file an answer's ``fileAnnotations`` point at, as Flowise's chat widget downloads it
         (``POST /api/v1/openai-assistants-file/download``, no key needed)."""
         body = {"fileName": file_name, "chatflowId": flow_id, "chatId": chat_id}
-        with self._request("POST", "/api/v1/openai-assistants-file/download", json=body,
+        with self._request("POST", api_path("openai-assistants-file/download"), json=body,
                            timeout=self._json_timeout) as response:
             return self._file_body(response, file_name, max_bytes)
 
     def abort(self, flow_id: str, chat_id: str) -> None:
         """Ask Flowise to stop the answer it is producing for this chat. Closing the stream ends it
         on our side; this stops the work (and the cost) on the server's side where the flow allows."""
-        with self._request("PUT", f"/api/v1/chatmessage/abort/{flow_id}/{chat_id}", timeout=self._json_timeout):
+        with self._request("PUT", api_path("chatmessage/abort", flow_id, chat_id), timeout=self._json_timeout):
             pass
 
     @contextmanager
@@ -326,8 +365,8 @@ class FlowiseClient:
         # flow, so a stream that failed before them did not run it; a JSON answer's headers come only
         # when the flow is done, so there only a refused connection is safe. Timeouts are never retried.
         retry_on = _NOT_ANSWERED if streaming else (ConnectionRefusedError,)
-        request = self._request("POST", f"/api/v1/prediction/{flow_id}", json=body, timeout=timeout, retry_on=retry_on,
-                                body_timeout=self.timeouts.read)
+        request = self._request("POST", api_path("prediction", flow_id), json=body, timeout=timeout, retry_on=retry_on,
+                                body_timeout=self.timeouts.read, keyed=True)
         with request as response:
             yield self._capped(self._events(response))
 
@@ -343,11 +382,13 @@ class FlowiseClient:
     @contextmanager
     def _request(
         self, method: str, path: str, *, retry_on: tuple[type[OSError], ...] = (), body_timeout: float | None = None,
-        **kwargs: Any,
+        keyed: bool = False, **kwargs: Any,
     ) -> Iterator[requests.Response]:
-        """``body_timeout``: the longest silence once the headers are in; the ``timeout``'s read wait if None."""
+        """``body_timeout``: the longest silence once the headers are in; the ``timeout``'s read wait if None.
+        ``keyed``: an endpoint that needs the API key; no other is sent it (see api_path)."""
         headers = {"Accept": "text/event-stream, application/json"}
-        if self._api_key:
+        sends_key = keyed and self._api_key is not None
+        if sends_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         try:
             # Always streamed: bodies are read here in bounded pieces (see _read_body), never whole by requests.
@@ -364,7 +405,7 @@ class FlowiseClient:
             raise FlowiseUnreachableError.of("unreachable", url=self.base_url, reason=_reason(exc)) from None
         try:
             if response.status_code >= 400:
-                raise self._http_error(response)
+                raise self._http_error(response, sends_key)
             # Past the headers, a stream may be quiet for longer than the first-byte wait, while a
             # status check keeps its short wait to the end.
             _set_read_timeout(response, body_timeout if body_timeout is not None else kwargs["timeout"][1])
@@ -429,15 +470,15 @@ class FlowiseClient:
             return self._auth_error()
         return FlowiseStreamError.of("flow_failed", message=message)
 
-    def _auth_error(self, status: int | None = None) -> FlowiseAuthError:
-        return FlowiseAuthError.of("key_rejected" if self._api_key else "key_needed", status=status)
+    def _auth_error(self, status: int | None = None, sent_key: bool = True) -> FlowiseAuthError:
+        return FlowiseAuthError.of("key_rejected" if self._api_key and sent_key else "key_needed", status=status)
 
-    def _http_error(self, response: requests.Response) -> FlowiseError:
+    def _http_error(self, response: requests.Response, sent_key: bool) -> FlowiseError:
         status = response.status_code
         # Redacted before it is shortened: a key cut in two would no longer be found whole.
         message = self._redact(clean_server_message(_server_message(response)))[:_QUOTED_CHARS]
         if status in (401, 403) or message.endswith("Unauthorized"):
-            return self._auth_error(status)
+            return self._auth_error(status, sent_key)
         if status == 404 or _FLOW_NOT_FOUND.search(message):
             if message:
                 return FlowiseNotFoundError.of("flow_not_found", status=status, message=message)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from chat.demo import demo_server
+from chat.health import warn_if_unprotected
 from chat.limits import QuestionLimits
 from chat.settings import Flow, SettingsError
 from chat.state import (
+    FlowLink,
     chatbot_config,
     client_for,
     flow_health,
@@ -50,12 +52,13 @@ else:
 
 chosen = choose_flow(flows)
 flow_id = chosen.id
+link = FlowLink.of(chosen, flows, settings.chat_link_secret)
 client = client_for(chosen, settings)
-convo = restore_conversation(client, flow_id, open_conversation(flow_id, several_flows=len(flows) > 1))
+convo = restore_conversation(client, link, open_conversation(link))
 if convo.notice and not convo.turns:
     # It may quote the server: Markdown, but as safe as an answer.
     st.info(safe_markdown(say(convo.notice)), icon=":material/history:")
-health_slot = render_sidebar(convo, chosen, settings.is_demo, logged_in=settings.login_required)
+health_slot = render_sidebar(convo, chosen, link, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(settings.max_question_chars, settings.questions_per_minute)
 policy = upload_policy(client, flow_id)
@@ -76,5 +79,8 @@ if question:
     ask(flow, convo, question)
 else:
     prefetch_flow_streams(client, flow_id)
-render_health(health_slot, flow_health(client, flow_id), convo.streaming)
-render_downloads(convo, chosen, settings.is_demo)
+health = flow_health(client, flow_id)
+if not settings.is_demo:
+    warn_if_unprotected(chosen, health)
+render_health(health_slot, health, convo.streaming)
+render_downloads(convo, chosen, settings.is_demo, health.flow_name)

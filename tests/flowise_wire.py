@@ -347,7 +347,7 @@ def chatflow(flow_id: str) -> dict[str, Any]:
         "flowData": json.dumps({"nodes": [], "edges": []}),
         "deployed": False,
         "isPublic": False,
-        "apikeyid": None,
+        "apikeyid": FLOW_API_KEY_IDS.get(flow_id),
         "chatbotConfig": None,
         "apiConfig": None,
         "analytic": None,
@@ -1031,6 +1031,15 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "images-flowise-1.5": _uploads_echo,
     "artifacts": _artifacts,
 }
+
+
+# -- conversation links and disclosure (security): flows with ids like Flowise's own, which the page
+# must never show, and one that Flowise runs only with its own API key (its ChatFlow has an apikeyid).
+HIDDEN_FLOW_IDS = ("5d0c9a8e-3b1f-4e27-9c6a-7f2e4b8d1a03", "c81f3b6e-92d4-4a7a-b5e0-1d6f0a4c7e29")
+OWN_KEY_FLOW = "own-key"
+FLOW_API_KEY_IDS = {OWN_KEY_FLOW: "0f6a2c1e-7b3d-4e58-9a21-c4d8e6f0b193"}
+_SCENARIOS.update({flow_id: _echo for flow_id in (*HIDDEN_FLOW_IDS, OWN_KEY_FLOW)})
+FLOW_NAMES.update({HIDDEN_FLOW_IDS[0]: "Sales assistant", HIDDEN_FLOW_IDS[1]: "Support desk"})
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -145,11 +145,13 @@ def test_a_decision_counts_against_the_questions_per_minute(app, wire):
 
 
 def test_a_linked_conversation_waiting_for_a_decision_can_be_answered(app, wire):
-    at = app("human-input", chat="rec-human-2", FLOWISE_API_KEY=API_KEY)
+    # The wire server has the recorded conversation, stopped for approval, under any id the app made.
+    linked = app("human-input", FLOWISE_API_KEY=API_KEY).query_params["chat"]
+    at = app("human-input", chat=linked, FLOWISE_API_KEY=API_KEY)
     (turn,) = at.session_state["conversation"].turns
     assert steps_box(at).label == "Paused at Approval for your decision"
     at = click(at, "Proceed")
-    assert wire.predictions("human-input")[-1].body["chatId"] == "rec-human-2"
+    assert wire.predictions("human-input")[-1].body["chatId"] == linked
     assert PROCEEDED in page_text(at) and len(at.session_state["conversation"].turns) == 1
 
 

@@ -203,15 +203,19 @@ def test_stop_generating_keeps_the_partial_answer_and_aborts_on_the_server(brows
 
 def test_a_conversation_link_restores_it_in_a_fresh_browser(browser, apps):
     app = apps("rag", FLOWISE_API_KEY=API_KEY)
-    page = open_page(browser, f"{app.url}/?chat=rec-rag-1")
+    first = open_page(browser, app.url)
+    first.wait_for_function("() => new URL(location.href).searchParams.get('chat')")
+    own = first.evaluate("new URL(location.href).searchParams.get('chat')")
+    # The link the app made, in another browser: the wire server has the recorded conversation under it.
+    page = open_page(browser, f"{app.url}/?chat={own}")
     expect(assistant_messages(page)).to_have_count(2, timeout=20_000)
     expect(page.get_by_text("Sources (1)")).to_have_count(2)
     assert "Привет! Это детерминированный ответ 🙂" in assistant_messages(page).first.inner_text()
-    assert page.url.endswith("chat=rec-rag-1")
+    assert page.url.endswith(f"chat={own}")
     fresh = open_page(browser, app.url)
     expect(fresh.get_by_test_id("stChatMessage")).to_have_count(0)
     fresh.wait_for_function("() => new URL(location.href).searchParams.get('chat')")
-    assert "rec-rag-1" not in fresh.url
+    assert own not in fresh.url
 
 
 def arrived(wire, wanted, timeout: float = 10.0) -> list:
@@ -311,17 +315,19 @@ def test_switching_flows_keeps_each_conversation_and_the_answer_that_was_streami
         expect(counted).to_contain_text("This answer was interrupted before it was complete.")
         assert "0 1 2 3 4 5" in counted.inner_text() and "399" not in counted.inner_text()
         assert "Hello, echo" not in page.content()
-        page.wait_for_function(f"() => location.search.includes('flow=slow') && location.search.includes('{counter_chat}')")
+        page.wait_for_function(f"() => location.search.includes('flow=counter') && location.search.includes('{counter_chat}')")
         with page.expect_download() as download:
             page.get_by_text("Download as JSON").click()
         assert download.value.suggested_filename == f"conversation-counter-{counter_chat[:8]}.json"
 
-        # A link opens its flow's conversation: here Echo's, read from history with Echo's key.
-        linked = open_page(browser, f"{app.url}/?flow=echo&chat=rec-rag-1")
+        # A link opens its flow's conversation: here Echo's, read from history with Echo's key (the wire
+        # server answers with the recorded conversation).
+        linked = open_page(browser, f"{app.url}/?flow=echo&chat={echo.body['chatId']}")
         expect(linked.get_by_test_id("stSidebar").get_by_role("radio", name="Echo")).to_be_checked()
         expect(assistant_messages(linked)).to_have_count(2, timeout=20_000)
         (history,) = [r for r in slow_wire.received if r.path.startswith("/api/v1/chatmessage/echo?")][-1:]
-        assert "chatId=rec-rag-1" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
+        assert f"chatId={echo.body['chatId']}" in history.path
+        assert history.headers["Authorization"] == f"Bearer {API_KEY}"
         assert API_KEY not in page.content() + linked.content() + app.log()
 
 

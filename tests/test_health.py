@@ -59,7 +59,7 @@ def test_ping_of_nothing_is_unreachable():
 
 
 def test_flow_name_is_read_with_the_key(wire):
-    assert FlowiseClient(wire.url, API_KEY).flow_name("rag") == "Facts about France"
+    assert FlowiseClient(wire.url, API_KEY).flow_details("rag").name == "Facts about France"
     request = wire.received[-1]
     assert (request.method, request.path) == ("GET", "/api/v1/chatflows/rag")
     assert request.headers["Authorization"] == f"Bearer {API_KEY}"
@@ -71,11 +71,11 @@ def test_flow_name_is_read_with_the_key(wire):
     ids=["no key: 401", "wrong key: 401", "key without chatflows:view: 403", "unknown flow: 404"],
 )
 def test_flow_name_is_none_when_it_may_not_be_read(wire, key, flow_id):
-    assert FlowiseClient(wire.url, key).flow_name(flow_id) is None
+    assert FlowiseClient(wire.url, key).flow_details(flow_id) is None
 
 
 def test_health_of_a_reachable_server(wire):
-    assert check_health(FlowiseClient(wire.url, API_KEY), "echo") == Health(None, "Echo *test* [flow]")
+    assert check_health(FlowiseClient(wire.url, API_KEY), "echo") == Health(None, "Echo *test* [flow]", False)
     assert check_health(FlowiseClient(wire.url), "echo") == Health(None, None)
 
 
@@ -92,6 +92,6 @@ def test_demo_server_speaks_the_same_health_endpoints():
     try:
         client = FlowiseClient(server.base_url)
         assert check_health(client, server.flow_id) == Health(None, "Built-in demo flow")
-        assert client.flow_name("nope") is None
+        assert client.flow_details("nope") is None
     finally:
         server.stop()

@@ -393,7 +393,7 @@ def test_recording_that_is_not_audio_is_not_sent(app, wire):
 
 
 def test_restoring_a_conversation_does_not_wait_long_for_its_thumbnails(app, wire, monkeypatch):
-    first = app("images")
+    first = app("images", FLOWISE_API_KEY=API_KEY)
     for name in ("slow.png", "large.png", "small.png"):
         first = first.chat_input[0].upload(name, png(), "image/png").set_value(f"About {name}").run()
     chat = chat_id(first)
@@ -458,14 +458,14 @@ def test_a_file_to_download_is_fetched_on_a_click_then_saved_or_the_reason_shown
 
 
 def test_linked_conversation_brings_back_thumbnails_and_artifacts(app, wire):
-    first = app("images")
+    first = app("images", FLOWISE_API_KEY=API_KEY)
     first.chat_input[0].upload("kept.png", png(90, 90), "image/png").set_value("Remember this").run()
     restored = app("images", chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
     assert not restored.exception
     assert restored.chat_message[0].markdown[0].value == "Remember this"
     assert len(restored.chat_message[0].get("image")) == 1
 
-    first = app("artifacts")
+    first = app("artifacts", FLOWISE_API_KEY=API_KEY)
     first.chat_input[0].set_value("Chart please").run()
     restored = app("artifacts", chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
     answer = restored.chat_message[1]
