@@ -92,12 +92,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "access.password_placeholder": {"en": "The password you were given", "ru": "Пароль, который вам сообщили"},
     "access.enter": {"en": "Enter", "ru": "Войти"},
     "access.wrong_password": {
-        "en": "Wrong password. {left} tries left in this session.",
-        "ru": "Неверный пароль. Осталось попыток в этом сеансе: {left}.",
+        "en": "Wrong password. {left} tries left.",
+        "ru": "Неверный пароль. Осталось попыток: {left}.",
     },
     "access.wrong_password_last": {
-        "en": "Wrong password. 1 try left in this session.",
-        "ru": "Неверный пароль. В этом сеансе осталась последняя попытка.",
+        "en": "Wrong password. 1 try left.",
+        "ru": "Неверный пароль. Осталась последняя попытка.",
     },
     "access.locked": {
         "en": (
@@ -107,6 +107,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ru": (
             "Слишком много неверных паролей ({max_attempts}): этот сеанс заблокирован и больше не проверяет "
             "пароли. Перезагрузите страницу позже, чтобы попробовать снова."
+        ),
+    },
+    "access.cooling_down": {
+        "en": (
+            "Too many wrong passwords came from your network address in the last {window} minutes "
+            "({max_attempts}), so no password from there is checked for now, in any window or tab. "
+            "Try again in {minutes} minutes."
+        ),
+        "ru": (
+            "С вашего сетевого адреса за последние {window} мин пришло слишком много неверных паролей "
+            "({max_attempts}), поэтому пароли оттуда пока не проверяются ни в одном окне или вкладке. "
+            "Попробуйте снова через {minutes} мин."
+        ),
+    },
+    "access.cooling_down_one_minute": {
+        "en": (
+            "Too many wrong passwords came from your network address in the last {window} minutes "
+            "({max_attempts}), so no password from there is checked for now, in any window or tab. "
+            "Try again in a minute."
+        ),
+        "ru": (
+            "С вашего сетевого адреса за последние {window} мин пришло слишком много неверных паролей "
+            "({max_attempts}), поэтому пароли оттуда пока не проверяются ни в одном окне или вкладке. "
+            "Попробуйте снова через минуту."
         ),
     },
     # The question box, and a question the limits kept from being sent
@@ -318,6 +342,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "settings.at_least": {"en": "{name} must be at least {minimum}.", "ru": "{name} должен быть не меньше {minimum}."},
     "settings.not_negative": {"en": "{name} cannot be negative.", "ru": "{name} не может быть отрицательным."},
+    "settings.not_a_list": {
+        "en": "{name} must be a comma-separated text, or in secrets.toml a list of texts.",
+        "ru": "{name} должен быть текстом через запятую или, в secrets.toml, списком строк.",
+    },
+    "settings.bad_network": {
+        "en": "{name} lists {value}, which is not an IP address or network such as 10.0.0.5 or 10.0.0.0/24.",
+        "ru": "В {name} указано {value}, а это не IP-адрес и не сеть вида 10.0.0.5 или 10.0.0.0/24.",
+    },
     "settings.bad_secrets": {
         "en": "`.streamlit/secrets.toml` could not be read: check that it is valid TOML.",
         "ru": "Не удалось прочитать `.streamlit/secrets.toml`: проверьте, что это корректный TOML.",

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS
 
+from .client_place import SERVER_TRUST_VARIABLE, Network, parse_networks
 from .i18n import DEFAULT_LANGUAGE, Message
 
 # Each setting with the other names it is known by; APP_URL and FLOW_ID are what the widely copied
@@ -27,6 +28,8 @@ _NAMES = {
     "app_password": ("APP_PASSWORD",),
     "max_question_chars": ("MAX_QUESTION_CHARS",),
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
+    # The same variable tells Streamlit's web server whom to take X-Forwarded-For from.
+    "forwarded_allow_ips": (SERVER_TRUST_VARIABLE,),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -70,6 +73,8 @@ class Settings:
     login_required: bool = False
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     questions_per_minute: int = DEFAULT_QUESTIONS_PER_MINUTE  # 0: no limit
+    # The proxies whose X-Forwarded-For names the client; none: the header is believed from nobody.
+    forwarded_allow_ips: tuple[Network, ...] = ()
 
     @property
     def is_demo(self) -> bool:
@@ -106,6 +111,7 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         login_required=isinstance(secrets.get("auth"), Mapping),
         max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
+        forwarded_allow_ips=_networks("forwarded_allow_ips", environ, secrets),
     )
 
 
@@ -253,6 +259,30 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def _items(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> list[str]:
+    """A list setting: comma-separated text (the environment has only strings), or in secrets a
+    list of texts; empty items are dropped."""
+    key = _NAMES[name][0]
+    value: Any = environ.get(key)
+    if value is None or not value.strip():
+        value = secrets.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise SettingsError(Message("settings.not_a_list", {"name": key}))
+    return [item.strip() for item in value if item.strip()]
+
+
+def _networks(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Network, ...]:
+    key = _NAMES[name][0]
+    try:
+        return parse_networks(",".join(_items(name, environ, secrets)))
+    except ValueError as exc:
+        raise SettingsError(Message("settings.bad_network", {"name": key, "value": repr(str(exc))})) from None
 
 
 def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float) -> float:

@@ -5,18 +5,22 @@ from __future__ import annotations
 import importlib.util
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from chat.access import MAX_ATTEMPTS
+from chat.access import PasswordGate, PlaceThrottle, refusal, wrong_password
+from chat.i18n import Message
 from chat.settings import Settings
-from chat.state import password_gate, t
+from chat.setup_warnings import warn_about_access, warn_header_ignored
+from chat.state import password_gate, password_throttle, say, t
 
 
 def require_access(settings: Settings) -> None:
     """Returns only when this browser session may chat; otherwise draws the way in and ends the run."""
+    warn_about_access(settings)
     if settings.login_required:
         _require_login()
     if settings.app_password:
-        _require_password(settings.app_password)
+        _require_password(settings)
 
 
 def _require_login() -> None:
@@ -35,26 +39,34 @@ def _authlib_installed() -> bool:
     return importlib.util.find_spec("authlib") is not None
 
 
-def _require_password(password: str) -> None:
+def _require_password(settings: Settings) -> None:
     gate = password_gate()
     if gate.unlocked:
         return
-    if gate.locked:
-        st.error(t("access.locked", max_attempts=MAX_ATTEMPTS), icon=":material/lock:")
-        st.stop()
+    throttle, header_ignored = password_throttle(settings.forwarded_allow_ips)
+    if header_ignored:
+        warn_header_ignored()
+    if refused := refusal(gate, throttle):
+        _refuse(refused)
     form_slot = st.empty()
     with form_slot.form("password", clear_on_submit=True):
         # Cleared on submit, so no attempt stays in the page's widget state.
         attempt = st.text_input(t("access.password"), type="password", placeholder=t("access.password_placeholder"))
         submitted = st.form_submit_button(t("access.enter"), icon=":material/key:")
     if submitted:
-        if gate.try_password(attempt, password):
-            st.rerun()
-        if gate.locked:
-            form_slot.empty()
-            st.error(t("access.locked", max_attempts=MAX_ATTEMPTS), icon=":material/lock:")
-        elif gate.attempts_left == 1:
-            st.error(t("access.wrong_password_last"))
-        else:
-            st.error(t("access.wrong_password", left=gate.attempts_left))
+        _submit(gate, throttle, attempt, settings.app_password or "", form_slot)
+    st.stop()
+
+
+def _submit(gate: PasswordGate, throttle: PlaceThrottle, attempt: str, password: str, form_slot: DeltaGenerator) -> None:
+    if gate.try_password(attempt, password, throttle):
+        st.rerun()
+    if refused := refusal(gate, throttle):
+        form_slot.empty()
+        _refuse(refused)
+    st.error(say(wrong_password(gate, throttle)))
+
+
+def _refuse(message: Message) -> None:
+    st.error(say(message), icon=":material/lock:")
     st.stop()
