@@ -23,6 +23,11 @@ def warn_about_access(settings: Settings) -> None:
             f"APP_PASSWORD is shorter than {SHORT_PASSWORD} characters: tries are throttled per address, "
             "but guesses spread over many addresses can still find a short password. Use a long passphrase."
         )
+    if settings.login_required and settings.email_allowlist.open:
+        _warn_once(
+            "A login is configured ([auth]) but neither ALLOWED_EMAILS nor ALLOWED_EMAIL_DOMAINS is set: "
+            "anyone the login provider authenticates may use the chat."
+        )
 
 
 def warn_header_ignored() -> None:

@@ -323,7 +323,7 @@ def auth_app(wire, monkeypatch, user: dict) -> AppTest:
 
 
 def test_login_is_required_when_auth_is_configured(wire, monkeypatch):
-    monkeypatch.setattr("components.access._authlib_installed", lambda: True)
+    monkeypatch.setattr("components.access._missing_auth_packages", lambda: [])
     at = auth_app(wire, monkeypatch, {"is_logged_in": False})
     assert not at.exception
     assert [b.label for b in at.button] == ["Log in"]
@@ -332,10 +332,11 @@ def test_login_is_required_when_auth_is_configured(wire, monkeypatch):
     assert "client-secret" not in sent_to_browser(at) and "a-long-random-cookie-secret" not in sent_to_browser(at)
 
 
-def test_login_without_authlib_fails_closed_with_instructions(wire, monkeypatch):
-    monkeypatch.setattr("components.access._authlib_installed", lambda: False)
+def test_login_without_its_packages_fails_closed_with_instructions(wire, monkeypatch):
+    monkeypatch.setattr("components.access._missing_auth_packages", lambda: ["httpx"])
     at = auth_app(wire, monkeypatch, {"is_logged_in": False})
-    assert "pip install Authlib" in at.error[0].value
+    assert "not installed (httpx)" in at.error[0].value
+    assert 'pip install "streamlit[auth]==1.67.0"' in at.error[0].value
     assert not at.chat_input and not at.button
 
 

@@ -1,10 +1,12 @@
-"""Guessing the password from fresh sessions and forged addresses, through AppTest. Each AppTest is
-a new browser session of the same process, so they share the app-wide counts as a reload would
-(conftest clears them between tests)."""
+"""Guessing the password from fresh sessions and forged addresses, and logging in with an account the
+app does not admit, through AppTest. Each AppTest is a new browser session of the same process, so
+they share the app-wide counts as a reload would (conftest clears them between tests)."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from chat.client_place import Connection, forwarded_hops
 from chat.setup_warnings import _warn_once
 from tests.page import APP, ask, page_text
-from tests.test_app import PASSWORD, enter_password, sent_to_browser
+from tests.test_app import AUTH, PASSWORD, enter_password, sent_to_browser
 
 COOLING = "Too many wrong passwords came from your network address in the last 15 minutes (10)"
 
@@ -60,6 +62,11 @@ def fail_in_fresh_sessions(start, tries: int, before_each=lambda n: None, **sett
             at = start(**settings)
         at = enter_password(at, f"guess-{n}")
     return at
+
+
+def shown(markdown: str) -> str:
+    """Markdown as it reads on the page: without the backslashes that keep characters literal."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def assert_cooling_down(at: AppTest) -> None:
@@ -135,3 +142,87 @@ def test_a_short_password_is_warned_about_once_and_never_logged(start, setup_log
     assert "hunter2" not in setup_log.text
     start(APP_PASSWORD="a long passphrase, not warned about")
     assert len([r for r in setup_log.records if r.name == "chat.setup_warnings"]) == 1
+
+
+# -- the login's allowlist --------------------------------------------------------------------------
+
+
+def login_app(wire, monkeypatch, user: dict, **env: str) -> AppTest:
+    monkeypatch.setenv("FLOWISE_URL", wire.url)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, **user}
+    return at.run()
+
+
+ALLOWED = {"ALLOWED_EMAILS": "ada@example.com", "ALLOWED_EMAIL_DOMAINS": "team.example"}
+
+
+@pytest.mark.parametrize("email", ["ada@example.com", "Ada@Example.com", "grace@team.example"])
+def test_an_allowed_verified_email_chats(wire, monkeypatch, email):
+    at = login_app(wire, monkeypatch, {"email": email, "email_verified": True}, **ALLOWED)
+    assert not at.error
+    assert "You asked: allowed" in page_text(ask(at, "allowed"))
+
+
+@pytest.mark.parametrize(
+    ("user", "words"),
+    [
+        ({"email": "mallory@example.com", "email_verified": True}, "You are logged in as mallory@example.com, and this address may not"),
+        ({"email": "ada@example.com.evil", "email_verified": True}, "and this address may not use this chat"),
+        ({"email": "eve@sub.team.example", "email_verified": True}, "and this address may not use this chat"),
+        ({"email": "ada@example.com", "email_verified": False}, "has not confirmed that this address is yours"),
+        ({"email": "ada@example.com"}, "has not confirmed that this address is yours"),
+        ({"email": "grace@team.example", "email_verified": "false"}, "has not confirmed that this address is yours"),
+        ({"name": "No Email"}, "did not tell this app your email address"),
+    ],
+)
+def test_a_refused_login_sees_why_and_a_log_out_button_and_nothing_of_the_chat(wire, monkeypatch, user, words):
+    before = len(wire.received)
+    at = login_app(wire, monkeypatch, user, **ALLOWED)
+    (error,) = at.error
+    assert words in shown(error.value)
+    assert [b.label for b in at.button] == ["Log out"]
+    assert not at.chat_input and not at.chat_message and not at.sidebar.button
+    assert len(wire.received) == before
+
+
+def test_a_provider_s_address_is_shown_as_written():
+    from chat.i18n import Message, Verbatim
+    from components.markdown import as_written
+
+    refused = as_written(Message("access.email_not_allowed", {"email": Verbatim("**x**@example.com")}))
+    assert r"logged in as \*\*x\*\*@example\.com," in refused.text("en")
+
+
+def test_the_refusal_speaks_russian(wire, monkeypatch):
+    monkeypatch.setenv("FLOWISE_URL", wire.url)
+    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    monkeypatch.setenv("ALLOWED_EMAILS", "ada@example.com")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = "ru-RU"
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "mallory@example.com", "email_verified": True}
+    at = at.run()
+    assert shown(at.error[0].value).startswith("Вы вошли как mallory@example.com, а этому адресу не разрешено")
+    assert [b.label for b in at.button] == ["Выйти"]
+
+
+def test_without_an_allowlist_anyone_logged_in_chats_and_the_log_says_so(wire, monkeypatch, setup_log):
+    at = login_app(wire, monkeypatch, {"email": "anyone@anywhere.example"})
+    assert "You asked: open" in page_text(ask(at, "open"))
+    assert "anyone the login provider authenticates may use the chat" in setup_log.text
+
+
+def test_a_login_without_httpx_fails_closed_naming_streamlit_auth(wire, monkeypatch):
+    # Authlib alone is not enough: Streamlit's login also imports httpx.
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "httpx" else real_find_spec(name, *a))
+    at = login_app(wire, monkeypatch, {"is_logged_in": False})
+    (error,) = at.error
+    assert "are not installed (httpx)" in error.value and 'pip install "streamlit[auth]==1.67.0"' in error.value
+    assert "`streamlit[auth]==1.67.0` instead of `streamlit==1.67.0`" in error.value
+    assert not at.button and not at.chat_input
