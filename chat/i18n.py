@@ -84,30 +84,62 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sidebar.download_markdown": {"en": "Download as Markdown", "ru": "Скачать в Markdown"},
     "sidebar.download_json": {"en": "Download as JSON", "ru": "Скачать в JSON"},
     # Who may use the chat: the login and the shared password
-    "access.no_authlib": {
+    "access.no_auth_packages": {
         "en": (
-            "This app is set up to require a login (`[auth]` in its secrets), but Authlib is not installed. "
-            "Run `pip install Authlib` (on Streamlit Community Cloud, add `Authlib>=1.3.2` to `requirements.txt`), "
-            "then reload the page."
+            "This app is set up to require a login (`[auth]` in its secrets), but the packages Streamlit's "
+            "login needs are not installed ({missing}). Run `pip install \"streamlit[auth]=={version}\"` (on "
+            "Streamlit Community Cloud, write `streamlit[auth]=={version}` instead of `streamlit=={version}` in "
+            "`requirements.txt`), then reload the page."
         ),
         "ru": (
-            "Приложение настроено на вход с учётной записью (`[auth]` в его секретах), но Authlib не установлен. "
-            "Выполните `pip install Authlib` (в Streamlit Community Cloud добавьте `Authlib>=1.3.2` в "
-            "`requirements.txt`) и перезагрузите страницу."
+            "Приложение настроено на вход с учётной записью (`[auth]` в его секретах), но пакеты, нужные "
+            "для входа в Streamlit, не установлены ({missing}). Выполните `pip install \"streamlit[auth]=={version}\"` "
+            "(в Streamlit Community Cloud напишите в `requirements.txt` `streamlit[auth]=={version}` вместо "
+            "`streamlit=={version}`) и перезагрузите страницу."
         ),
     },
     "access.log_in_prompt": {"en": "Log in to use this chat.", "ru": "Войдите, чтобы пользоваться этим чатом."},
     "access.log_in": {"en": "Log in", "ru": "Войти"},
+    "access.email_not_allowed": {
+        "en": (
+            "You are logged in as {email}, and this address may not use this chat. "
+            "Log out, then log in with an account that may."
+        ),
+        "ru": (
+            "Вы вошли как {email}, а этому адресу не разрешено пользоваться этим чатом. "
+            "Выйдите и войдите с учётной записью, которой это разрешено."
+        ),
+    },
+    "access.email_unverified": {
+        "en": (
+            "You are logged in as {email}, but your login provider has not confirmed that this address is yours, "
+            "so this chat cannot let you in. Confirm the address with your provider, or log out and use another account."
+        ),
+        "ru": (
+            "Вы вошли как {email}, но ваш провайдер входа не подтвердил, что этот адрес принадлежит вам, "
+            "поэтому чат не может вас впустить. Подтвердите адрес у провайдера или выйдите и войдите с другой учётной записью."
+        ),
+    },
+    "access.no_email": {
+        "en": (
+            "Your login provider did not tell this app your email address, so it cannot check that you may use "
+            "this chat. Log out, then log in with an account that has one."
+        ),
+        "ru": (
+            "Провайдер входа не сообщил приложению ваш адрес электронной почты, поэтому нельзя проверить, "
+            "разрешено ли вам пользоваться этим чатом. Выйдите и войдите с учётной записью, у которой он есть."
+        ),
+    },
     "access.password": {"en": "Password", "ru": "Пароль"},
     "access.password_placeholder": {"en": "The password you were given", "ru": "Пароль, который вам сообщили"},
     "access.enter": {"en": "Enter", "ru": "Войти"},
     "access.wrong_password": {
-        "en": "Wrong password. {left} tries left in this session.",
-        "ru": "Неверный пароль. Осталось попыток в этом сеансе: {left}.",
+        "en": "Wrong password. {left} tries left.",
+        "ru": "Неверный пароль. Осталось попыток: {left}.",
     },
     "access.wrong_password_last": {
-        "en": "Wrong password. 1 try left in this session.",
-        "ru": "Неверный пароль. В этом сеансе осталась последняя попытка.",
+        "en": "Wrong password. 1 try left.",
+        "ru": "Неверный пароль. Осталась последняя попытка.",
     },
     "access.locked": {
         "en": (
@@ -117,6 +149,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ru": (
             "Слишком много неверных паролей ({max_attempts}): этот сеанс заблокирован и больше не проверяет "
             "пароли. Перезагрузите страницу позже, чтобы попробовать снова."
+        ),
+    },
+    "access.cooling_down": {
+        "en": (
+            "Too many wrong passwords came from your network address in the last {window} minutes "
+            "({max_attempts}), so no password from there is checked for now, in any window or tab. "
+            "Try again in {minutes} minutes."
+        ),
+        "ru": (
+            "С вашего сетевого адреса за последние {window} мин пришло слишком много неверных паролей "
+            "({max_attempts}), поэтому пароли оттуда пока не проверяются ни в одном окне или вкладке. "
+            "Попробуйте снова через {minutes} мин."
+        ),
+    },
+    "access.cooling_down_one_minute": {
+        "en": (
+            "Too many wrong passwords came from your network address in the last {window} minutes "
+            "({max_attempts}), so no password from there is checked for now, in any window or tab. "
+            "Try again in a minute."
+        ),
+        "ru": (
+            "С вашего сетевого адреса за последние {window} мин пришло слишком много неверных паролей "
+            "({max_attempts}), поэтому пароли оттуда пока не проверяются ни в одном окне или вкладке. "
+            "Попробуйте снова через минуту."
         ),
     },
     # The question box, and a question the limits kept from being sent
@@ -338,6 +394,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "(а ключи таблицы могут уйти во Flowise). Перенесите строку с {name} выше первой строки [таблицы] "
             "в secrets.toml: все строки ниже строки [таблицы] относятся к этой таблице."
         ),
+    },
+    "settings.not_a_list": {
+        "en": "{name} must be a comma-separated text, or in secrets.toml a list of texts.",
+        "ru": "{name} должен быть текстом через запятую или, в secrets.toml, списком строк.",
+    },
+    "settings.bad_email": {
+        "en": "{name} lists {value}, which is not an email address.",
+        "ru": "В {name} указано {value}, а это не адрес электронной почты.",
+    },
+    "settings.bad_email_domain": {
+        "en": "{name} lists {value}, which is not a domain such as example.com.",
+        "ru": "В {name} указано {value}, а это не домен вида example.com.",
+    },
+    "settings.bad_network": {
+        "en": "{name} lists {value}, which is not an IP address or network such as 10.0.0.5 or 10.0.0.0/24.",
+        "ru": "В {name} указано {value}, а это не IP-адрес и не сеть вида 10.0.0.5 или 10.0.0.0/24.",
     },
     "settings.bad_secrets": {
         "en": "`.streamlit/secrets.toml` could not be read: check that it is valid TOML.",

@@ -11,7 +11,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS
 
+from .client_place import SERVER_TRUST_VARIABLE, Network, parse_networks
 from .i18n import DEFAULT_LANGUAGE, Message
+from .login import EmailAllowlist
 
 # Each setting with the other names it is known by; APP_URL and FLOW_ID are what the widely copied
 # flowise-streamlit template puts in its secrets, so its users can switch by changing nothing else.
@@ -29,6 +31,10 @@ _NAMES = {
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
     "max_recording_seconds": ("MAX_RECORDING_SECONDS",),
     "chat_link_secret": ("CHAT_LINK_SECRET",),
+    # The same variable tells Streamlit's web server whom to take X-Forwarded-For from.
+    "forwarded_allow_ips": (SERVER_TRUST_VARIABLE,),
+    "allowed_emails": ("ALLOWED_EMAILS",),
+    "allowed_email_domains": ("ALLOWED_EMAIL_DOMAINS",),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -92,6 +98,10 @@ class Settings:
     max_recording_seconds: int = DEFAULT_MAX_RECORDING_SECONDS
     # Signs the conversation ids in the page's links (see chat/links.py); None: each flow's API key does.
     chat_link_secret: str | None = field(default=None, repr=False)
+    # The proxies whose X-Forwarded-For names the client; none: the header is believed from nobody.
+    forwarded_allow_ips: tuple[Network, ...] = ()
+    # Who of those the login provider authenticates may chat; empty: all of them.
+    email_allowlist: EmailAllowlist = EmailAllowlist()
 
     @property
     def is_demo(self) -> bool:
@@ -132,6 +142,11 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         max_recording_seconds=_count("max_recording_seconds", environ, secrets, DEFAULT_MAX_RECORDING_SECONDS,
                                      minimum=1),
         chat_link_secret=_lookup("chat_link_secret", environ, secrets),
+        forwarded_allow_ips=_networks("forwarded_allow_ips", environ, secrets),
+        email_allowlist=EmailAllowlist(
+            emails=_listed("allowed_emails", environ, secrets, _EMAIL, "settings.bad_email"),
+            domains=_listed("allowed_email_domains", environ, secrets, _DOMAIN, "settings.bad_email_domain"),
+        ),
     )
 
 
@@ -313,6 +328,47 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+# An address as a provider sends it (one @, something either side, no spaces), and a bare domain.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_DOMAIN = re.compile(r"^[^@\s]+\.[^@\s]+$")
+
+
+def _items(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> list[str]:
+    """A list setting: comma-separated text (the environment has only strings), or in secrets a
+    list of texts; empty items are dropped."""
+    key = _NAMES[name][0]
+    value: Any = environ.get(key)
+    if value is None or not value.strip():
+        value = secrets.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise SettingsError(Message("settings.not_a_list", {"name": key}))
+    return [item.strip() for item in value if item.strip()]
+
+
+def _listed(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], form: re.Pattern[str],
+            problem: str) -> tuple[str, ...]:
+    """Addresses or domains, in lower case (a leading @ of a domain is dropped); ``problem`` is
+    said of the first item not of that ``form``."""
+    items = [item.lower().removeprefix("@") if form is _DOMAIN else item.lower()
+             for item in _items(name, environ, secrets)]
+    for item in items:
+        if not form.match(item):
+            raise SettingsError(Message(problem, {"name": _NAMES[name][0], "value": repr(item)}))
+    return tuple(items)
+
+
+def _networks(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Network, ...]:
+    key = _NAMES[name][0]
+    try:
+        return parse_networks(",".join(_items(name, environ, secrets)))
+    except ValueError as exc:
+        raise SettingsError(Message("settings.bad_network", {"name": key, "value": repr(str(exc))})) from None
 
 
 def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float) -> float:

@@ -22,8 +22,9 @@ from flowise_client import (
 )
 from flowise_client.uploads import MB
 
-from .access import PasswordGate
+from .access import PasswordGate, PlaceThrottle
 from .app_wide import app_wide
+from .client_place import Network, current_place
 from .attachments import Attachment
 from .flowise_errors import error_message
 from .health import Health, check_health
@@ -364,6 +365,13 @@ def password_gate() -> PasswordGate:
     if _PASSWORD_GATE not in st.session_state:
         st.session_state[_PASSWORD_GATE] = PasswordGate()
     return st.session_state[_PASSWORD_GATE]
+
+
+def password_throttle(trusted_proxies: tuple[Network, ...]) -> tuple[PlaceThrottle, bool]:
+    """The throttle of the place this session connects from, and whether an X-Forwarded-For header
+    it sent was not believed."""
+    place = current_place(trusted_proxies)
+    return PlaceThrottle(app_wide().windows, place.key), place.header_ignored
 
 
 def _question_window() -> SlidingWindow:

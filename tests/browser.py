@@ -46,16 +46,21 @@ class RunningApp:
 
 
 @contextmanager
-def streamlit_app(tmp_dir: Path, script: str = "app.py", **settings: str) -> Iterator[RunningApp]:
-    """`streamlit run <script>` on a free port with exactly these Flowise settings."""
+def streamlit_app(
+    tmp_dir: Path, script: str = "app.py", *, secrets: Path | None = None, **settings: str,
+) -> Iterator[RunningApp]:
+    """`streamlit run <script>` on a free port with exactly these Flowise settings in its environment,
+    and with ``secrets`` the only secrets.toml it reads (the repository's own is never written)."""
     port = free_port()
+    secrets_option = ["--secrets.files", str(secrets)] if secrets else []
     env = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
     env.update(settings)
     log_path = tmp_dir / f"streamlit-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *secrets_option],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

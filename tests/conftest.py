@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from streamlit.testing.v1 import AppTest
 
+from chat.app_wide import app_wide
 from chat.settings import SETTING_NAMES
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_app
 from tests.flowise_wire import FlowiseWire, start_wire
@@ -17,6 +18,15 @@ def clean_environment(monkeypatch):
     """Every test starts from no settings at all, whatever the shell that runs pytest has."""
     for name in SETTING_NAMES:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_app_wide():
+    """Every test starts with no app-wide counts: AppTest runs in this process, and its pages share
+    one st.cache_resource, so one test's password failures would otherwise lock the next one out."""
+    app_wide.clear()
+    yield
+    app_wide.clear()
 
 
 @pytest.fixture(scope="session")

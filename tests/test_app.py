@@ -267,7 +267,7 @@ def test_password_gate_keeps_the_chat_closed_until_the_right_password(app, wire)
     assert not at.chat_input and not at.sidebar.button
     assert at.text_input[0].label == "Password" and at.text_input[0].proto.type == at.text_input[0].proto.PASSWORD
     at = enter_password(at, "s3cret")
-    assert at.error[0].value == "Wrong password. 4 tries left in this session."
+    assert at.error[0].value == "Wrong password. 4 tries left."
     assert not at.chat_input
     assert len(wire.received) == before  # nothing reached Flowise while the gate was closed
     at = enter_password(at, PASSWORD)
@@ -281,7 +281,7 @@ def test_five_wrong_passwords_lock_the_session(app, wire):
     at = app("echo", APP_PASSWORD=PASSWORD)
     for attempt in ["a", "b", "c", "d"]:
         at = enter_password(at, attempt)
-    assert at.error[0].value == "Wrong password. 1 try left in this session."
+    assert at.error[0].value == "Wrong password. 1 try left."
     at = enter_password(at, "e")
     assert "this session is locked" in at.error[0].value and "Reload the page later" in at.error[0].value
     assert not at.text_input and not at.chat_input
@@ -323,7 +323,7 @@ def auth_app(wire, monkeypatch, user: dict) -> AppTest:
 
 
 def test_login_is_required_when_auth_is_configured(wire, monkeypatch):
-    monkeypatch.setattr("components.access._authlib_installed", lambda: True)
+    monkeypatch.setattr("components.access._missing_auth_packages", lambda: [])
     at = auth_app(wire, monkeypatch, {"is_logged_in": False})
     assert not at.exception
     assert [b.label for b in at.button] == ["Log in"]
@@ -332,10 +332,11 @@ def test_login_is_required_when_auth_is_configured(wire, monkeypatch):
     assert "client-secret" not in sent_to_browser(at) and "a-long-random-cookie-secret" not in sent_to_browser(at)
 
 
-def test_login_without_authlib_fails_closed_with_instructions(wire, monkeypatch):
-    monkeypatch.setattr("components.access._authlib_installed", lambda: False)
+def test_login_without_its_packages_fails_closed_with_instructions(wire, monkeypatch):
+    monkeypatch.setattr("components.access._missing_auth_packages", lambda: ["httpx"])
     at = auth_app(wire, monkeypatch, {"is_logged_in": False})
-    assert "pip install Authlib" in at.error[0].value
+    assert "not installed (httpx)" in at.error[0].value
+    assert 'pip install "streamlit[auth]==1.67.0"' in at.error[0].value
     assert not at.chat_input and not at.button
 
 
@@ -837,7 +838,7 @@ def test_limits_password_and_settings_speak_russian(wire, monkeypatch):
     assert at.sidebar.selectbox[0].label == "Язык"
     assert at.text_input[0].label == "Пароль" and at.button[0].label == "Войти"
     at = enter_password(at, "nope")
-    assert at.error[0].value == "Неверный пароль. Осталось попыток в этом сеансе: 4."
+    assert at.error[0].value == "Неверный пароль. Осталось попыток: 4."
     at = enter_password(at, PASSWORD)
     at = ask(at, "Слишком длинный вопрос")
     assert at.warning[0].value.startswith("Ваш вопрос слишком длинный (символов: 22)")

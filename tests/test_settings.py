@@ -204,3 +204,41 @@ def test_a_bad_flow_list_reads_in_russian_too():
         "сценария в Flowise."
     )
     assert str(info.value).startswith('FLOWISE_FLOWS entry 1 ("Продажи"): id is missing.')
+
+
+def test_trusted_proxies_and_email_allowlist_default_to_none():
+    settings = load_settings({}, {})
+    assert settings.forwarded_allow_ips == () and settings.email_allowlist.open
+
+
+def test_trusted_proxies_from_environment_or_secrets_as_text_or_list():
+    assert [str(n) for n in load_settings({"FORWARDED_ALLOW_IPS": "10.0.0.5, 10.1.0.0/16"}, {}).forwarded_allow_ips] == [
+        "10.0.0.5/32", "10.1.0.0/16",
+    ]
+    from_secrets = load_settings({"FORWARDED_ALLOW_IPS": " "}, {"FORWARDED_ALLOW_IPS": ["::1", "127.0.0.1"]})
+    assert [str(n) for n in from_secrets.forwarded_allow_ips] == ["::1/128", "127.0.0.1/32"]
+
+
+def test_email_allowlist_from_environment_or_secrets_in_lower_case():
+    env = {"ALLOWED_EMAILS": "Ada@Example.com, bob@example.org", "ALLOWED_EMAIL_DOMAINS": "@Team.Example"}
+    allowlist = load_settings(env, {}).email_allowlist
+    assert allowlist.emails == ("ada@example.com", "bob@example.org") and allowlist.domains == ("team.example",)
+    secrets = {"ALLOWED_EMAILS": ["ada@example.com"], "ALLOWED_EMAIL_DOMAINS": "example.com,example.org"}
+    allowlist = load_settings({}, secrets).email_allowlist
+    assert allowlist.emails == ("ada@example.com",) and allowlist.domains == ("example.com", "example.org")
+
+
+@pytest.mark.parametrize(
+    ("env", "secrets", "message"),
+    [
+        ({"FORWARDED_ALLOW_IPS": "*"}, {}, r"FORWARDED_ALLOW_IPS lists '\*', which is not an IP address or network"),
+        ({"FORWARDED_ALLOW_IPS": "10.0.0.5, proxy"}, {}, "FORWARDED_ALLOW_IPS lists 'proxy'"),
+        ({}, {"FORWARDED_ALLOW_IPS": 10}, "FORWARDED_ALLOW_IPS must be a comma-separated text"),
+        ({"ALLOWED_EMAILS": "ada@example.com, bob"}, {}, "ALLOWED_EMAILS lists 'bob', which is not an email address"),
+        ({}, {"ALLOWED_EMAILS": ["a@b.c", 1]}, "ALLOWED_EMAILS must be a comma-separated text"),
+        ({"ALLOWED_EMAIL_DOMAINS": "ada@example.com"}, {}, "ALLOWED_EMAIL_DOMAINS lists 'ada@example.com', which is not a domain"),
+    ],
+)
+def test_unusable_access_settings_name_themselves(env, secrets, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env, secrets)
