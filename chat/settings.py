@@ -27,6 +27,9 @@ _NAMES = {
     "app_password": ("APP_PASSWORD",),
     "max_question_chars": ("MAX_QUESTION_CHARS",),
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
+    "total_questions_per_minute": ("TOTAL_QUESTIONS_PER_MINUTE",),
+    "max_concurrent_answers": ("MAX_CONCURRENT_ANSWERS",),
+    "max_files_per_question": ("MAX_FILES_PER_QUESTION",),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -38,6 +41,11 @@ DEFAULT_FLUSH_INTERVAL = 0.1
 # Every question costs tokens on the flow's side: a long paste or a script hammering the box is cut off here.
 DEFAULT_MAX_QUESTION_CHARS = 4000
 DEFAULT_QUESTIONS_PER_MINUTE = 10
+# What every visitor together may spend: a new tab or a script opening sessions does not escape these.
+DEFAULT_TOTAL_QUESTIONS_PER_MINUTE = 60
+DEFAULT_MAX_CONCURRENT_ANSWERS = 20
+# Images included: each is held in the server's memory and read by the flow.
+DEFAULT_MAX_FILES_PER_QUESTION = 10
 
 _N = TypeVar("_N", int, float)
 
@@ -70,6 +78,10 @@ class Settings:
     login_required: bool = False
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     questions_per_minute: int = DEFAULT_QUESTIONS_PER_MINUTE  # 0: no limit
+    # All sessions together; 0: no limit.
+    total_questions_per_minute: int = DEFAULT_TOTAL_QUESTIONS_PER_MINUTE
+    max_concurrent_answers: int = DEFAULT_MAX_CONCURRENT_ANSWERS  # 0: no limit
+    max_files_per_question: int = DEFAULT_MAX_FILES_PER_QUESTION  # 0: no limit
 
     @property
     def is_demo(self) -> bool:
@@ -106,6 +118,12 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         login_required=isinstance(secrets.get("auth"), Mapping),
         max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
+        total_questions_per_minute=_count("total_questions_per_minute", environ, secrets,
+                                          DEFAULT_TOTAL_QUESTIONS_PER_MINUTE, minimum=0),
+        max_concurrent_answers=_count("max_concurrent_answers", environ, secrets, DEFAULT_MAX_CONCURRENT_ANSWERS,
+                                      minimum=0),
+        max_files_per_question=_count("max_files_per_question", environ, secrets, DEFAULT_MAX_FILES_PER_QUESTION,
+                                      minimum=0),
     )
 
 

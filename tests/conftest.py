@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from streamlit.testing.v1 import AppTest
 
+from chat.app_wide import app_wide
 from chat.settings import SETTING_NAMES
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_app
 from tests.flowise_wire import FlowiseWire, start_wire
@@ -76,3 +77,12 @@ def apps(slow_wire, tmp_path_factory):
             return running[key]
 
         yield get
+
+
+@pytest.fixture(autouse=True)
+def fresh_app_wide():
+    """The app-wide counters are a st.cache_resource, which outlives AppTest instances: each test
+    starts with none of another test's questions or answers counted."""
+    app_wide.clear()
+    yield
+    app_wide.clear()

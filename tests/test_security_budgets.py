@@ -1,0 +1,156 @@
+"""Budgets of the whole app: every visitor's questions together, answers streaming at once, files and
+their text per question, and what one answer may bring; through AppTest and the client, against the
+local Flowise-wire server."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from chat.app_wide import AppWide, LocalSlots, LocalWindowCounter, app_wide
+from chat.limits import ANSWERS, QuestionLimits, SlidingWindow, admit, answer_slot
+from tests.flowise_wire import png, wav
+from tests.page import APP, ask, chat_id, page_text
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def english(rejection) -> str:
+    return rejection.message.text("en")
+
+
+# -- the checks, with a clock moved by hand ---------------------------------------------------------
+def test_a_question_counts_against_everyone_only_once_its_session_lets_it_through():
+    clock = Clock()
+    everyone = AppWide(LocalWindowCounter(clock=clock), LocalSlots())
+    limits = QuestionLimits(max_chars=20, per_minute=1, total_per_minute=2)
+    first, second = SlidingWindow(clock=clock), SlidingWindow(clock=clock)
+    assert admit("one", limits, first, everyone) is None
+    for _ in range(5):  # turned away by the session's own limit: everyone's budget is untouched
+        assert "as this chat accepts (1)" in english(admit("again", limits, first, everyone))
+        assert "at most 20" in english(admit("x" * 21, limits, second, everyone))
+    assert admit("two", limits, second, everyone) is None
+    third = SlidingWindow(clock=clock)
+    over = admit("three", limits, third, everyone)
+    assert "from all its visitors in the last minute as it accepts (2)" in english(over)
+    assert "Wait 60 seconds" in english(over) and "подождите 60 с" in over.message.text("ru")
+    clock.now += 59.5
+    assert "Wait 1 second," in english(admit("three", limits, third, everyone))
+    clock.now += 0.5
+    # Turned away by everyone's budget, it did not use up its session's: it goes now.
+    assert admit("three", limits, third, everyone) is None
+
+
+def test_no_question_is_let_through_while_every_answer_slot_is_taken():
+    everyone = AppWide(LocalWindowCounter(), LocalSlots())
+    limits = QuestionLimits(max_chars=20, per_minute=0, total_per_minute=1, concurrent_answers=1)
+    with answer_slot(everyone.slots, 1) as held:
+        assert held
+        busy = admit("now?", limits, SlidingWindow(), everyone)
+        assert busy.question == "now?"
+        assert "answering as many questions as it can at once (1)" in english(busy)
+        assert "отвечает на столько вопросов сразу" in busy.message.text("ru")
+        with answer_slot(everyone.slots, 1) as second:
+            assert not second
+    # The refusal did not use up everyone's questions, and the slot was given back.
+    assert admit("now?", limits, SlidingWindow(), everyone) is None
+
+
+def test_zero_concurrent_answers_means_no_limit():
+    slots = LocalSlots()
+    with answer_slot(slots, 0) as a, answer_slot(slots, 0) as b:
+        assert a and b
+
+
+# -- every visitor together, through the page -------------------------------------------------------
+EVERYONE_FULL = "from all its visitors in the last minute as it accepts"
+
+
+def test_five_sessions_together_send_no_more_than_the_app_s_questions_per_minute(app, wire):
+    sessions = [app("echo", TOTAL_QUESTIONS_PER_MINUTE="3") for _ in range(5)]
+    sent = len(wire.predictions("echo"))
+    for number, at in enumerate(sessions):
+        ask(at, f"Question from session {number}")
+    asked = [r.body["question"] for r in wire.predictions("echo")[sent:]]
+    assert asked == [f"Question from session {number}" for number in range(3)]
+    for number, at in enumerate(sessions[:3]):
+        assert f"You asked: Question from session {number}" in page_text(at) and not at.warning
+    for number, at in enumerate(sessions[3:], 3):
+        (warning,) = at.warning
+        assert f"{EVERYONE_FULL} (3). Yours was not sent." in warning.value
+        assert 50 <= int(re.search(r"Wait (\d+) seconds", warning.value)[1]) <= 60
+        question = f"Question from session {number}"
+        assert at.chat_input[0].proto.value == question and at.chat_input[0].proto.set_value
+        assert [c.value for c in at.code] == [question] and not at.chat_message
+
+
+def test_a_question_refused_by_its_session_s_limit_leaves_everyone_s_budget_alone(app, wire):
+    eager = app("echo", QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2")
+    for question in ("first", "second", "third", "fourth"):
+        ask(eager, question)
+    assert "as many questions in the last minute as this chat accepts (1)" in eager.warning[0].value
+    other = ask(app("echo", QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2"), "another visitor")
+    assert "You asked: another visitor" in page_text(other) and not other.warning
+    late = ask(app("echo", QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2"), "a third visitor")
+    assert f"{EVERYONE_FULL} (2)" in late.warning[0].value
+
+
+def test_starter_prompts_decisions_and_spoken_questions_count_against_everyone(app, wire):
+    at = app("welcome", TOTAL_QUESTIONS_PER_MINUTE="1")
+    sent = len(wire.predictions())
+    [b for b in at.button if b.key and b.key.startswith("starter-")][0].click().run()
+    assert len(wire.predictions()) == sent + 1
+    voice = app("voice", TOTAL_QUESTIONS_PER_MINUTE="1")
+    voice = voice.get("audio_input")[0].set_value(("clip.wav", wav(), "audio/wav")).run()
+    assert EVERYONE_FULL in voice.warning[0].value and not voice.code
+    app_wide.clear()
+    decision = ask(app("human-input", TOTAL_QUESTIONS_PER_MINUTE="1"), "What is 12 * 7 ?")
+    (proceed,) = [b for b in decision.button if b.key and b.key.startswith("approve-")]
+    decision = proceed.click().run()
+    assert len(wire.predictions()) == sent + 2  # the starter prompt, and the question the flow stopped in
+    assert EVERYONE_FULL in decision.warning[0].value
+
+
+# -- files with a question ----------------------------------------------------------------------------
+def test_more_files_than_a_question_may_bring_sends_nothing_and_gives_the_text_back(app, wire):
+    at = app("images", MAX_FILES_PER_QUESTION="2")
+    received = len(wire.received)
+    box = at.chat_input[0]
+    for number in range(3):
+        box = box.upload(f"cat-{number}.png", png(), "image/png")
+    at = box.set_value("Which cat is the fluffiest?").run()
+    assert len(wire.received) == received  # nothing uploaded, nothing asked
+    (warning,) = at.warning
+    assert "Your question has 3 files attached (cat\\-0\\.png, cat\\-1\\.png, cat\\-2\\.png)" in warning.value
+    assert "at most 2 with one question" in warning.value
+    assert at.chat_input[0].proto.value == "Which cat is the fluffiest?" and at.chat_input[0].proto.set_value
+    assert not at.chat_message
+    box = at.chat_input[0].upload("cat-0.png", png(), "image/png").upload("cat-1.png", png(), "image/png")
+    at = box.set_value("And of these two?").run()
+    assert [u["name"] for u in wire.predictions("images")[-1].body["uploads"]] == ["cat-0.png", "cat-1.png"]
+
+
+def test_the_text_of_attached_files_counts_towards_the_question_s_length(app, wire):
+    at = app("full-files", MAX_QUESTION_CHARS="20")
+    sent = len(wire.predictions("full-files"))
+    notes = ("Пункт. " * 70).encode()  # 490 characters once Flowise has extracted them
+    at = at.chat_input[0].upload("notes.txt", notes, "text/plain").set_value("Summarise").run()
+    assert not at.exception
+    assert len(wire.predictions("full-files")) == sent
+    (warning,) = at.warning
+    assert "Your question with the text of its files (notes\\.txt) is 499 characters long" in warning.value
+    assert "at most 20. It was not sent" in warning.value
+    assert at.chat_input[0].proto.value == "Summarise" and at.chat_input[0].proto.set_value
+    assert [c.value for c in at.code] == ["Summarise"] and not at.chat_message
+    at = at.chat_input[0].upload("short.txt", b"Short notes", "text/plain").set_value("Summarise").run()
+    assert wire.predictions("full-files")[-1].body["uploads"][0]["data"] == "Short notes"
+    assert not at.warning and len(at.chat_message) == 2
