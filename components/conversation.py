@@ -15,6 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 from chat.flowise_errors import error_message
 from chat.i18n import Message
 from chat.limits import QuestionLimits, attached_text_too_long, busy
+from chat.run_stopped import when_stopped
 from chat.state import Conversation, flow_streams, request_question, say, streaming_slot, t, withdraw_question
 from chat.turn import Question, Turn
 from chat.uploads import UploadFailed, UploadPolicy, send_files
@@ -180,7 +181,8 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
                 on_click=_stop, args=(flow, convo.chat_id, turn))
     view = StreamingMarkdown(flow.flush_interval)
     try:
-        with streaming_slot(flow.limits) as held:
+        # A closed tab stops the run: the answer would otherwise go on in Flowise, at a cost, for no one.
+        with streaming_slot(flow.limits) as held, when_stopped(lambda: _abort_unfinished(flow, convo.chat_id, turn)):
             if held:
                 _read_answer(flow, convo, turn, reply, _LiveAnswer(steps, thinking, waiting, view))
             else:
@@ -248,6 +250,11 @@ def _read_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Human
 def _stop(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
     turn.stopped = True
     _abort(flow, chat_id)
+
+
+def _abort_unfinished(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
+    if not turn.complete:
+        _abort(flow, chat_id)
 
 
 def _abort(flow: FlowTarget, chat_id: str) -> None:
