@@ -5,15 +5,16 @@ local Flowise-wire server."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from chat.app_wide import AppWide, LocalSlots, LocalWindowCounter, app_wide
-from chat.limits import ANSWERS, QuestionLimits, SlidingWindow, admit, answer_slot
-from tests.flowise_wire import png, wav
-from tests.page import APP, ask, chat_id, page_text
+from chat.limits import QuestionLimits, SlidingWindow, admit, answer_slot
+from flowise_client import AnswerBounds, FlowiseAnswerTooLongError, FlowiseClient
+from flowise_client.events import ArtifactsEvent, SourceDocumentsEvent, ThinkingEvent, TokenEvent
+from flowise_client.uploads import MB
+from tests.flowise_wire import ENDLESS_OPENING, png, wav
+from tests.page import ask, chat_id, page_text
 
 
 class Clock:
@@ -154,3 +155,75 @@ def test_the_text_of_attached_files_counts_towards_the_question_s_length(app, wi
     at = at.chat_input[0].upload("short.txt", b"Short notes", "text/plain").set_value("Summarise").run()
     assert wire.predictions("full-files")[-1].body["uploads"][0]["data"] == "Short notes"
     assert not at.warning and len(at.chat_message) == 2
+
+
+# -- what one answer may bring ------------------------------------------------------------------------
+def _read_until_cut(client: FlowiseClient, flow_id: str) -> tuple[list, FlowiseAnswerTooLongError]:
+    events = []
+    with pytest.raises(FlowiseAnswerTooLongError) as cut:
+        with client.predict(flow_id, "Go on", f"chat-{flow_id}") as stream:
+            for event in stream:
+                events.append(event)
+    return events, cut.value
+
+
+@pytest.mark.parametrize(("flow_id", "code", "kept"), [
+    ("endless-thinking", "thoughts_too_long", lambda events: "".join(e.text for e in events
+                                                                     if isinstance(e, ThinkingEvent))),
+    ("endless-artifacts", "too_many_artifacts",
+     lambda events: [a.data for e in events if isinstance(e, ArtifactsEvent) for a in e.artifacts]),
+    ("endless-sources", "too_many_sources",
+     lambda events: [d.page_content for e in events if isinstance(e, SourceDocumentsEvent) for d in e.documents]),
+    ("endless-agent-events", "too_many_events", lambda events: len(events)),
+])
+def test_a_flow_that_never_stops_sending_one_kind_of_event_is_cut_off_and_its_connection_closed(
+    wire, flow_id, code, kept
+):
+    wire.client_left.clear()
+    bounds = AnswerBounds(artifacts=5, sources=7, events=40)
+    events, cut = _read_until_cut(FlowiseClient(wire.url, max_answer_chars=300, answer_bounds=bounds), flow_id)
+    assert cut.code == code
+    assert wire.client_left.wait(10)  # the client hung up: the flow is no longer read
+    expected = {
+        "thoughts_too_long": "".join(f"Thought {n}. " for n in range(40))[:300],
+        "too_many_artifacts": [f"Artifact {n}" for n in range(5)],
+        "too_many_sources": [f"Source {n}" for n in range(7)],
+        "too_many_events": 1 + 40,  # the text, which is counted apart, and 40 others: the start, agent events
+    }[code]
+    assert kept(events) == expected
+    if flow_id != "endless-thinking":
+        assert [e.text for e in events if isinstance(e, TokenEvent)] == [ENDLESS_OPENING]
+
+
+def test_artifacts_are_bounded_by_their_size_too(wire):
+    client = FlowiseClient(wire.url, answer_bounds=AnswerBounds(artifacts=10**6, artifact_bytes=MB // 8, events=10**6))
+    events, cut = _read_until_cut(client, "endless-artifacts")
+    assert cut.code == "artifacts_too_large" and "came to more than 0.125 MB" in str(cut)
+    sizes = [len(a.data) for e in events if isinstance(e, ArtifactsEvent) for a in e.artifacts]
+    assert sum(sizes) <= MB // 8 < sum(sizes) + len(f"Artifact {len(sizes)}")
+
+
+def test_a_stream_is_bounded_as_a_whole(wire):
+    client = FlowiseClient(wire.url, answer_bounds=AnswerBounds(stream_bytes=50_000))
+    events, cut = _read_until_cut(client, "endless-agent-events")
+    assert cut.code == "stream_too_large"
+    assert [e.text for e in events if isinstance(e, TokenEvent)] == [ENDLESS_OPENING]
+
+
+def test_the_page_keeps_the_thoughts_that_arrived_and_says_why_the_answer_stopped(app, wire):
+    at = ask(app("endless-thinking", FLOWISE_MAX_ANSWER_CHARS="1000"), "Think forever")
+    assert not at.exception
+    (error,) = at.error
+    assert "The flow's thoughts were longer than 1,000 characters, so the app stopped reading the answer" in error.value
+    turn = at.session_state["conversation"].turns[-1]
+    assert turn.thinking == "".join(f"Thought {n}. " for n in range(120))[:1000]
+    assert any(r.method == "PUT" and r.path == f"/api/v1/chatmessage/abort/endless-thinking/{chat_id(at)}"
+               for r in wire.received)
+
+
+def test_the_page_keeps_the_answer_and_artifacts_that_arrived(app, wire):
+    at = ask(app("endless-artifacts"), "Chart everything")
+    assert "more than 50 artifacts with this answer" in at.error[0].value
+    turn = at.session_state["conversation"].turns[-1]
+    assert turn.answer == ENDLESS_OPENING and [a.data for a in turn.artifacts] == [f"Artifact {n}" for n in range(50)]
+    assert ENDLESS_OPENING in page_text(at) and "Artifact 49" in page_text(at)
