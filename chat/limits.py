@@ -20,6 +20,8 @@ from .i18n import Message, Verbatim
 # The app-wide counters' keys: questions sent by every session, and answers streaming now.
 QUESTIONS = "questions"
 ANSWERS = "answers"
+# A comment with a rating is a few sentences; Flowise stores it whole with the answer.
+MAX_FEEDBACK_CHARS = 2000
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from chat.app_wide import AppWide, LocalSlots, LocalWindowCounter, app_wide
-from chat.limits import QuestionLimits, SlidingWindow, admit, answer_slot
+from chat.limits import MAX_FEEDBACK_CHARS, QuestionLimits, SlidingWindow, admit, answer_slot
 from flowise_client import AnswerBounds, FlowiseAnswerTooLongError, FlowiseClient
 from flowise_client.events import ArtifactsEvent, SourceDocumentsEvent, ThinkingEvent, TokenEvent
 from flowise_client.uploads import MB
@@ -227,3 +227,16 @@ def test_the_page_keeps_the_answer_and_artifacts_that_arrived(app, wire):
     turn = at.session_state["conversation"].turns[-1]
     assert turn.answer == ENDLESS_OPENING and [a.data for a in turn.artifacts] == [f"Artifact {n}" for n in range(50)]
     assert ENDLESS_OPENING in page_text(at) and "Artifact 49" in page_text(at)
+
+
+# -- a comment with a rating --------------------------------------------------------------------------
+def test_a_feedback_comment_reaches_flowise_no_longer_than_the_cap(app, wire):
+    at = ask(app("rag"), "What is the capital of France?")
+    at.get("feedback")[0].set_value(0).run()
+    (comment_box,) = [t for t in at.text_input if t.label.startswith("Anything to add")]
+    assert comment_box.max_chars == MAX_FEEDBACK_CHARS == 2000
+    before = len(wire.received)
+    # 8,000 characters, as a client that ignores the box's max_chars sends them.
+    comment_box.set_value("Слишком длинно. " * 500).run()
+    (sent,) = [r for r in wire.received[before:] if r.path.startswith("/api/v1/feedback")]
+    assert sent.body["content"] == ("Слишком длинно. " * 500)[:2000].strip()
