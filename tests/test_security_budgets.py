@@ -10,6 +10,7 @@ import pytest
 
 from chat.app_wide import AppWide, LocalSlots, LocalWindowCounter, app_wide
 from chat.limits import MAX_FEEDBACK_CHARS, QuestionLimits, SlidingWindow, admit, answer_slot
+from chat.settings import SettingsError, load_settings
 from flowise_client import AnswerBounds, FlowiseAnswerTooLongError, FlowiseClient
 from flowise_client.events import ArtifactsEvent, SourceDocumentsEvent, ThinkingEvent, TokenEvent
 from flowise_client.uploads import MB
@@ -70,6 +71,17 @@ def test_zero_concurrent_answers_means_no_limit():
     slots = LocalSlots()
     with answer_slot(slots, 0) as a, answer_slot(slots, 0) as b:
         assert a and b
+
+
+def test_the_budgets_settings_their_defaults_and_zero_for_no_limit():
+    defaults = load_settings({}, {})
+    assert (defaults.total_questions_per_minute, defaults.max_concurrent_answers,
+            defaults.max_files_per_question) == (60, 20, 10)
+    off = load_settings({"TOTAL_QUESTIONS_PER_MINUTE": "0"}, {"MAX_CONCURRENT_ANSWERS": 0, "MAX_FILES_PER_QUESTION": "3"})
+    assert (off.total_questions_per_minute, off.max_concurrent_answers, off.max_files_per_question) == (0, 0, 3)
+    with pytest.raises(SettingsError) as bad:
+        load_settings({"MAX_CONCURRENT_ANSWERS": "-1"}, {})
+    assert "MAX_CONCURRENT_ANSWERS" in str(bad.value)
 
 
 # -- every visitor together, through the page -------------------------------------------------------
