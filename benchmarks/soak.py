@@ -393,7 +393,8 @@ def run(args: argparse.Namespace) -> Report:
     wire = start_wire(chaos=chaos)
     tmp = Path(tempfile.mkdtemp(prefix="soak-"))
     try:
-        with streamlit_app(tmp, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="chaos",
+        # It measures how answers survive faults, not the budget for all visitors: that is off.
+        with streamlit_app(tmp, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="chaos", TOTAL_QUESTIONS_PER_MINUTE="0",
                            FLOWISE_READ_TIMEOUT=f"{args.read_timeout:g}") as app, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             probe = Probe(app.pid, urlsplit(wire.url).port)

@@ -211,6 +211,58 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Вопрос не отправлен: подождите секунду и отправьте его снова."
         ),
     },
+    # Budgets of the whole app: every visitor's questions together, and the answers streaming at once
+    "limits.too_many_everyone": {
+        "en": (
+            "This chat has had as many questions from all its visitors in the last minute as it accepts "
+            "({per_minute}). Yours was not sent. Wait {seconds} seconds, then send it again."
+        ),
+        "ru": (
+            "За последнюю минуту все посетители этого чата вместе задали столько вопросов, сколько он "
+            "принимает ({per_minute}). Ваш вопрос не отправлен: подождите {seconds} с и отправьте его снова."
+        ),
+    },
+    "limits.too_many_everyone_one_second": {
+        "en": (
+            "This chat has had as many questions from all its visitors in the last minute as it accepts "
+            "({per_minute}). Yours was not sent. Wait 1 second, then send it again."
+        ),
+        "ru": (
+            "За последнюю минуту все посетители этого чата вместе задали столько вопросов, сколько он "
+            "принимает ({per_minute}). Ваш вопрос не отправлен: подождите секунду и отправьте его снова."
+        ),
+    },
+    "limits.busy": {
+        "en": (
+            "This chat is answering as many questions as it can at once ({answers}). Yours was not sent. "
+            "Send it again in a moment, when one of those answers is done."
+        ),
+        "ru": (
+            "Этот чат сейчас отвечает на столько вопросов сразу, сколько может ({answers}). Ваш вопрос не "
+            "отправлен: отправьте его снова чуть позже, когда один из этих ответов будет готов."
+        ),
+    },
+    # Files with a question: how many, and how much text Flowise extracted from them
+    "limits.too_many_files": {
+        "en": (
+            "Your question has {count} files attached ({names}); this chat accepts at most {max_files} "
+            "with one question. Nothing was sent. Attach fewer files and send it again."
+        ),
+        "ru": (
+            "К вопросу прикреплено файлов: {count} ({names}), а этот чат принимает не больше {max_files} "
+            "с одним вопросом. Ничего не отправлено: прикрепите меньше файлов и отправьте вопрос снова."
+        ),
+    },
+    "limits.attached_too_long": {
+        "en": (
+            "Your question with the text of its files ({names}) is {length} characters long; this chat "
+            "accepts at most {max_chars}. It was not sent. Send it with shorter or fewer files."
+        ),
+        "ru": (
+            "Ваш вопрос вместе с текстом файлов ({names}) слишком длинный (символов: {length}), а этот чат "
+            "принимает не больше {max_chars}. Он не отправлен: прикрепите файлы покороче или поменьше."
+        ),
+    },
     # The same, for a question sent with files, which the box cannot be given back
     "limits.attach_again": {
         "en": "{why} Your files ({names}) were not kept: attach them again when you send it.",
@@ -455,6 +507,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Ответ оказался длиннее допустимого (символов: {limit}), поэтому приложение перестало его читать. "
             "То, что пришло, показано выше; чтобы разрешить более длинные ответы, увеличьте "
             "FLOWISE_MAX_ANSWER_CHARS."
+        ),
+    },
+    "flowise.thoughts_too_long": {
+        "ru": (
+            "Размышления сценария оказались длиннее допустимого (символов: {limit}), поэтому приложение "
+            "перестало читать ответ. То, что пришло, показано выше; чтобы разрешить более длинные "
+            "размышления, увеличьте FLOWISE_MAX_ANSWER_CHARS."
+        ),
+    },
+    "flowise.too_many_artifacts": {
+        "ru": (
+            "Сценарий прислал с этим ответом слишком много артефактов (больше {limit}), поэтому приложение "
+            "перестало его читать. То, что пришло, показано выше."
+        ),
+    },
+    "flowise.artifacts_too_large": {
+        "ru": (
+            "Артефакты этого ответа заняли больше {megabytes} МБ, поэтому приложение перестало его читать. "
+            "То, что пришло, показано выше."
+        ),
+    },
+    "flowise.too_many_sources": {
+        "ru": (
+            "Сценарий прислал с этим ответом слишком много документов-источников (больше {limit}), поэтому "
+            "приложение перестало его читать. То, что пришло, показано выше."
+        ),
+    },
+    "flowise.too_many_events": {
+        "ru": (
+            "Сценарий прислал с этим ответом слишком много шагов и других событий (больше {limit}), поэтому "
+            "приложение перестало его читать. То, что пришло, показано выше."
+        ),
+    },
+    "flowise.stream_too_large": {
+        "ru": (
+            "Поток этого ответа занял больше {megabytes} МБ, поэтому приложение перестало его читать. "
+            "То, что пришло, показано выше."
         ),
     },
     "flowise.wrong_content_type": {

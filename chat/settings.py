@@ -35,6 +35,9 @@ _NAMES = {
     "forwarded_allow_ips": (SERVER_TRUST_VARIABLE,),
     "allowed_emails": ("ALLOWED_EMAILS",),
     "allowed_email_domains": ("ALLOWED_EMAIL_DOMAINS",),
+    "total_questions_per_minute": ("TOTAL_QUESTIONS_PER_MINUTE",),
+    "max_concurrent_answers": ("MAX_CONCURRENT_ANSWERS",),
+    "max_files_per_question": ("MAX_FILES_PER_QUESTION",),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -49,6 +52,11 @@ DEFAULT_MAX_QUESTION_CHARS = 4000
 DEFAULT_QUESTIONS_PER_MINUTE = 10
 # Five minutes of speech is a long question; every second of it is encoded on this server.
 DEFAULT_MAX_RECORDING_SECONDS = 300
+# What every visitor together may spend: a new tab or a script opening sessions does not escape these.
+DEFAULT_TOTAL_QUESTIONS_PER_MINUTE = 60
+DEFAULT_MAX_CONCURRENT_ANSWERS = 20
+# Images included: each is held in the server's memory and read by the flow.
+DEFAULT_MAX_FILES_PER_QUESTION = 10
 
 _N = TypeVar("_N", int, float)
 
@@ -102,6 +110,10 @@ class Settings:
     forwarded_allow_ips: tuple[Network, ...] = ()
     # Who of those the login provider authenticates may chat; empty: all of them.
     email_allowlist: EmailAllowlist = EmailAllowlist()
+    # All sessions together; 0: no limit.
+    total_questions_per_minute: int = DEFAULT_TOTAL_QUESTIONS_PER_MINUTE
+    max_concurrent_answers: int = DEFAULT_MAX_CONCURRENT_ANSWERS  # 0: no limit
+    max_files_per_question: int = DEFAULT_MAX_FILES_PER_QUESTION  # 0: no limit
 
     @property
     def is_demo(self) -> bool:
@@ -147,6 +159,12 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
             emails=_listed("allowed_emails", environ, secrets, _EMAIL, "settings.bad_email"),
             domains=_listed("allowed_email_domains", environ, secrets, _DOMAIN, "settings.bad_email_domain"),
         ),
+        total_questions_per_minute=_count("total_questions_per_minute", environ, secrets,
+                                          DEFAULT_TOTAL_QUESTIONS_PER_MINUTE, minimum=0),
+        max_concurrent_answers=_count("max_concurrent_answers", environ, secrets, DEFAULT_MAX_CONCURRENT_ANSWERS,
+                                      minimum=0),
+        max_files_per_question=_count("max_files_per_question", environ, secrets, DEFAULT_MAX_FILES_PER_QUESTION,
+                                      minimum=0),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -30,7 +31,7 @@ from .flowise_errors import error_message
 from .health import Health, check_health
 from .history import turns_from_history
 from .i18n import LANGUAGES, Message, Verbatim, language_for_locale, translate
-from .limits import QuestionLimits, Rejection, SlidingWindow, admit
+from .limits import QuestionLimits, Rejection, SlidingWindow, admit, answer_slot, too_many_files
 from .links import LinkSigner, flow_slugs, link_signer
 from .settings import Flow, Settings
 from .turn import Question, Turn
@@ -58,6 +59,8 @@ _RECORDINGS = "recordings_taken"
 _PASSWORD_GATE = "password_gate"
 _QUESTION_WINDOW = "question_window"
 _REJECTION = "rejected_question"
+# A question taken back after it was let through: its text, to put back into the box in the next run.
+_WITHDRAWN = "withdrawn_question"
 _REPLY = "requested_reply"
 _REPLY_REJECTION = "rejected_reply"
 _HEALTH = "flowise_health"
@@ -264,7 +267,7 @@ def take_requested_reply(convo: Conversation, limits: QuestionLimits) -> tuple[T
     turn = convo.turns[-1]
     if turn.id != turn_id or turn.action is not reply.action:
         return None
-    if rejection := admit(reply.question, limits, _question_window()):
+    if rejection := admit(reply.question, limits, _question_window(), app_wide()):
         st.session_state[_REPLY_REJECTION] = (turn.id, rejection.message)
         return None
     return turn, reply
@@ -388,7 +391,10 @@ def screen_question(limits: QuestionLimits, policy: UploadPolicy) -> None:
     value = st.session_state.get(QUESTION_INPUT)
     text = value if isinstance(value, str) else str(getattr(value, "text", "") or "")
     files = pending_files(value)
-    if files and (why := policy.refusal(text, files)):
+    # Counted before anything is read from the files or sent: each costs the server to hold and the flow to read.
+    if why := too_many_files([file.name for file in files], limits):
+        _reject(Rejection(why, text), refill=True)
+    elif files and (why := policy.refusal(text, files)):
         _reject(Rejection(why, text), refill=True)
     elif text.strip() or files:
         _screen(text, limits, refill=True, files=[file.name for file in files])
@@ -397,7 +403,7 @@ def screen_question(limits: QuestionLimits, policy: UploadPolicy) -> None:
 def _screen(text: str, limits: QuestionLimits, refill: bool, files: Sequence[str] = ()) -> bool:
     """Whether ``text`` may be sent now; if not, it is kept to be shown, and with ``refill`` put back
     into the box. ``files``: the names of the files that were to go with it, which are dropped."""
-    rejection = admit(text.strip(), limits, _question_window())
+    rejection = admit(text.strip(), limits, _question_window(), app_wide())
     st.session_state[_REJECTION] = rejection
     if rejection is not None:
         if files:
@@ -412,6 +418,27 @@ def _reject(rejection: Rejection, refill: bool) -> None:
     # Setting the box's value also keeps the submission from the page, even an empty text.
     if refill:
         st.session_state[QUESTION_INPUT] = rejection.question
+
+
+def withdraw_question(convo: Conversation, turn: Turn, why: Message) -> None:
+    """Take back the question of ``turn``, the conversation's last, found unfit to send after the box
+    let it through (by the text Flowise extracted from its files, say): the turn is dropped, and the
+    page runs again, saying why, with the question's text back in the box. Does not return."""
+    convo.turns.remove(turn)
+    st.session_state[_REJECTION] = Rejection(why, turn.question)
+    st.session_state[_WITHDRAWN] = turn.question
+    st.rerun()
+
+
+def refill_withdrawn_question() -> None:
+    """Put a withdrawn question's text back into the box; to be called before the box is drawn."""
+    if text := st.session_state.pop(_WITHDRAWN, None):
+        st.session_state[QUESTION_INPUT] = text
+
+
+def streaming_slot(limits: QuestionLimits) -> AbstractContextManager[bool]:
+    """Whether an answer may stream now, in all the app's sessions together; see limits.answer_slot."""
+    return answer_slot(app_wide().slots, limits.concurrent_answers)
 
 
 def rejected_question() -> Rejection | None:

@@ -10,10 +10,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from chat.flowise_errors import error_message
 from chat.i18n import Message
-from chat.state import Conversation, flow_streams, request_question, say, t
+from chat.limits import QuestionLimits, attached_text_too_long, busy
+from chat.run_stopped import when_stopped
+from chat.state import Conversation, flow_streams, request_question, say, streaming_slot, t, withdraw_question
 from chat.turn import Question, Turn
 from chat.uploads import UploadFailed, UploadPolicy, send_files
 from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError, HumanReply
@@ -71,6 +74,9 @@ class FlowTarget:
     flow_id: str
     flush_interval: float
     override_config: Mapping[str, Any]
+    # What a question may cost, checked again once its files' text is known; and how many answers
+    # may stream at once.
+    limits: QuestionLimits
     upload_policy: UploadPolicy = UploadPolicy()
 
 
@@ -175,30 +181,13 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
                 on_click=_stop, args=(flow, convo.chat_id, turn))
     view = StreamingMarkdown(flow.flush_interval)
     try:
-        streaming = flow_streams(flow.client, flow.flow_id)
-        # The conversation's id as the memory session, whatever the configuration says, so that a
-        # shared configuration never shares one memory between visitors.
-        override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None
-        if turn.pending_files:
-            turn.uploads = send_files(flow.client, flow.flow_id, convo.chat_id, flow.upload_policy, turn.pending_files)
-            turn.pending_files = []
-        with flow.client.predict(
-            flow.flow_id, reply or turn.question, convo.chat_id, streaming=streaming, override_config=override,
-            uploads=turn.uploads,
-        ) as events:
-            for event in events:
-                if text := turn.apply(event):
-                    if view.empty:
-                        waiting.empty()
-                        thinking.close(turn)
-                    view.write(text)
-                elif isinstance(event, ThinkingEvent):
-                    waiting.empty()
-                    thinking.write(event.text)
-                    if event.duration is not None:
-                        thinking.close(turn)
-                else:
-                    steps.show(turn.steps)
+        # A closed tab stops the run: the answer would otherwise go on in Flowise, at a cost, for no one.
+        with streaming_slot(flow.limits) as held, when_stopped(lambda: _abort_unfinished(flow, convo.chat_id, turn)):
+            if held:
+                _read_answer(flow, convo, turn, reply, _LiveAnswer(steps, thinking, waiting, view))
+            else:
+                # Another session's answer took the last slot since this question was let through.
+                turn.fail(busy(flow.limits.concurrent_answers))
     except FlowiseAnswerTooLongError as exc:
         turn.fail(error_message(exc))
         # The app stopped reading, but a runaway flow would go on spending tokens on the server.
@@ -219,9 +208,53 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
         steps.close(turn.steps)
 
 
+@dataclass(frozen=True)
+class _LiveAnswer:
+    """Where an answer being streamed is drawn."""
+
+    steps: LiveSteps
+    thinking: LiveThinking
+    waiting: DeltaGenerator  # "Thinking…" until something arrives
+    view: StreamingMarkdown
+
+
+def _read_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | None, live: _LiveAnswer) -> None:
+    streaming = flow_streams(flow.client, flow.flow_id)
+    # The conversation's id as the memory session, whatever the configuration says, so that a
+    # shared configuration never shares one memory between visitors.
+    override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None
+    if turn.pending_files:
+        turn.uploads = send_files(flow.client, flow.flow_id, convo.chat_id, flow.upload_policy, turn.pending_files)
+        if why := attached_text_too_long(turn.question, turn.uploads, flow.limits.max_chars):
+            withdraw_question(convo, turn, why)
+        turn.pending_files = []
+    with flow.client.predict(
+        flow.flow_id, reply or turn.question, convo.chat_id, streaming=streaming, override_config=override,
+        uploads=turn.uploads,
+    ) as events:
+        for event in events:
+            if text := turn.apply(event):
+                if live.view.empty:
+                    live.waiting.empty()
+                    live.thinking.close(turn)
+                live.view.write(text)
+            elif isinstance(event, ThinkingEvent):
+                live.waiting.empty()
+                live.thinking.write(event.text)
+                if event.duration is not None:
+                    live.thinking.close(turn)
+            else:
+                live.steps.show(turn.steps)
+
+
 def _stop(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
     turn.stopped = True
     _abort(flow, chat_id)
+
+
+def _abort_unfinished(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
+    if not turn.complete:
+        _abort(flow, chat_id)
 
 
 def _abort(flow: FlowTarget, chat_id: str) -> None:

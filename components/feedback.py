@@ -6,6 +6,7 @@ import streamlit as st
 
 from chat.flowise_errors import error_message
 from chat.i18n import Message
+from chat.limits import MAX_FEEDBACK_CHARS
 from chat.state import feedback_given, feedback_keys, say, t
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError, Rating
@@ -21,8 +22,9 @@ def render_feedback(client: FlowiseClient, flow_id: str, chat_id: str, turn: Tur
     args = (client, flow_id, chat_id, turn)
     st.feedback("thumbs", key=rating_key, on_change=_send, args=args)
     if feedback_given(turn)[0] is not None:
+        # Streamlit cuts the box's value to max_chars on the server too, whatever a client sends.
         st.text_input(t("feedback.comment"), key=comment_key, on_change=_send, args=args,
-                      placeholder=t("feedback.comment_placeholder"))
+                      placeholder=t("feedback.comment_placeholder"), max_chars=MAX_FEEDBACK_CHARS)
     if turn.feedback_problem:
         # The reason may quote the server: as safe as an answer.
         st.caption(f":material/error: {safe_markdown(say(turn.feedback_problem))}")

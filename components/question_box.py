@@ -7,7 +7,15 @@ import streamlit as st
 
 from chat.attachments import attachment
 from chat.limits import QuestionLimits, Rejection
-from chat.state import QUESTION_INPUT, recorder_key, say, screen_question, t, take_recording
+from chat.state import (
+    QUESTION_INPUT,
+    recorder_key,
+    refill_withdrawn_question,
+    say,
+    screen_question,
+    t,
+    take_recording,
+)
 from chat.turn import Question
 from chat.uploads import UploadPolicy, pending_files
 
@@ -21,6 +29,7 @@ def question_box(limits: QuestionLimits, policy: UploadPolicy, max_recording_sec
         with st.bottom:
             st.audio_input(t("voice.record"), key=recorder_key(), on_change=take_recording,
                            args=(max_recording_seconds,), sample_rate=16000, label_visibility="collapsed")
+    refill_withdrawn_question()
     # No max_chars: the browser would silently cut a longer paste; checked here, the text can be given back.
     # No file_type or max_upload_size either, for the same reason: the browser marks a file of another
     # type or size but then sends the question without it. Checked on submit, the refusal names the

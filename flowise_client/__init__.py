@@ -4,6 +4,7 @@ It has no Streamlit dependency, so it can be used and tested on its own. The eve
 live in :mod:`flowise_client.events`.
 """
 
+from .budget import AnswerBounds
 from .client import (
     DEFAULT_MAX_ANSWER_CHARS,
     DEFAULT_MAX_FILE_BYTES,
@@ -31,6 +32,7 @@ from .human_input import HumanReply
 from .uploads import AttachmentText, FullFileUpload, StoredUpload, Upload, UploadLimit, UploadsConfig
 
 __all__ = [
+    "AnswerBounds",
     "DEFAULT_MAX_ANSWER_CHARS",
     "DEFAULT_MAX_FILE_BYTES",
     "ChatbotConfig",

@@ -15,8 +15,8 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import requests
 from urllib3.exceptions import ReadTimeoutError
 
+from .budget import AnswerBounds, capped, counted_bytes
 from .errors import (
-    FlowiseAnswerTooLongError,
     FlowiseAuthError,
     FlowiseConnectionLostError,
     FlowiseError,
@@ -27,7 +27,7 @@ from .errors import (
     FlowiseTimeoutError,
     FlowiseUnreachableError,
 )
-from .events import EndEvent, ErrorEvent, FlowiseEvent, TokenEvent, parse_event
+from .events import EndEvent, ErrorEvent, FlowiseEvent, parse_event
 from .human_input import HumanReply
 from .prediction_json import events_from_prediction
 from .sse import MAX_MESSAGE_BYTES, iter_payloads
@@ -199,6 +199,7 @@ class FlowiseClient:
         timeouts: Timeouts = Timeouts(),
         session: requests.Session | None = None,
         max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
+        answer_bounds: AnswerBounds = AnswerBounds(),
         retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS,
     ) -> None:
         if max_answer_chars < 1:
@@ -214,6 +215,7 @@ class FlowiseClient:
         self._api_key = api_key or None
         self.timeouts = timeouts
         self.max_answer_chars = max_answer_chars
+        self.answer_bounds = answer_bounds
         self.retry_delays = retry_delays
 
     def close(self) -> None:
@@ -346,8 +348,9 @@ class FlowiseClient:
 
         Raises a :class:`FlowiseError` subclass on connection and HTTP errors (on entry) and on errors
         inside the stream (while iterating). The iterator ends after Flowise's ``end`` event, or with
-        :class:`FlowiseAnswerTooLongError` once the answer's text passes ``max_answer_chars`` (the text
-        up to that point is yielded first). A question whose connection fails before the server answered
+        :class:`FlowiseAnswerTooLongError` once the answer's text or its thoughts pass
+        ``max_answer_chars``, or what else it brings passes ``answer_bounds`` (what fitted is yielded
+        first). A question whose connection fails before the server answered
         anything is asked again after each of ``retry_delays`` (for a JSON answer, only when refused).
         ``uploads`` go with the question as its images, recordings and files.
         """
@@ -368,7 +371,9 @@ class FlowiseClient:
         request = self._request("POST", api_path("prediction", flow_id), json=body, timeout=timeout, retry_on=retry_on,
                                 body_timeout=self.timeouts.read, keyed=True)
         with request as response:
-            yield self._capped(self._events(response))
+            # Counted here rather than in the page so that a flow (or a server) that never stops is cut
+            # off at the source, and the connection closed, whoever uses the client.
+            yield capped(self._events(response), self.max_answer_chars, self.answer_bounds)
 
     @property
     def _json_timeout(self) -> tuple[float, float]:
@@ -425,19 +430,6 @@ class FlowiseClient:
             time.sleep(delay)
         return self._http.request(method, url, **kwargs)
 
-    def _capped(self, events: Iterator[FlowiseEvent]) -> Iterator[FlowiseEvent]:
-        # Counted here rather than in the page so that a flow (or a server) that never stops is cut
-        # off at the source, and the connection closed, whoever uses the client.
-        left = self.max_answer_chars
-        for event in events:
-            if isinstance(event, TokenEvent):
-                if len(event.text) > left:
-                    if left:
-                        yield TokenEvent(event.text[:left])
-                    raise FlowiseAnswerTooLongError.of("answer_too_long", limit=self.max_answer_chars)
-                left -= len(event.text)
-            yield event
-
     def _events(self, response: requests.Response) -> Iterator[FlowiseEvent]:
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if content_type == "text/event-stream":
@@ -451,7 +443,8 @@ class FlowiseClient:
 
     def _stream_events(self, response: requests.Response) -> Iterator[FlowiseEvent]:
         try:
-            for payload in iter_payloads(response.iter_content(chunk_size=_READ_BYTES)):
+            chunks = counted_bytes(response.iter_content(chunk_size=_READ_BYTES), self.answer_bounds)
+            for payload in iter_payloads(chunks):
                 event = parse_event(payload)
                 if isinstance(event, ErrorEvent):
                     raise self._flow_error(event.message)

@@ -32,6 +32,30 @@ MESSAGES: dict[str, str] = {
         "The answer was longer than {limit:,} characters, so the app stopped reading it. What arrived is "
         "shown above; to allow longer answers, raise FLOWISE_MAX_ANSWER_CHARS."
     ),
+    "thoughts_too_long": (
+        "The flow's thoughts were longer than {limit:,} characters, so the app stopped reading the answer. "
+        "What arrived is shown above; to allow longer thoughts, raise FLOWISE_MAX_ANSWER_CHARS."
+    ),
+    "too_many_artifacts": (
+        "The flow sent more than {limit:,} artifacts with this answer, so the app stopped reading it. "
+        "What arrived is shown above."
+    ),
+    "artifacts_too_large": (
+        "The flow's artifacts for this answer came to more than {megabytes:g} MB, so the app stopped "
+        "reading it. What arrived is shown above."
+    ),
+    "too_many_sources": (
+        "The flow sent more than {limit:,} source documents with this answer, so the app stopped reading "
+        "it. What arrived is shown above."
+    ),
+    "too_many_events": (
+        "The flow sent more than {limit:,} steps and other events with this answer, so the app stopped "
+        "reading it. What arrived is shown above."
+    ),
+    "stream_too_large": (
+        "The answer's stream came to more than {megabytes:g} MB, so the app stopped reading it. What "
+        "arrived is shown above."
+    ),
     "wrong_content_type": (
         "The server at {url} answered with {content_type} instead of a Flowise answer. Check that FLOWISE_URL "
         "points at Flowise itself and not at a login page or a proxy's error page."
@@ -147,7 +171,7 @@ class FlowiseConnectionLostError(FlowiseError):
 
 
 class FlowiseAnswerTooLongError(FlowiseError):
-    """The answer's text grew past the configured maximum; reading stopped there."""
+    """The answer's text, its thoughts, or what else it brought grew past its bound; reading stopped there."""
 
 
 class FlowiseProtocolError(FlowiseError):

@@ -1042,6 +1042,49 @@ _SCENARIOS.update({flow_id: _echo for flow_id in (*HIDDEN_FLOW_IDS, OWN_KEY_FLOW
 FLOW_NAMES.update({HIDDEN_FLOW_IDS[0]: "Sales assistant", HIDDEN_FLOW_IDS[1]: "Support desk"})
 
 
+# -- budgets: flows stuck in a loop, each sending one kind of event until the client hangs up -------
+ENDLESS_OPENING = "Here is what I found so far."
+
+
+def _endless_frames(h: _Handler, opening: bytes, event: Callable[[int], bytes]) -> None:
+    h._start_stream()
+    try:
+        h._chunk(opening)
+        number = 0
+        while not h.wire._stopping.is_set():
+            h._chunk(event(number))
+            number += 1
+    except OSError:
+        h.wire.client_left.set()
+
+
+def _endless_thinking(h: _Handler, body: dict, streaming: bool) -> None:
+    _endless_frames(h, frame("start", ""), lambda n: _thinking_frame(f"Thought {n}. "))
+
+
+def _endless_artifacts(h: _Handler, body: dict, streaming: bool) -> None:
+    _endless_frames(h, frame("start", "") + frame("token", ENDLESS_OPENING),
+                    lambda n: frame("artifacts", [{"type": "markdown", "data": f"Artifact {n}"}]))
+
+
+def _endless_sources(h: _Handler, body: dict, streaming: bool) -> None:
+    _endless_frames(h, frame("start", "") + frame("token", ENDLESS_OPENING),
+                    lambda n: frame("sourceDocuments", [{"pageContent": f"Source {n}", "metadata": {}}]))
+
+
+def _endless_agent_events(h: _Handler, body: dict, streaming: bool) -> None:
+    _endless_frames(h, frame("start", "") + frame("token", ENDLESS_OPENING),
+                    lambda n: frame("agentFlowEvent", "INPROGRESS"))
+
+
+_SCENARIOS.update({
+    "endless-thinking": _endless_thinking,
+    "endless-artifacts": _endless_artifacts,
+    "endless-sources": _endless_sources,
+    "endless-agent-events": _endless_agent_events,
+})
+
+
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
