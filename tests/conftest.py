@@ -86,12 +86,3 @@ def apps(slow_wire, tmp_path_factory):
             return running[key]
 
         yield get
-
-
-@pytest.fixture(autouse=True)
-def fresh_app_wide():
-    """The app-wide counters are a st.cache_resource, which outlives AppTest instances: each test
-    starts with none of another test's questions or answers counted."""
-    app_wide.clear()
-    yield
-    app_wide.clear()
