@@ -484,6 +484,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "upload.accepts_files_up_to": {"en": "{types} files up to {limit} MB", "ru": "файлы {types} до {limit} МБ"},
     "upload.accepts_any_files_up_to": {"en": "files of any type up to {limit} MB", "ru": "файлы любых типов до {limit} МБ"},
     "upload.accepts_both": {"en": "{first}; {then}", "ru": "{first}; {then}"},
+    # An attached image in its question's bubble, in place of its thumbnail
+    "upload.image_too_large": {
+        "en": "{name} is not shown here: it has more than {limit} million pixels.",
+        "ru": "Изображение {name} здесь не показано: в нём больше {limit} млн пикселей.",
+    },
     # Files that Flowise did not take (an error under the question)
     "upload.failed": {
         "en": "The files ({names}) could not be handed to Flowise, so the question was not asked: {reason}",
@@ -508,6 +513,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "artifact.image_missing": {
         "en": "The image {name} that came with this answer could not be shown.",
         "ru": "Не удалось показать изображение {name}, пришедшее с этим ответом.",
+    },
+    "artifact.image_too_large": {
+        "en": "The image {name} that came with this answer is not shown: it has more than {limit} million pixels.",
+        "ru": "Изображение {name}, пришедшее с этим ответом, не показано: в нём больше {limit} млн пикселей.",
     },
     "artifact.download": {"en": "Download {name}", "ru": "Скачать {name}"},
     "artifact.save": {"en": "Save {name}", "ru": "Сохранить {name}"},

@@ -10,14 +10,13 @@ from pathlib import PurePosixPath
 
 import streamlit as st
 
-from chat.artifacts import IMAGE_TYPES, image_source
-from chat.attachments import is_image
+from chat.artifacts import IMAGE_TYPES, STORED, ImageSource, image_source
 from chat.flowise_errors import error_message
 from chat.i18n import Message, Verbatim
+from chat.images import PIXEL_BUDGET_MEGAPIXELS, Picture, display_picture
 from chat.state import say, t
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
-from flowise_client.events import Artifact
 
 from .markdown import as_written, plain_text, safe_markdown, visible_text
 
@@ -44,10 +43,10 @@ def sandboxed_html(document: str, title: str) -> str:
 
 
 def render_artifacts(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
-    for artifact in turn.artifacts:
+    for index, artifact in enumerate(turn.artifacts):
         kind = artifact.type.strip().lower()
         if kind in IMAGE_TYPES:
-            _render_image(client, flow_id, chat_id, turn, artifact)
+            _render_image(client, flow_id, chat_id, turn, index)
         elif kind == "html":
             st.iframe(sandboxed_html(_text(artifact.data), t("artifact.html_title")), height=HTML_HEIGHT + 8)
         elif kind in ("json", "javascript"):
@@ -61,30 +60,36 @@ def _text(data: object) -> str:
     return data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def _render_image(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, artifact: Artifact) -> None:
-    source = image_source(artifact.data)
-    if source is not None and source.url:
-        st.image(source.url)
+def _render_image(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, index: int) -> None:
+    artifact = turn.artifacts[index]
+    # Made once: the page is drawn again on every click, and the picture is then shown as it was made.
+    picture = turn.pictures.get(index)
+    if picture is None:
+        source = image_source(artifact.data)
+        if source is not None and source.url:
+            st.image(source.url)
+            return
+        picture = turn.pictures[index] = _picture(client, flow_id, chat_id, source)
+    if picture.content is not None:
+        st.image(picture.content, output_format=picture.format)
         return
+    data = artifact.data if isinstance(artifact.data, str) else ""
+    name = plain_text(data.removeprefix(STORED).strip() if data.startswith(STORED) else artifact.type)
+    if picture.too_large:
+        st.caption(":material/hide_image: " + t("artifact.image_too_large", name=name, limit=PIXEL_BUDGET_MEGAPIXELS))
+    else:
+        st.caption(":material/broken_image: " + t("artifact.image_missing", name=name))
+
+
+def _picture(client: FlowiseClient, flow_id: str, chat_id: str, source: ImageSource | None) -> Picture:
+    """The picture to show for an artifact's image: of its bytes, or of the file Flowise stored."""
     content = source.content if source is not None else None
     if source is not None and source.stored_name:
-        content = _stored_file(client, flow_id, chat_id, turn, source.stored_name)
-    if content is not None and is_image(content):
-        st.image(content)
-    else:
-        name = source.stored_name if source is not None and source.stored_name else artifact.type
-        st.caption(":material/broken_image: " + t("artifact.image_missing", name=plain_text(name)))
-
-
-def _stored_file(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, name: str) -> bytes | None:
-    # Fetched once per turn: the page is drawn again on every click.
-    if name not in turn.stored_files:
         try:
-            turn.stored_files[name] = client.get_upload_file(flow_id, chat_id, name)
+            content = client.get_upload_file(flow_id, chat_id, source.stored_name)
         except FlowiseError as exc:
             log.warning("An artifact's file could not be read from Flowise: %s", exc)
-            turn.stored_files[name] = None
-    return turn.stored_files[name]
+    return display_picture(content) if content is not None else Picture()
 
 
 def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
