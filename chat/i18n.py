@@ -318,6 +318,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "settings.at_least": {"en": "{name} must be at least {minimum}.", "ru": "{name} должен быть не меньше {minimum}."},
     "settings.not_negative": {"en": "{name} cannot be negative.", "ru": "{name} не может быть отрицательным."},
+    "settings.bad_image_host": {
+        "en": (
+            "{name} lists {value}, which is not a host name: list names such as images.example.com, "
+            "without https://, a port or a path."
+        ),
+        "ru": (
+            "В {name} указано {value}, а это не имя хоста: укажите имена вида images.example.com, "
+            "без https://, порта и пути."
+        ),
+    },
+    "settings.image_hosts_not_a_list": {
+        "en": "{name} must be a list of host names, or host names separated by commas.",
+        "ru": "{name} должен быть списком имён хостов или именами хостов через запятую.",
+    },
     "settings.bad_secrets": {
         "en": "`.streamlit/secrets.toml` could not be read: check that it is valid TOML.",
         "ru": "Не удалось прочитать `.streamlit/secrets.toml`: проверьте, что это корректный TOML.",
@@ -518,6 +532,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The image {name} that came with this answer is not shown: it has more than {limit} million pixels.",
         "ru": "Изображение {name}, пришедшее с этим ответом, не показано: в нём больше {limit} млн пикселей.",
     },
+    # A link in place of an image on another site: loading it would tell that site who reads the answer.
+    "artifact.remote_image": {"en": "Image at {host}", "ru": "Изображение на {host}"},
     "artifact.download": {"en": "Download {name}", "ru": "Скачать {name}"},
     "artifact.save": {"en": "Save {name}", "ru": "Сохранить {name}"},
     "artifact.download_failed": {

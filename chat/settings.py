@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS
 
 from .i18n import DEFAULT_LANGUAGE, Message
+from .image_hosts import host_name
 
 # Each setting with the other names it is known by; APP_URL and FLOW_ID are what the widely copied
 # flowise-streamlit template puts in its secrets, so its users can switch by changing nothing else.
@@ -27,6 +28,7 @@ _NAMES = {
     "app_password": ("APP_PASSWORD",),
     "max_question_chars": ("MAX_QUESTION_CHARS",),
     "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
+    "image_hosts": ("IMAGE_HOSTS",),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -70,6 +72,8 @@ class Settings:
     login_required: bool = False
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     questions_per_minute: int = DEFAULT_QUESTIONS_PER_MINUTE  # 0: no limit
+    # Hosts whose images the flow's answers may show; any other image is a link, never loaded.
+    image_hosts: frozenset[str] = frozenset()
 
     @property
     def is_demo(self) -> bool:
@@ -106,7 +110,24 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         login_required=isinstance(secrets.get("auth"), Mapping),
         max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
+        image_hosts=_image_hosts(environ, secrets),
     )
+
+
+def _image_hosts(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> frozenset[str]:
+    """Host names separated by commas (the environment has only strings), or a list of them in secrets."""
+    (key,) = _NAMES["image_hosts"]
+    value = next((v for v in (environ.get(key), secrets.get(key)) if v and (not isinstance(v, str) or v.strip())), ())
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(entry, str) for entry in value):
+        raise SettingsError(Message("settings.image_hosts_not_a_list", {"name": key}))
+    hosts = set()
+    for entry in filter(str.strip, value):
+        if (host := host_name(entry)) is None:
+            raise SettingsError(Message("settings.bad_image_host", {"name": key, "value": repr(entry.strip())}))
+        hosts.add(host)
+    return frozenset(hosts)
 
 
 def _flows(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Flow, ...]:

