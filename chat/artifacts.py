@@ -40,6 +40,9 @@ def image_source(data: object) -> ImageSource | None:
             return ImageSource(content=base64.b64decode(match["data"], validate=False))
         except (binascii.Error, ValueError):
             return None
-    # A link is loaded by the reader's browser, as Flowise's own widget does; only http(s).
-    parts = urlsplit(data.strip())
+    # A link: only http(s), loaded by the reader's browser from a host IMAGE_HOSTS lists, else a link.
+    try:
+        parts = urlsplit(data.strip())
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        return None
     return ImageSource(url=data.strip()) if parts.scheme in ("http", "https") and parts.netloc else None

@@ -463,6 +463,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{name} lists {value}, which is not an IP address or network such as 10.0.0.5 or 10.0.0.0/24.",
         "ru": "В {name} указано {value}, а это не IP-адрес и не сеть вида 10.0.0.5 или 10.0.0.0/24.",
     },
+    "settings.bad_image_host": {
+        "en": (
+            "{name} lists {value}, which is not a host name: list names such as images.example.com, "
+            "without https://, a port or a path."
+        ),
+        "ru": (
+            "В {name} указано {value}, а это не имя хоста: укажите имена вида images.example.com, "
+            "без https://, порта и пути."
+        ),
+    },
     "settings.bad_secrets": {
         "en": "`.streamlit/secrets.toml` could not be read: check that it is valid TOML.",
         "ru": "Не удалось прочитать `.streamlit/secrets.toml`: проверьте, что это корректный TOML.",
@@ -668,6 +678,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "upload.accepts_files_up_to": {"en": "{types} files up to {limit} MB", "ru": "файлы {types} до {limit} МБ"},
     "upload.accepts_any_files_up_to": {"en": "files of any type up to {limit} MB", "ru": "файлы любых типов до {limit} МБ"},
     "upload.accepts_both": {"en": "{first}; {then}", "ru": "{first}; {then}"},
+    # An attached image in its question's bubble, in place of its thumbnail
+    "upload.image_too_large": {
+        "en": "{name} is not shown here: it has more than {limit} million pixels.",
+        "ru": "Изображение {name} здесь не показано: в нём больше {limit} млн пикселей.",
+    },
     # Files that Flowise did not take (an error under the question)
     "upload.failed": {
         "en": "The files ({names}) could not be handed to Flowise, so the question was not asked: {reason}",
@@ -739,6 +754,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The image {name} that came with this answer could not be shown.",
         "ru": "Не удалось показать изображение {name}, пришедшее с этим ответом.",
     },
+    "artifact.image_too_large": {
+        "en": "The image {name} that came with this answer is not shown: it has more than {limit} million pixels.",
+        "ru": "Изображение {name}, пришедшее с этим ответом, не показано: в нём больше {limit} млн пикселей.",
+    },
+    # A link in place of an image on another site: loading it would tell that site who reads the answer.
+    "artifact.remote_image": {"en": "Image at {host}", "ru": "Изображение на {host}"},
     "artifact.download": {"en": "Download {name}", "ru": "Скачать {name}"},
     "artifact.save": {"en": "Save {name}", "ru": "Сохранить {name}"},
     "artifact.download_failed": {

@@ -15,7 +15,9 @@ import re
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _MATH = re.compile(r"^ {0,3}\$\$")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
-_CROSS_REFERENCE = re.compile(r"\[\^[^\]]+\]|^ {0,3}\[[^\]]+\]:", re.MULTILINE)
+# A label holds no unescaped bracket, so the search for its end stops at the next "[" as well as "]":
+# each character is then read from one "[" at most, where "[^a[^a..." was read once per "[" (quadratic).
+_CROSS_REFERENCE = re.compile(r"\[\^[^\[\]]+\]|^ {0,3}\[[^\[\]]+\]:", re.MULTILINE)
 _RAW_HTML_START = re.compile(r"^ {0,3}<")
 # Enough characters of a line to see a 3-space indent and a 9-digit list marker with its space.
 _DECISIVE_LENGTH = 16

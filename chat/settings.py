@@ -13,6 +13,7 @@ from flowise_client import DEFAULT_MAX_ANSWER_CHARS
 
 from .client_place import SERVER_TRUST_VARIABLE, Network, parse_networks
 from .i18n import DEFAULT_LANGUAGE, Message
+from .image_hosts import host_name
 from .login import EmailAllowlist
 
 # Each setting with the other names it is known by; APP_URL and FLOW_ID are what the widely copied
@@ -38,6 +39,7 @@ _NAMES = {
     "total_questions_per_minute": ("TOTAL_QUESTIONS_PER_MINUTE",),
     "max_concurrent_answers": ("MAX_CONCURRENT_ANSWERS",),
     "max_files_per_question": ("MAX_FILES_PER_QUESTION",),
+    "image_hosts": ("IMAGE_HOSTS",),
 }
 # Every name the app reads its settings under, e.g. for tests that must start from none of them.
 SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
@@ -114,6 +116,8 @@ class Settings:
     total_questions_per_minute: int = DEFAULT_TOTAL_QUESTIONS_PER_MINUTE
     max_concurrent_answers: int = DEFAULT_MAX_CONCURRENT_ANSWERS  # 0: no limit
     max_files_per_question: int = DEFAULT_MAX_FILES_PER_QUESTION  # 0: no limit
+    # Hosts whose images the flow's answers may show; any other image is a link, never loaded.
+    image_hosts: frozenset[str] = frozenset()
 
     @property
     def is_demo(self) -> bool:
@@ -165,6 +169,7 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
                                       minimum=0),
         max_files_per_question=_count("max_files_per_question", environ, secrets, DEFAULT_MAX_FILES_PER_QUESTION,
                                       minimum=0),
+        image_hosts=_image_hosts(environ, secrets),
     )
 
 
@@ -193,6 +198,15 @@ def _setting_inside(value: Any, table: str) -> tuple[str, str] | None:
             if found := _setting_inside(item, f"{table}[{number}]"):
                 return found
     return None
+
+
+def _image_hosts(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> frozenset[str]:
+    hosts = set()
+    for entry in _items("image_hosts", environ, secrets):
+        if (host := host_name(entry)) is None:
+            raise SettingsError(Message("settings.bad_image_host", {"name": "IMAGE_HOSTS", "value": repr(entry)}))
+        hosts.add(host)
+    return frozenset(hosts)
 
 
 def _flows(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Flow, ...]:

@@ -28,6 +28,7 @@ from flowise_client.events import (
 
 from .attachments import Attachment
 from .i18n import Message
+from .images import Picture
 from .steps import FlowSteps
 from .uploads import PendingFile
 
@@ -89,8 +90,9 @@ class Turn:
     tools: list[ToolUse] = field(default_factory=list)
     artifacts: list[Artifact] = field(default_factory=list)
     file_annotations: list[FileAnnotation] = field(default_factory=list)
-    # Files the artifacts point at in Flowise's storage, once fetched (None: could not be).
-    stored_files: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    # The picture of each image artifact, by its place in ``artifacts``: made once, from its bytes or
+    # the file Flowise stored, and shown as it is on every later run (neither read nor decoded again).
+    pictures: dict[int, Picture] = field(default_factory=dict, repr=False)
     # Files of file_annotations the person asked to download, by name: their bytes, or why not.
     downloads: dict[str, bytes | Message] = field(default_factory=dict, repr=False)
     steps: FlowSteps = field(default_factory=FlowSteps)

@@ -6,20 +6,22 @@ from __future__ import annotations
 import html
 import json
 import logging
+from collections.abc import Collection
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 import streamlit as st
 
-from chat.artifacts import IMAGE_TYPES, image_source
-from chat.attachments import is_image
+from chat.artifacts import IMAGE_TYPES, STORED, ImageSource, image_source
 from chat.flowise_errors import error_message
 from chat.i18n import Message, Verbatim
+from chat.image_hosts import allowed_image_url
+from chat.images import PIXEL_BUDGET_MEGAPIXELS, Picture, display_picture
 from chat.state import say, t
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
-from flowise_client.events import Artifact
 
-from .markdown import as_written, plain_text, safe_markdown, visible_text
+from .markdown import as_written, link, plain_text, safe_markdown, visible_text
 
 log = logging.getLogger(__name__)
 
@@ -43,48 +45,69 @@ def sandboxed_html(document: str, title: str) -> str:
                          height=HTML_HEIGHT)
 
 
-def render_artifacts(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
-    for artifact in turn.artifacts:
+def render_artifacts(
+    client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, image_hosts: Collection[str] = ()
+) -> None:
+    """``image_hosts``: where images named by a link may be loaded from (IMAGE_HOSTS)."""
+    for index, artifact in enumerate(turn.artifacts):
         kind = artifact.type.strip().lower()
         if kind in IMAGE_TYPES:
-            _render_image(client, flow_id, chat_id, turn, artifact)
+            _render_image(client, flow_id, chat_id, turn, index, image_hosts)
         elif kind == "html":
             st.iframe(sandboxed_html(_text(artifact.data), t("artifact.html_title")), height=HTML_HEIGHT + 8)
         elif kind in ("json", "javascript"):
             st.code(_text(artifact.data), language=kind, wrap_lines=True)
         else:
             # Markdown, and kinds without a renderer of their own (Flowise's widget does the same).
-            st.markdown(safe_markdown(_text(artifact.data)))
+            st.markdown(safe_markdown(_text(artifact.data), image_hosts))
 
 
 def _text(data: object) -> str:
     return data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def _render_image(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, artifact: Artifact) -> None:
-    source = image_source(artifact.data)
-    if source is not None and source.url:
-        st.image(source.url)
+def _render_image(
+    client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, index: int, image_hosts: Collection[str]
+) -> None:
+    artifact = turn.artifacts[index]
+    # Made once: the page is drawn again on every click, and the picture is then shown as it was made.
+    picture = turn.pictures.get(index)
+    if picture is None:
+        source = image_source(artifact.data)
+        if source is not None and source.url:
+            _render_linked_image(source.url, image_hosts)
+            return
+        picture = turn.pictures[index] = _picture(client, flow_id, chat_id, source)
+    if picture.content is not None:
+        st.image(picture.content, output_format=picture.format)
         return
+    data = artifact.data if isinstance(artifact.data, str) else ""
+    name = plain_text(data.removeprefix(STORED).strip() if data.startswith(STORED) else artifact.type)
+    if picture.too_large:
+        st.caption(":material/hide_image: " + t("artifact.image_too_large", name=name, limit=PIXEL_BUDGET_MEGAPIXELS))
+    else:
+        st.caption(":material/broken_image: " + t("artifact.image_missing", name=name))
+
+
+def _picture(client: FlowiseClient, flow_id: str, chat_id: str, source: ImageSource | None) -> Picture:
+    """The picture to show for an artifact's image: of its bytes, or of the file Flowise stored."""
     content = source.content if source is not None else None
     if source is not None and source.stored_name:
-        content = _stored_file(client, flow_id, chat_id, turn, source.stored_name)
-    if content is not None and is_image(content):
-        st.image(content)
-    else:
-        name = source.stored_name if source is not None and source.stored_name else artifact.type
-        st.caption(":material/broken_image: " + t("artifact.image_missing", name=plain_text(name)))
-
-
-def _stored_file(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, name: str) -> bytes | None:
-    # Fetched once per turn: the page is drawn again on every click.
-    if name not in turn.stored_files:
         try:
-            turn.stored_files[name] = client.get_upload_file(flow_id, chat_id, name)
+            content = client.get_upload_file(flow_id, chat_id, source.stored_name)
         except FlowiseError as exc:
             log.warning("An artifact's file could not be read from Flowise: %s", exc)
-            turn.stored_files[name] = None
-    return turn.stored_files[name]
+    return display_picture(content) if content is not None else Picture()
+
+
+def _render_linked_image(url: str, image_hosts: Collection[str]) -> None:
+    """An image the reader's browser would load from ``url``: shown only from a listed host, else a
+    link to it, which the reader may follow or not."""
+    if allowed_image_url(url, image_hosts):
+        st.image(url)
+        return
+    host = urlsplit(url).hostname or url
+    st.markdown(":material/image: " + link(t("artifact.remote_image", host=visible_text(host)), url))
 
 
 def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:

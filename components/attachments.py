@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from chat.attachments import Attachment
+from chat.images import PIXEL_BUDGET_MEGAPIXELS
 from chat.state import t
 
 from .markdown import plain_text, visible_text
@@ -17,6 +18,9 @@ def render_attachments(attachments: Sequence[Attachment]) -> None:
     if pictures:
         # Each at its own size: the thumbnails are already small, and a tall one stays as tall as a wide one is wide.
         st.image([a.thumbnail for a in pictures], width="content", alt=[visible_text(a.name) for a in pictures])
+    for image in (a for a in attachments if a.too_large):
+        st.caption(":material/hide_image: " + t("upload.image_too_large", name=plain_text(image.name),
+                                                  limit=PIXEL_BUDGET_MEGAPIXELS))
     names = [t("voice.message") if a.is_audio else plain_text(a.name) for a in attachments]
     if names:
         st.caption(":material/attach_file: " + " · ".join(names))

@@ -78,6 +78,8 @@ class FlowTarget:
     # may stream at once.
     limits: QuestionLimits
     upload_policy: UploadPolicy = UploadPolicy()
+    # Hosts whose images an answer may show (IMAGE_HOSTS); any other image is a link.
+    image_hosts: frozenset[str] = frozenset()
 
 
 def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool) -> None:
@@ -96,7 +98,7 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
         st.caption(t("answer.no_text"))
     if latest:
         render_action(turn)
-    render_artifacts(flow.client, flow.flow_id, convo.chat_id, turn)
+    render_artifacts(flow.client, flow.flow_id, convo.chat_id, turn, flow.image_hosts)
     render_file_annotations(flow.client, flow.flow_id, convo.chat_id, turn)
     render_sources(turn.sources, turn.id)
     render_tools(turn.tools, turn.id)
@@ -110,11 +112,11 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
             )
 
 
-def _render_answer_text(turn: Turn) -> None:
+def _render_answer_text(turn: Turn, image_hosts: frozenset[str]) -> None:
     """The answer as it arrived, with each decision the person made where they made it."""
     for text, decision in turn.answer_parts():
         if text:
-            st.markdown(safe_markdown(text))
+            st.markdown(safe_markdown(text, image_hosts))
         if decision:
             st.caption(decision_caption(decision))
 
@@ -136,7 +138,7 @@ def render_turn(
     with st.chat_message("assistant"):
         render_steps(turn.steps)
         render_thinking(turn)
-        _render_answer_text(turn)
+        _render_answer_text(turn, flow.image_hosts)
         if turn.stopped:
             st.caption(f":material/stop_circle: {t('answer.stopped')}")
         elif not (turn.complete or turn.error):
@@ -170,7 +172,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
     steps = LiveSteps()
     steps.show(turn.steps)
     thinking = LiveThinking(turn, flow.flush_interval)
-    _render_answer_text(turn)
+    _render_answer_text(turn, flow.image_hosts)
     # Agents may work for a while before their first token: show that something is happening.
     waiting = st.empty()
     waiting.caption(f":material/hourglass_top: {t('answer.thinking')}")
@@ -179,7 +181,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
     # the way out); the callback then asks Flowise to stop producing the answer too.
     stop.button(t("answer.stop"), key=f"stop-{turn.id}", icon=":material/stop_circle:",
                 on_click=_stop, args=(flow, convo.chat_id, turn))
-    view = StreamingMarkdown(flow.flush_interval)
+    view = StreamingMarkdown(flow.flush_interval, image_hosts=flow.image_hosts)
     try:
         # A closed tab stops the run: the answer would otherwise go on in Flowise, at a cost, for no one.
         with streaming_slot(flow.limits) as held, when_stopped(lambda: _abort_unfinished(flow, convo.chat_id, turn)):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from urllib.parse import quote, urlsplit
 
 from chat.i18n import Message, Verbatim
+from chat.image_hosts import allowed_image_url
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -29,6 +31,19 @@ _TARGET = re.compile(
     r"\](?=[(:][ \t]*(?:\n[ \t]*)?<?(?P<target>[A-Za-z0-9+.\-:&#;\\\x00-\x09\x0b-\x20]*))"
     r"|<(?=(?P<auto>[A-Za-z][A-Za-z0-9+.\-]*:))"
 )
+# Where a Markdown image starts: "![" with its "!" not escaped (of a run of backslashes before it,
+# pairs escape each other). Every image, inline or by reference, starts so, whatever surrounds it;
+# one that goes unrecognised here is a link, not a picture. The lookbehind starts a match only at
+# the first backslash of a run, so that each run is read once. An image without alt text (what a
+# hidden tracker uses) is read up to its target, to give the link it becomes something to show.
+_IMAGE_START = re.compile(r"(?<!\\)(?P<slashes>\\*)!(?=\[)(?P<no_alt>\[\](?=\())?")
+# What the link that was an image without alt text shows.
+_NO_ALT = "[:material/image:]"
+# The one image form kept as an image, from a listed host: every character that could let the
+# browser's Markdown parser see another text, target or host than this pattern does (brackets, code
+# spans, HTML, escapes, blanks, line ends) is left out, and so is a reference, whose target may
+# come in another block.
+_PLAIN_IMAGE = re.compile(r"!\[[^\[\]\\`<>\n]*\]\((?P<url>https?://[^\s()<>\[\]\\`\"']+)\)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _URL_DROPPED = re.compile("[\x00-\x20]")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
@@ -78,11 +93,22 @@ def _defuse(match: re.Match[str]) -> str:
     return "]\\" if match.group(0) == "]" else "\\<"
 
 
-def safe_markdown(text: str) -> str:
-    """A flow's Markdown answer with visible characters only and links only to http(s) and mailto:
-    any other link target (javascript:, data:, file:, ...) shows as text. Applied to each frozen
-    block of a streaming answer it gives the same result as on the whole answer."""
-    return _TARGET.sub(_defuse, visible_text(text))
+def safe_markdown(text: str, image_hosts: Collection[str] = ()) -> str:
+    """A flow's Markdown answer with visible characters only, links only to http(s) and mailto (any
+    other link target, javascript:, data:, file:, ..., shows as text), and no image the reader's
+    browser would load: each is a link to it instead, but an inline image from one of
+    ``image_hosts``. Applied to each frozen block of a streaming answer it gives the same result as
+    on the whole answer."""
+    def unload(match: re.Match[str]) -> str:
+        if len(match["slashes"]) % 2:
+            return match[0]  # an escaped "!": no image
+        image = _PLAIN_IMAGE.match(match.string, match.end("slashes"))
+        if image and allowed_image_url(html.unescape(image["url"]), image_hosts):
+            return match[0]
+        # The escaped "!" shows as itself, followed by a link to the image.
+        return match["slashes"] + "\\!" + (_NO_ALT if match["no_alt"] else "")
+
+    return _TARGET.sub(_defuse, _IMAGE_START.sub(unload, visible_text(text)))
 
 
 def http_url(value: object) -> str | None:

@@ -10,7 +10,7 @@ result on each block as on the whole), so that too costs only the tail.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -26,8 +26,10 @@ class StreamingMarkdown:
         flush_interval: float,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        image_hosts: Collection[str] = (),
     ) -> None:
         self._flush_interval = flush_interval
+        self._image_hosts = image_hosts
         self._clock = clock
         self._sleep = sleep
         self._blocks = st.container()
@@ -61,11 +63,12 @@ class StreamingMarkdown:
             return
         cut = stable_prefix_length(text, self._frozen)
         if cut > self._frozen:
-            self._tail_element().markdown(safe_markdown(text[self._frozen : cut]))
+            self._tail_element().markdown(safe_markdown(text[self._frozen : cut], self._image_hosts))
             self._tail, self._frozen = None, cut
         if len(text) > self._frozen:
             # The same rendering st.write_stream uses: unclosed **bold** or `code` shows as closed.
-            self._tail_element()._markdown(safe_markdown(text[self._frozen :]), unterminated_parsing=True)
+            self._tail_element()._markdown(safe_markdown(text[self._frozen :], self._image_hosts),
+                                           unterminated_parsing=True)
         self._shown = len(text)
         self._last_flush = self._clock() if now is None else now
 

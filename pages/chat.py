@@ -69,7 +69,8 @@ requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
 question = question_box(limits, policy, settings.max_recording_seconds) or requested
 reply = None if question else take_requested_reply(convo, limits)
-flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config, limits, policy)
+flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config, limits, policy,
+                  settings.image_hosts)
 welcome = chatbot_config(client, flow_id)
 render_welcome_message(welcome)
 render_history(flow, convo, question_coming=bool(question), reply=reply)

