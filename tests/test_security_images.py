@@ -256,5 +256,5 @@ def test_an_image_host_that_is_no_host_name_is_a_settings_error(value):
 
 
 def test_image_hosts_of_another_shape_are_a_settings_error():
-    with pytest.raises(SettingsError, match="IMAGE_HOSTS must be a list of host names"):
+    with pytest.raises(SettingsError, match="IMAGE_HOSTS must be a comma-separated text"):
         load_settings({}, {"IMAGE_HOSTS": {"host": "img.example"}})
