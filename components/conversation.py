@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 from chat.flowise_errors import error_message
 from chat.i18n import Message
 from chat.limits import QuestionLimits, attached_text_too_long, busy
-from chat.run_stopped import when_stopped
+from chat.run_stopped import when_browser_left
 from chat.state import Conversation, flow_streams, request_question, say, streaming_slot, t, withdraw_question
 from chat.turn import Question, Turn
 from chat.uploads import UploadFailed, UploadPolicy, send_files
@@ -184,7 +184,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
     view = StreamingMarkdown(flow.flush_interval, image_hosts=flow.image_hosts)
     try:
         # A closed tab stops the run: the answer would otherwise go on in Flowise, at a cost, for no one.
-        with streaming_slot(flow.limits) as held, when_stopped(lambda: _abort_unfinished(flow, convo.chat_id, turn)):
+        with streaming_slot(flow.limits) as held, when_browser_left(lambda: _abort_unfinished(flow, convo.chat_id, turn)):
             if held:
                 _read_answer(flow, convo, turn, reply, _LiveAnswer(steps, thinking, waiting, view))
             else:

@@ -62,3 +62,19 @@ def test_closing_the_tab_aborts_its_answer_in_flowise_and_gives_back_its_slot(br
     _streaming(other)
     other.context.close()
     assert _aborted(slow_wire, "The next visitor", seconds=5)
+
+
+def test_a_new_question_while_an_answer_streams_aborts_nothing_in_its_chat(browser, apps, slow_wire):
+    """Streamlit stops the streaming run for the next one too (fast reruns); Flowise aborts by chat,
+    so an abort sent then would stop the new answer of the same conversation."""
+    page = open_page(browser, apps("slow").url)
+    send(page, "Count slowly, then be interrupted")
+    _streaming(page)
+    send(page, "The question that interrupts")
+    expect(assistant_messages(page)).to_have_count(2, timeout=10_000)
+    expect(assistant_messages(page).last).to_contain_text("3 ", timeout=20_000)
+    assert slow_wire.predictions("slow")[-1].body["question"] == "The question that interrupts"
+    assert not _aborted(slow_wire, "Count slowly, then be interrupted", seconds=2)
+    page.get_by_role("button", name="Stop generating").last.click()
+    expect(assistant_messages(page).last.get_by_text("You stopped this answer.")).to_be_visible(timeout=10_000)
+    page.context.close()
