@@ -5,11 +5,13 @@ when the browser session goes away (the tab closed, the connection lost) and, wi
 ``runner.fastReruns`` (this app's setting), when a click or a new question starts the next run. Only
 the first leaves an answer that nobody will read; in the second, the same conversation goes on, and
 asking Flowise to abort its chat could stop the next answer. So the session is looked up: a rerun's
-session is still among the runtime's active ones, a closed tab's is not.
+session stays among the runtime's active ones, a closed tab's leaves them, a moment after Streamlit
+asked its run to stop.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -32,6 +34,18 @@ def when_browser_left(then: Callable[[], None]) -> Iterator[None]:
         raise
 
 
+# A disconnect asks the run to stop before it takes the session out of the active ones; the run's
+# thread may see the stop first. A rerun's old run waits this long, after its answer's slot is free.
+_DISCONNECT_SECONDS = 1.0
+
+
 def _browser_left() -> bool:
     ctx = get_script_run_ctx()
-    return ctx is not None and Runtime.exists() and not Runtime.instance().is_active_session(ctx.session_id)
+    if ctx is None or not Runtime.exists():
+        return False
+    deadline = time.monotonic() + _DISCONNECT_SECONDS
+    while Runtime.instance().is_active_session(ctx.session_id):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True

@@ -184,7 +184,9 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
     view = StreamingMarkdown(flow.flush_interval, image_hosts=flow.image_hosts)
     try:
         # A closed tab stops the run: the answer would otherwise go on in Flowise, at a cost, for no one.
-        with streaming_slot(flow.limits) as held, when_browser_left(lambda: _abort_unfinished(flow, convo.chat_id, turn)):
+        # The slot is given back before a stopped run looks for its browser, which may take a moment.
+        abort_if_left = when_browser_left(lambda: _abort_unfinished(flow, convo.chat_id, turn))
+        with abort_if_left, streaming_slot(flow.limits) as held:
             if held:
                 _read_answer(flow, convo, turn, reply, _LiveAnswer(steps, thinking, waiting, view))
             else:
