@@ -43,8 +43,16 @@ from tests.flowise_wire import Chaos, start_wire  # noqa: E402
 
 FAULTS = ("reset", "error", "stall")
 # /proc/net/tcp's connection states, by their hex code.
-TCP_STATES = {"01": "ESTABLISHED", "06": "TIME_WAIT", "08": "CLOSE_WAIT", "04": "FIN_WAIT1", "05": "FIN_WAIT2",
-              "07": "CLOSE", "09": "LAST_ACK", "0B": "CLOSING"}
+TCP_STATES = {
+    "01": "ESTABLISHED",
+    "06": "TIME_WAIT",
+    "08": "CLOSE_WAIT",
+    "04": "FIN_WAIT1",
+    "05": "FIN_WAIT2",
+    "07": "CLOSE",
+    "09": "LAST_ACK",
+    "0B": "CLOSING",
+}
 TRACEBACK_SIGNS = ("Traceback", 'File "')
 
 
@@ -53,6 +61,7 @@ def words(text: str) -> str:
 
 
 # -- the server process, from /proc ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -138,6 +147,7 @@ class PeakSampler(threading.Thread):
 
 # -- the sessions ------------------------------------------------------------------------------
 
+
 @dataclass
 class TurnResult:
     session: int
@@ -188,8 +198,10 @@ class Session:
         question = self.questions[self.asked - 1]
         late = time.monotonic() - self.sent_at > self.turn_timeout
         bubbles = assistant_messages(self.page)
-        finished = (bubbles.count() >= self.asked
-                    and self.page.get_by_test_id("stApp").get_attribute("data-test-script-state") == "notRunning")
+        finished = (
+            bubbles.count() >= self.asked
+            and self.page.get_by_test_id("stApp").get_attribute("data-test-script-state") == "notRunning"
+        )
         if not finished:
             return self._record(question, "neither", "", f"no outcome within {self.turn_timeout:g} s") if late else None
         bubble = bubbles.nth(self.asked - 1)
@@ -230,8 +242,9 @@ def questions_for(session: int, count: int) -> list[str]:
 
 def drive(browser: Browser, url: str, chaos: Chaos, args: argparse.Namespace) -> list[TurnResult]:
     """All sessions, at most ``args.concurrency`` open at once, each polled in turn from this thread."""
-    sessions = [Session(n, questions_for(n, args.questions), chaos, args.turn_timeout)
-                for n in range(1, args.sessions + 1)]
+    sessions = [
+        Session(n, questions_for(n, args.questions), chaos, args.turn_timeout) for n in range(1, args.sessions + 1)
+    ]
     waiting, active = deque(sessions), []
     while waiting or active:
         while waiting and len(active) < args.concurrency:
@@ -251,7 +264,9 @@ def drive(browser: Browser, url: str, chaos: Chaos, args: argparse.Namespace) ->
                 result = None
             if result:
                 mark = f"FAILED: {result.problem}" if result.problem else result.shown
-                print(f"session {result.session:2d} turn {result.number:2d} {result.fault or '-':>5}: {mark}", flush=True)
+                print(
+                    f"session {result.session:2d} turn {result.number:2d} {result.fault or '-':>5}: {mark}", flush=True
+                )
             if session.done:
                 session.close()
                 active.remove(session)
@@ -262,6 +277,7 @@ def drive(browser: Browser, url: str, chaos: Chaos, args: argparse.Namespace) ->
 
 
 # -- the run and its report --------------------------------------------------------------------
+
 
 @dataclass
 class Report:
@@ -294,7 +310,9 @@ class Report:
         if len(self.after.threads) > len(self.baseline.threads):
             problems.append(f"threads did not come back: {len(self.baseline.threads)} -> {len(self.after.threads)}")
         if self.after.established > self.baseline.established:
-            problems.append(f"connections to Flowise left open: {self.baseline.established} -> {self.after.established}")
+            problems.append(
+                f"connections to Flowise left open: {self.baseline.established} -> {self.after.established}"
+            )
         if self.log_tracebacks:
             problems.append(f"{self.log_tracebacks} tracebacks in the server log")
         return problems
@@ -311,24 +329,35 @@ class Report:
         b, a = self.baseline, self.after
         leftover = ", ".join(f"{name} x{n}" for name, n in self.leftover_threads.items()) or "none"
         return [
-            ("sessions x questions", f"{self.args.sessions} x {self.args.questions} ({self.args.concurrency} at a time)"),
+            (
+                "sessions x questions",
+                f"{self.args.sessions} x {self.args.questions} ({self.args.concurrency} at a time)",
+            ),
             ("turns", str(len(self.results))),
             ("answers completed", str(self.count("answer"))),
             ("errors shown", str(self.count("error"))),
             ("failures", str(len(self.failures))),
-            ("faults injected (server's count): reset / error / stall",
-             " / ".join(str(self.injected[kind]) for kind in FAULTS)),
+            (
+                "faults injected (server's count): reset / error / stall",
+                " / ".join(str(self.injected[kind]) for kind in FAULTS),
+            ),
             ("answers the server completed", str(self.injected["complete"])),
             ("server RSS MB: baseline / peak / after", f"{b.rss_mb:.0f} / {self.peak_rss_mb:.0f} / {a.rss_mb:.0f}"),
             ("server threads: baseline / peak / after", f"{len(b.threads)} / {self.peak_threads} / {len(a.threads)}"),
             ("threads left over beyond baseline", leftover),
             ("server open fds: baseline / after", f"{b.fds.total()} / {a.fds.total()}"),
-            ("fds after beyond baseline, by kind", ", ".join(f"{kind} {n}" for kind, n in (a.fds - b.fds).items())
-             or "none"),
-            ("connections to Flowise (ESTABLISHED): baseline / peak / after",
-             f"{b.established} / {self.peak_connections} / {a.established}"),
-            ("other connections to Flowise after", ", ".join(f"{s} {n}" for s, n in a.flowise.items()
-                                                            if s != "ESTABLISHED") or "none"),
+            (
+                "fds after beyond baseline, by kind",
+                ", ".join(f"{kind} {n}" for kind, n in (a.fds - b.fds).items()) or "none",
+            ),
+            (
+                "connections to Flowise (ESTABLISHED): baseline / peak / after",
+                f"{b.established} / {self.peak_connections} / {a.established}",
+            ),
+            (
+                "other connections to Flowise after",
+                ", ".join(f"{s} {n}" for s, n in a.flowise.items() if s != "ESTABLISHED") or "none",
+            ),
             ("tracebacks in the server log", str(self.log_tracebacks)),
             ("duration", f"{self.seconds:.0f} s"),
         ]
@@ -348,7 +377,7 @@ class Report:
             "# Reliability under injected faults",
             "",
             f"`python benchmarks/soak.py` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: the app "
-            f"(`streamlit run app.py`, `FLOWISE_READ_TIMEOUT={a.read_timeout:g}`) against the \"chaos\" flow of the "
+            f'(`streamlit run app.py`, `FLOWISE_READ_TIMEOUT={a.read_timeout:g}`) against the "chaos" flow of the '
             f"local Flowise-wire server (`tests/flowise_wire.py`, seed {c.seed}). Its answers are {c.tokens} tokens "
             f"at {1 / c.token_delay:.0f} tokens/s in Flowise's wire format; drawn per question, {c.reset:.0%} end in a "
             f"TCP reset mid-stream, {c.error:.0%} in a Flowise `error` event mid-stream and {c.stall:.0%} in a "
@@ -366,11 +395,14 @@ class Report:
             "|---|---:|",
         ]
         lines += [f"| {name} | {value} |" for name, value in self.rows()]
-        lines += ["", "Each Streamlit session owns an asyncio event loop (an eventpoll descriptor and a socket pair), and "
-                  "Streamlit keeps the session of a closed page for `server.disconnectedSessionTTL` (120 s by default) "
-                  "in case it reconnects: the descriptors beyond the baseline afterwards are those kept sessions', "
-                  "about three per session, released when Streamlit expires them. Connections to Flowise are counted "
-                  "on their own above."]
+        lines += [
+            "",
+            "Each Streamlit session owns an asyncio event loop (an eventpoll descriptor and a socket pair), and "
+            "Streamlit keeps the session of a closed page for `server.disconnectedSessionTTL` (120 s by default) "
+            "in case it reconnects: the descriptors beyond the baseline afterwards are those kept sessions', "
+            "about three per session, released when Streamlit expires them. Connections to Flowise are counted "
+            "on their own above.",
+        ]
         lines += ["", "What people saw for each kind of fault (the first message of each):", ""]
         lines += [f"- {kind}: {text}" for kind, text in self.messages().items()]
         lines += ["", f"Result: **{'pass' if not self.problems else 'fail: ' + '; '.join(self.problems)}**.", ""]
@@ -388,14 +420,21 @@ def idle_snapshot(probe: Probe, url: str, idle: float) -> Snapshot:
 
 
 def run(args: argparse.Namespace) -> Report:
-    chaos = Chaos(seed=args.seed, tokens=args.tokens, token_delay=1 / args.rate,
-                  stall_seconds=args.read_timeout + 5)
+    chaos = Chaos(seed=args.seed, tokens=args.tokens, token_delay=1 / args.rate, stall_seconds=args.read_timeout + 5)
     wire = start_wire(chaos=chaos)
     tmp = Path(tempfile.mkdtemp(prefix="soak-"))
     try:
         # It measures how answers survive faults, not the budget for all visitors: that is off.
-        with streamlit_app(tmp, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="chaos", TOTAL_QUESTIONS_PER_MINUTE="0",
-                           FLOWISE_READ_TIMEOUT=f"{args.read_timeout:g}") as app, sync_playwright() as playwright:
+        with (
+            streamlit_app(
+                tmp,
+                FLOWISE_URL=wire.url,
+                FLOWISE_FLOW_ID="chaos",
+                TOTAL_QUESTIONS_PER_MINUTE="0",
+                FLOWISE_READ_TIMEOUT=f"{args.read_timeout:g}",
+            ) as app,
+            sync_playwright() as playwright,
+        ):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             probe = Probe(app.pid, urlsplit(wire.url).port)
             baseline_page = open_page(browser, app.url)
@@ -413,8 +452,19 @@ def run(args: argparse.Namespace) -> Report:
             log_tracebacks = app.log().count("Traceback")
     finally:
         wire.stop()
-    return Report(args, chaos, results, Counter(kind for _, kind in wire.injected), baseline, after, peak_rss,
-                  max(sampler.threads, len(baseline.threads)), max(sampler.connections, baseline.established), log_tracebacks, seconds)
+    return Report(
+        args,
+        chaos,
+        results,
+        Counter(kind for _, kind in wire.injected),
+        baseline,
+        after,
+        peak_rss,
+        max(sampler.threads, len(baseline.threads)),
+        max(sampler.connections, baseline.established),
+        log_tracebacks,
+        seconds,
+    )
 
 
 def main() -> None:

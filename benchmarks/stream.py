@@ -45,6 +45,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # -- the answer and the server that streams it --------------------------------------------------
 
+
 def answer_tokens(count: int) -> list[str]:
     """A Markdown answer of ``count`` tokens: paragraphs, a list and a code block now and then."""
     words = "the flow streams each token while the page shows finished blocks once and only the tail again".split()
@@ -124,8 +125,12 @@ def answer_server():
 
 def plain_read_seconds(url: str, count: int, rate: int) -> float:
     started = time.monotonic()
-    response = requests.post(f"{url}/api/v1/prediction/bench", json={"question": f"{count}@{rate}", "chatId": "plain"},
-                             stream=True, timeout=600)
+    response = requests.post(
+        f"{url}/api/v1/prediction/bench",
+        json={"question": f"{count}@{rate}", "chatId": "plain"},
+        stream=True,
+        timeout=600,
+    )
     for _ in response.iter_content(chunk_size=None):
         pass
     return time.monotonic() - started
@@ -189,8 +194,12 @@ class Session:
     def wait_done(self, timeout: float) -> dict:
         self.page.wait_for_function("window.__bench.last !== null", timeout=timeout * 1000, polling=50)
         marks = self.page.evaluate("window.__bench")
-        return {"first": (marks["first"] - marks["send"]) / 1000, "last": (marks["last"] - marks["send"]) / 1000,
-                "frames": self.frames - self.frames_before, "bytes": self.bytes - self.bytes_before}
+        return {
+            "first": (marks["first"] - marks["send"]) / 1000,
+            "last": (marks["last"] - marks["send"]) / 1000,
+            "frames": self.frames - self.frames_before,
+            "bytes": self.bytes - self.bytes_before,
+        }
 
     def close(self) -> None:
         self.page.context.close()
@@ -244,13 +253,22 @@ class Result:
         if self.unfinished:
             return {"variant": self.variant, "tokens": self.count, "rate": self.rate, "unfinished": True}
         m = statistics.median
-        return {"variant": self.variant, "tokens": self.count, "rate": self.rate,
-                "first_s": m(self.first), "last_ratio": m(self.last) / self.plain, "mb": m(self.bytes) / 1e6,
-                "frames": int(m(self.frames)), "cpu_s": m(self.cpu), "peak_mb": self.peak_mb}
+        return {
+            "variant": self.variant,
+            "tokens": self.count,
+            "rate": self.rate,
+            "first_s": m(self.first),
+            "last_ratio": m(self.last) / self.plain,
+            "mb": m(self.bytes) / 1e6,
+            "frames": int(m(self.frames)),
+            "cpu_s": m(self.cpu),
+            "peak_mb": self.peak_mb,
+        }
 
 
-def run_single(browser: Browser, url: str, tmp: Path, variant: str, count: int, rate: int, repeats: int,
-               plain: float) -> Result:
+def run_single(
+    browser: Browser, url: str, tmp: Path, variant: str, count: int, rate: int, repeats: int, plain: float
+) -> Result:
     result = Result(variant, count, rate, plain)
     with streamlit_app(tmp, VARIANTS[variant], FLOWISE_URL=url, FLOWISE_FLOW_ID="bench") as app:
         for _ in range(repeats):
@@ -289,13 +307,20 @@ def run_concurrent(browser: Browser, url: str, tmp: Path, variant: str, count: i
         cpu = cpu_seconds(app.pid) - cpu_before
         for session in sessions:
             session.close()
-    row = {"variant": variant, "users": users, "median_last_s": statistics.median(times), "max_last_s": max(times),
-           "cpu_s": cpu, "cpu_s_per_session": cpu / users}
+    row = {
+        "variant": variant,
+        "users": users,
+        "median_last_s": statistics.median(times),
+        "max_last_s": max(times),
+        "cpu_s": cpu,
+        "cpu_s_per_session": cpu / users,
+    }
     print(json.dumps(row), flush=True)
     return row
 
 
 # -- the parser on its own ---------------------------------------------------------------------
+
 
 def parser_throughput(url: str, count: int = 100_000) -> dict:
     """Events per second through the client against a bare `iter_lines` + `json.loads` loop."""
@@ -306,8 +331,9 @@ def parser_throughput(url: str, count: int = 100_000) -> dict:
         ours = sum(1 for _ in events)
     ours_s = time.monotonic() - started
     started = time.monotonic()
-    response = requests.post(f"{url}/api/v1/prediction/bench", json={"question": f"{count}@{rate}", "chatId": "p"},
-                             stream=True, timeout=600)
+    response = requests.post(
+        f"{url}/api/v1/prediction/bench", json={"question": f"{count}@{rate}", "chatId": "p"}, stream=True, timeout=600
+    )
     plain = sum(1 for line in response.iter_lines() if line.startswith(b"data:") and json.loads(line[5:]))
     plain_s = time.monotonic() - started
     row = {"events": ours, "client_events_per_s": ours / ours_s, "iter_lines_events_per_s": plain / plain_s}
@@ -316,6 +342,7 @@ def parser_throughput(url: str, count: int = 100_000) -> dict:
 
 
 # -- report ------------------------------------------------------------------------------------
+
 
 def write_report(single: list[Result], concurrent: list[dict], parser: dict, args: argparse.Namespace) -> None:
     rows = [r.row() for r in single]
@@ -336,28 +363,46 @@ def write_report(single: list[Result], concurrent: list[dict], parser: dict, arg
         if r.get("unfinished"):
             lines.append(f"| {r['tokens']} | {r['rate']} | {r['variant']} | did not finish | | | | | |")
             continue
-        lines.append(f"| {r['tokens']} | {r['rate']} | {r['variant']} | {r['first_s']:.3f} | {r['last_ratio']:.3f} | "
-                     f"{r['mb']:.2f} | {r['frames']} | {r['cpu_s']:.2f} | {r['peak_mb']:.0f} |")
+        lines.append(
+            f"| {r['tokens']} | {r['rate']} | {r['variant']} | {r['first_s']:.3f} | {r['last_ratio']:.3f} | "
+            f"{r['mb']:.2f} | {r['frames']} | {r['cpu_s']:.2f} | {r['peak_mb']:.0f} |"
+        )
     if any(r.get("unfinished") for r in rows):
-        lines += ["", "*did not finish*: the last token was not on screen within three times the stream's time "
-                  "plus 30 s. At that size the baseline re-sends the whole answer for every token (hundreds of "
-                  "MB), and the tab stops updating; DevTools, which counts the frames, has to carry all of it too."]
+        lines += [
+            "",
+            "*did not finish*: the last token was not on screen within three times the stream's time "
+            "plus 30 s. At that size the baseline re-sends the whole answer for every token (hundreds of "
+            "MB), and the tab stops updating; DevTools, which counts the frames, has to carry all of it too.",
+        ]
     if concurrent:
-        lines += ["", f"## Sessions streaming at once ({args.concurrent_tokens} tokens at {args.concurrent_rate} tokens/s)",
-                  "", "On 2 cores the browsers compete with the server, so the server's CPU seconds per session "
-                  "are the figure that decides capacity.", "",
-                  "| page | sessions | median last token s | slowest s | slowdown vs 1 | server CPU s | CPU s per session |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            f"## Sessions streaming at once ({args.concurrent_tokens} tokens at {args.concurrent_rate} tokens/s)",
+            "",
+            "On 2 cores the browsers compete with the server, so the server's CPU seconds per session "
+            "are the figure that decides capacity.",
+            "",
+            "| page | sessions | median last token s | slowest s | slowdown vs 1 | server CPU s | CPU s per session |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
         alone = {c["variant"]: c["median_last_s"] for c in concurrent if c["users"] == 1}
         for c in concurrent:
-            lines.append(f"| {c['variant']} | {c['users']} | {c['median_last_s']:.2f} | {c['max_last_s']:.2f} | "
-                         f"{c['median_last_s'] / alone[c['variant']]:.2f}x | {c['cpu_s']:.2f} | {c['cpu_s_per_session']:.3f} |")
-    lines += ["", "## Parser throughput", "",
-              f"{parser['events']} events from the local server as fast as it writes them: the client's SSE path "
-              f"(`FlowiseClient.predict`) read **{parser['client_events_per_s']:,.0f} events/s**, a bare "
-              f"`requests.iter_lines` + `json.loads` loop **{parser['iter_lines_events_per_s']:,.0f} events/s** "
-              f"({parser['client_events_per_s'] / parser['iter_lines_events_per_s']:.2f}x).", "",
-              "![Last token on screen and websocket megabytes, app against baseline](benchmarks.png)", ""]
+            lines.append(
+                f"| {c['variant']} | {c['users']} | {c['median_last_s']:.2f} | {c['max_last_s']:.2f} | "
+                f"{c['median_last_s'] / alone[c['variant']]:.2f}x | {c['cpu_s']:.2f} | {c['cpu_s_per_session']:.3f} |"
+            )
+    lines += [
+        "",
+        "## Parser throughput",
+        "",
+        f"{parser['events']} events from the local server as fast as it writes them: the client's SSE path "
+        f"(`FlowiseClient.predict`) read **{parser['client_events_per_s']:,.0f} events/s**, a bare "
+        f"`requests.iter_lines` + `json.loads` loop **{parser['iter_lines_events_per_s']:,.0f} events/s** "
+        f"({parser['client_events_per_s'] / parser['iter_lines_events_per_s']:.2f}x).",
+        "",
+        "![Last token on screen and websocket megabytes, app against baseline](benchmarks.png)",
+        "",
+    ]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
     chart(rows, ROOT / "docs" / "benchmarks.png")
 
@@ -395,7 +440,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 8000, 20000])
     parser.add_argument("--rates", type=int, nargs="+", default=[400, 800])
-    parser.add_argument("--long", type=int, default=10_000, help="answers above this many tokens run at the highest rate only")
+    parser.add_argument(
+        "--long", type=int, default=10_000, help="answers above this many tokens run at the highest rate only"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--users", type=int, nargs="+", default=[1, 5, 10])
     parser.add_argument("--concurrent-tokens", type=int, default=8000)
@@ -409,8 +456,11 @@ def main() -> None:
     with answer_server() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         throughput = parser_throughput(url)
-        concurrent = [run_concurrent(browser, url, tmp, variant, args.concurrent_tokens, args.concurrent_rate, users)
-                      for variant in VARIANTS for users in args.users]
+        concurrent = [
+            run_concurrent(browser, url, tmp, variant, args.concurrent_tokens, args.concurrent_rate, users)
+            for variant in VARIANTS
+            for users in args.users
+        ]
         single = []
         for count in args.sizes:
             for rate in args.rates if count <= args.long else [max(args.rates)]:

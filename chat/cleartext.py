@@ -56,5 +56,8 @@ def warn_of_credentials_in_clear(flows: Iterable[Flow]) -> None:
             "Flow %s sends its %s over plain http:// to %s, where anyone on the network path can read what "
             "is sent. Use an https:// address, unless %s is on a network you trust (such as a Docker "
             "network on this host).",
-            flow.name or flow.id, " and ".join(secrets), host, host,
+            flow.name or flow.id,
+            " and ".join(secrets),
+            host,
+            host,
         )

@@ -62,7 +62,9 @@ def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
         parts += [t("export.interrupted"), ""]
     if turn.steps:
         parts += [f"### {t('steps.done', count=len(turn.steps.steps))}", ""]
-        parts += [f"- {step.name(language)} ({t('steps.state.' + step.state.value)})" for step in turn.steps.steps] + [""]
+        parts += [f"- {step.name(language)} ({t('steps.state.' + step.state.value)})" for step in turn.steps.steps] + [
+            ""
+        ]
     if turn.sources:
         parts += [f"### {t('sources.title', count=len(turn.sources))}", ""]
         for n, doc in enumerate(turn.sources, 1):
@@ -87,8 +89,10 @@ def to_markdown(convo: Conversation, flow: str, language: str) -> str:
     """The whole conversation; answers as the flow wrote them (Markdown), everything else fenced.
     Headings and labels in ``language``."""
     head = [
-        f"# {translate(language, 'export.title', flow=flow)}", "",
-        translate(language, "export.chat_id", chat_id=_code_span(convo.chat_id)), "",
+        f"# {translate(language, 'export.title', flow=flow)}",
+        "",
+        translate(language, "export.chat_id", chat_id=_code_span(convo.chat_id)),
+        "",
     ]
     return "\n".join(head + [turn_to_markdown(turn, n, language) for n, turn in enumerate(convo.turns, 1)])
 
@@ -113,9 +117,14 @@ def to_json(convo: Conversation, flow: str, language: str) -> str:
             "messageId": turn.message_id or None,
             "sources": [{"pageContent": d.page_content, "metadata": dict(d.metadata)} for d in turn.sources],
             "tools": [_tool(t) for t in turn.tools],
-            "steps": [{"node": step.node_id, "label": step.name(language), "state": step.state.value} for step in turn.steps.steps],
+            "steps": [
+                {"node": step.node_id, "label": step.name(language), "state": step.state.value}
+                for step in turn.steps.steps
+            ],
             "decisions": [{"approve": d.approve, "feedback": d.feedback, "at": d.at} for d in turn.decisions],
-            "usage": None if turn.usage is None else {
+            "usage": None
+            if turn.usage is None
+            else {
                 "inputTokens": turn.usage.input_tokens,
                 "outputTokens": turn.usage.output_tokens,
                 "totalTokens": turn.usage.total_tokens,
@@ -123,4 +132,6 @@ def to_json(convo: Conversation, flow: str, language: str) -> str:
         }
         for turn in convo.turns
     ]
-    return json.dumps({"flow": flow, "chatId": convo.chat_id, "turns": turns}, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(
+        {"flow": flow, "chatId": convo.chat_id, "turns": turns}, ensure_ascii=False, indent=2, default=str
+    )

@@ -53,9 +53,11 @@ def warn_if_unprotected(flow: Flow, health: Health) -> None:
     else:
         return
     warn_once(
-        log, f"unprotected:{flow.url}:{flow.id}",
+        log,
+        f"unprotected:{flow.url}:{flow.id}",
         "Flow %s %s: whoever learns its id can call it on Flowise directly, around this app's password, login "
         "and limits. Choose an API key for it in Flowise (the flow's API Endpoint dialog, in place of "
         "No Authorization) and set that key as FLOWISE_API_KEY or the flow's api_key.",
-        flow.name or flow.id, why,
+        flow.name or flow.id,
+        why,
     )

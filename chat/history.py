@@ -54,12 +54,15 @@ def _recall_choices(turn: Turn, events: tuple[FlowiseEvent, ...]) -> None:
     """A reply with a comment does not say whether it approved: the run's Human Input nodes do."""
     nodes = next((e.nodes for e in events if isinstance(e, AgentFlowExecutedDataEvent)), ())
     kinds = [
-        node.data.get("input", {}).get("type") for node in nodes
-        if node.data.get("name") == "humanInputAgentflow" and node.status == "FINISHED"
+        node.data.get("input", {}).get("type")
+        for node in nodes
+        if node.data.get("name") == "humanInputAgentflow"
+        and node.status == "FINISHED"
         and isinstance(node.data.get("input"), dict)
     ]
     turn.decisions[:] = [
-        replace(decision, approve=kind == "proceed") if decision.approve is None and kind in ("proceed", "reject")
+        replace(decision, approve=kind == "proceed")
+        if decision.approve is None and kind in ("proceed", "reject")
         else decision
         for decision, kind in zip(turn.decisions, kinds + [None] * len(turn.decisions))
     ]

@@ -87,13 +87,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "access.no_auth_packages": {
         "en": (
             "This app is set up to require a login (`[auth]` in its secrets), but the packages Streamlit's "
-            "login needs are not installed ({missing}). Run `pip install \"streamlit[auth]=={version}\"` (on "
+            'login needs are not installed ({missing}). Run `pip install "streamlit[auth]=={version}"` (on '
             "Streamlit Community Cloud, write `streamlit[auth]=={version}` instead of `streamlit=={version}` in "
             "`requirements.txt`), then reload the page."
         ),
         "ru": (
             "Приложение настроено на вход с учётной записью (`[auth]` в его секретах), но пакеты, нужные "
-            "для входа в Streamlit, не установлены ({missing}). Выполните `pip install \"streamlit[auth]=={version}\"` "
+            'для входа в Streamlit, не установлены ({missing}). Выполните `pip install "streamlit[auth]=={version}"` '
             "(в Streamlit Community Cloud напишите в `requirements.txt` `streamlit[auth]=={version}` вместо "
             "`streamlit=={version}`) и перезагрузите страницу."
         ),
@@ -280,7 +280,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "This answer was interrupted before it was complete.",
         "ru": "Этот ответ прервался, не дойдя до конца.",
     },
-    "answer.no_text": {"en": "The flow sent no text for this question.", "ru": "Сценарий не прислал текста на этот вопрос."},
+    "answer.no_text": {
+        "en": "The flow sent no text for this question.",
+        "ru": "Сценарий не прислал текста на этот вопрос.",
+    },
     "answer.retry": {"en": "Retry", "ru": "Повторить"},
     "answer.app_failed": {
         "en": "Something went wrong in this app while reading the answer. Please try again.",
@@ -651,32 +654,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # Files attached in the question box: why they were not sent (a warning above the box)
     "upload.not_accepted": {
         "en": "{name} is not a kind of file this flow accepts, so nothing was sent. It accepts: {accepted}. "
-              "Your text is back in the box; attach files of those kinds and send again.",
+        "Your text is back in the box; attach files of those kinds and send again.",
         "ru": "Этот сценарий не принимает такие файлы, как {name}, поэтому ничего не отправлено. Он принимает: "
-              "{accepted}. Ваш текст снова в поле ввода; прикрепите файлы этих видов и отправьте ещё раз.",
+        "{accepted}. Ваш текст снова в поле ввода; прикрепите файлы этих видов и отправьте ещё раз.",
     },
     "upload.not_accepted_any": {
         "en": "This flow accepts no files right now, so {name} and your question were not sent. "
-              "Your text is back in the box; send it without the file.",
+        "Your text is back in the box; send it without the file.",
         "ru": "Сейчас этот сценарий не принимает файлы, поэтому {name} и ваш вопрос не отправлены. "
-              "Ваш текст снова в поле ввода; отправьте его без файла.",
+        "Ваш текст снова в поле ввода; отправьте его без файла.",
     },
     "upload.too_large": {
         "en": "{name} is {size} MB; this flow accepts files of this kind up to {limit} MB, so nothing was sent. "
-              "Your text is back in the box; attach a smaller file and send again.",
+        "Your text is back in the box; attach a smaller file and send again.",
         "ru": "Размер {name} — {size} МБ, а этот сценарий принимает такие файлы не больше {limit} МБ, поэтому "
-              "ничего не отправлено. Ваш текст снова в поле ввода; прикрепите файл поменьше и отправьте ещё раз.",
+        "ничего не отправлено. Ваш текст снова в поле ввода; прикрепите файл поменьше и отправьте ещё раз.",
     },
     "upload.needs_question": {
         "en": "Add a question to go with {name}: the flow needs to know what to do with the file. "
-              "Nothing was sent; attach it again with your question.",
+        "Nothing was sent; attach it again with your question.",
         "ru": "Добавьте вопрос к файлу {name}: сценарию нужно знать, что с ним делать. "
-              "Ничего не отправлено; прикрепите файл снова вместе с вопросом.",
+        "Ничего не отправлено; прикрепите файл снова вместе с вопросом.",
     },
     "upload.accepts_images": {"en": "{types} images up to {limit} MB", "ru": "изображения {types} до {limit} МБ"},
     "upload.accepts_files": {"en": "{types} files", "ru": "файлы {types}"},
     "upload.accepts_files_up_to": {"en": "{types} files up to {limit} MB", "ru": "файлы {types} до {limit} МБ"},
-    "upload.accepts_any_files_up_to": {"en": "files of any type up to {limit} MB", "ru": "файлы любых типов до {limit} МБ"},
+    "upload.accepts_any_files_up_to": {
+        "en": "files of any type up to {limit} MB",
+        "ru": "файлы любых типов до {limit} МБ",
+    },
     "upload.accepts_both": {"en": "{first}; {then}", "ru": "{first}; {then}"},
     # An attached image in its question's bubble, in place of its thumbnail
     "upload.image_too_large": {
@@ -690,14 +696,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "upload.no_text": {
         "en": "Flowise did not return the text of {name}, so the question was not asked. Try again, or send "
-              "a different file.",
+        "a different file.",
         "ru": "Flowise не вернул текст файла {name}, поэтому вопрос не задан. Попробуйте ещё раз или "
-              "отправьте другой файл.",
+        "отправьте другой файл.",
     },
     # Voice: the recorder beside the question box, and a spoken question's bubble
     "voice.record": {"en": "Ask by voice", "ru": "Спросить голосом"},
     "voice.message": {"en": "Voice message", "ru": "Голосовое сообщение"},
-    "voice.transcribing": {"en": "Voice message: the flow is listening…", "ru": "Голосовое сообщение: сценарий слушает…"},
+    "voice.transcribing": {
+        "en": "Voice message: the flow is listening…",
+        "ru": "Голосовое сообщение: сценарий слушает…",
+    },
     "voice.unreadable": {
         "en": "The recording could not be read, so nothing was sent. Record your question again.",
         "ru": "Запись не удалось прочитать, поэтому ничего не отправлено. Запишите вопрос ещё раз.",
@@ -709,44 +718,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "voice.not_wav": {
         "en": "This is not a recording from the recorder (only WAV recordings are taken), so nothing was "
-              "sent. Record your question with the microphone button.",
+        "sent. Record your question with the microphone button.",
         "ru": "Это не запись с диктофона (принимаются только записи WAV), поэтому ничего не отправлено. "
-              "Запишите вопрос кнопкой с микрофоном.",
+        "Запишите вопрос кнопкой с микрофоном.",
     },
     "voice.channels": {
         "en": "The recording has {channels} channels and at most {max_channels} are taken, so nothing was "
-              "sent. Record your question with the microphone button.",
+        "sent. Record your question with the microphone button.",
         "ru": "В записи каналов: {channels}, а принимается не больше {max_channels}, поэтому ничего не "
-              "отправлено. Запишите вопрос кнопкой с микрофоном.",
+        "отправлено. Запишите вопрос кнопкой с микрофоном.",
     },
     "voice.rate": {
         "en": "The recording's sample rate is {rate} Hz and at most {max_rate} Hz is taken, so nothing was "
-              "sent. Record your question with the microphone button.",
+        "sent. Record your question with the microphone button.",
         "ru": "Частота дискретизации записи {rate} Гц, а принимается не выше {max_rate} Гц, поэтому ничего "
-              "не отправлено. Запишите вопрос кнопкой с микрофоном.",
+        "не отправлено. Запишите вопрос кнопкой с микрофоном.",
     },
     "voice.encoding": {
         "en": "The recording's samples are stored in a way the app does not read, so nothing was sent. "
-              "Record your question with the microphone button.",
+        "Record your question with the microphone button.",
         "ru": "Отсчёты в записи хранятся в формате, который приложение не читает, поэтому ничего не "
-              "отправлено. Запишите вопрос кнопкой с микрофоном.",
+        "отправлено. Запишите вопрос кнопкой с микрофоном.",
     },
     "voice.too_long": {
         "en": "The recording is {seconds} seconds long and at most {max_seconds} seconds are taken, so "
-              "nothing was sent. Ask a shorter question, or type it.",
+        "nothing was sent. Ask a shorter question, or type it.",
         "ru": "Запись длится {seconds} с, а принимается не больше {max_seconds} с, поэтому ничего не "
-              "отправлено. Задайте вопрос короче или напишите его.",
+        "отправлено. Задайте вопрос короче или напишите его.",
     },
     "voice.unusable": {
         "en": "The recording could not be used, so nothing was sent. Record your question again, or type it.",
-        "ru": "Запись не удалось использовать, поэтому ничего не отправлено. Запишите вопрос ещё раз "
-              "или напишите его.",
+        "ru": "Запись не удалось использовать, поэтому ничего не отправлено. Запишите вопрос ещё раз или напишите его.",
     },
     "voice.busy": {
         "en": "Too many recordings are being prepared right now, so nothing was sent. Record your question "
-              "again in a moment, or type it.",
+        "again in a moment, or type it.",
         "ru": "Сейчас готовится слишком много записей, поэтому ничего не отправлено. Запишите вопрос ещё "
-              "раз чуть позже или напишите его.",
+        "раз чуть позже или напишите его.",
     },
     # What an answer came with: artifacts and files to download
     "artifact.html_title": {"en": "HTML from the flow", "ru": "HTML от сценария"},
@@ -791,8 +799,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "action.approve": {"en": "Proceed", "ru": "Продолжить"},
     "action.reject": {"en": "Reject", "ru": "Отклонить"},
     "action.comment": {"en": "Comment (optional)", "ru": "Комментарий (необязательно)"},
-    "action.comment_placeholder": {"en": "Anything the flow should take into account",
-                                   "ru": "Что сценарию стоит учесть"},
+    "action.comment_placeholder": {
+        "en": "Anything the flow should take into account",
+        "ru": "Что сценарию стоит учесть",
+    },
     "decision.approved": {"en": "You chose to proceed.", "ru": "Вы выбрали «Продолжить»."},
     "decision.rejected": {"en": "You rejected.", "ru": "Вы отклонили."},
     "decision.approved_comment": {"en": "You chose to proceed: {comment}", "ru": "Вы выбрали «Продолжить»: {comment}"},

@@ -49,17 +49,27 @@ _STDERR_TAIL = 2000
 
 def run_isolated(script: Path, args: Sequence[str], stdin: bytes, limits: ChildLimits) -> bytes:
     """What ``script`` wrote to stdout, given ``stdin``, run as ``python -I script *args`` under ``limits``."""
-    command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(limits.memory_bytes), str(limits.cpu_seconds),
-               str(script), *args]
+    command = [
+        sys.executable,
+        "-I",
+        "-c",
+        _BOOTSTRAP,
+        str(limits.memory_bytes),
+        str(limits.cpu_seconds),
+        str(script),
+        *args,
+    ]
     try:
-        done = subprocess.run(command, input=stdin, capture_output=True, timeout=limits.wall_seconds,
-                              env=_CHILD_ENVIRONMENT, check=False)
+        done = subprocess.run(
+            command, input=stdin, capture_output=True, timeout=limits.wall_seconds, env=_CHILD_ENVIRONMENT, check=False
+        )
     except subprocess.TimeoutExpired:
         # subprocess.run has killed the child and reaped it.
         raise ChildFailed(f"{script.name} ran past {limits.wall_seconds:g} s and was killed") from None
     if done.returncode:
-        raise ChildFailed(f"{script.name} {_ending(done.returncode)}: "
-                          f"{done.stderr[-_STDERR_TAIL:].decode(errors='replace').strip()}")
+        raise ChildFailed(
+            f"{script.name} {_ending(done.returncode)}: {done.stderr[-_STDERR_TAIL:].decode(errors='replace').strip()}"
+        )
     return done.stdout
 
 

@@ -110,8 +110,10 @@ def answer_slot(slots: Slots, concurrent_answers: int) -> AbstractContextManager
 def too_many_files(names: list[str], limits: QuestionLimits) -> Message | None:
     """Why a question cannot bring these files, or None if it can."""
     if 0 < limits.max_files < len(names):
-        return Message("limits.too_many_files", {"count": len(names), "max_files": limits.max_files,
-                                                 "names": Verbatim(", ".join(names))})
+        return Message(
+            "limits.too_many_files",
+            {"count": len(names), "max_files": limits.max_files, "names": Verbatim(", ".join(names))},
+        )
     return None
 
 
@@ -124,4 +126,3 @@ def attached_text_too_long(question: str, uploads: Sequence[Upload], max_chars: 
         return None
     names = Verbatim(", ".join(upload.name for upload in texts))
     return Message("limits.attached_too_long", {"length": length, "max_chars": max_chars, "names": names})
-

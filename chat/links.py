@@ -70,7 +70,8 @@ def link_signer(secret: str | None, api_key: str | None) -> LinkSigner:
 
 def _process_key() -> bytes:
     warn_once(
-        log, "links:process-key",
+        log,
+        "links:process-key",
         "Neither CHAT_LINK_SECRET nor an API key is set for a flow: its conversation links are signed with a "
         "key of this process and stop working when it restarts. Set CHAT_LINK_SECRET to a long random string "
         "to keep them.",

@@ -40,14 +40,23 @@ def stable_prefix_length(text: str, start: int = 0) -> int:
         if stripped == line:
             # An unfinished line can only tell, once long enough to show its indent and list marker,
             # whether the block before it has ended.
-            if after_blank and len(line) >= _DECISIVE_LENGTH and fence is None and not in_math \
-                    and _block_ends_before(stripped, list_open):
+            if (
+                after_blank
+                and len(line) >= _DECISIVE_LENGTH
+                and fence is None
+                and not in_math
+                and _block_ends_before(stripped, list_open)
+            ):
                 cut = line_start
             break
         if fence is not None:
             marker = _FENCE.match(stripped)
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) \
-                    and not stripped[marker.end():].strip():
+            if (
+                marker
+                and marker.group(1)[0] == fence[0]
+                and len(marker.group(1)) >= len(fence)
+                and not stripped[marker.end() :].strip()
+            ):
                 fence = None
             continue
         if in_math:

@@ -155,20 +155,24 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Set
         login_required=isinstance(secrets.get("auth"), Mapping),
         max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
         questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
-        max_recording_seconds=_count("max_recording_seconds", environ, secrets, DEFAULT_MAX_RECORDING_SECONDS,
-                                     minimum=1),
+        max_recording_seconds=_count(
+            "max_recording_seconds", environ, secrets, DEFAULT_MAX_RECORDING_SECONDS, minimum=1
+        ),
         chat_link_secret=_lookup("chat_link_secret", environ, secrets),
         forwarded_allow_ips=_networks("forwarded_allow_ips", environ, secrets),
         email_allowlist=EmailAllowlist(
             emails=_listed("allowed_emails", environ, secrets, _EMAIL, "settings.bad_email"),
             domains=_listed("allowed_email_domains", environ, secrets, _DOMAIN, "settings.bad_email_domain"),
         ),
-        total_questions_per_minute=_count("total_questions_per_minute", environ, secrets,
-                                          DEFAULT_TOTAL_QUESTIONS_PER_MINUTE, minimum=0),
-        max_concurrent_answers=_count("max_concurrent_answers", environ, secrets, DEFAULT_MAX_CONCURRENT_ANSWERS,
-                                      minimum=0),
-        max_files_per_question=_count("max_files_per_question", environ, secrets, DEFAULT_MAX_FILES_PER_QUESTION,
-                                      minimum=0),
+        total_questions_per_minute=_count(
+            "total_questions_per_minute", environ, secrets, DEFAULT_TOTAL_QUESTIONS_PER_MINUTE, minimum=0
+        ),
+        max_concurrent_answers=_count(
+            "max_concurrent_answers", environ, secrets, DEFAULT_MAX_CONCURRENT_ANSWERS, minimum=0
+        ),
+        max_files_per_question=_count(
+            "max_files_per_question", environ, secrets, DEFAULT_MAX_FILES_PER_QUESTION, minimum=0
+        ),
         image_hosts=_image_hosts(environ, secrets),
     )
 
@@ -214,8 +218,12 @@ def _flows(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Flow
     FLOWISE_URL and FLOWISE_FLOW_ID, else none. FLOWISE_URL, FLOWISE_API_KEY and
     FLOWISE_OVERRIDE_CONFIG are what a listed flow has when its entry leaves them out."""
     url, flow_in_url = _server_url(_lookup("url", environ, secrets), "FLOWISE_URL")
-    shared = Flow(id="", url=url or "", api_key=_lookup("api_key", environ, secrets),
-                  override_config=_override_config(environ, secrets))
+    shared = Flow(
+        id="",
+        url=url or "",
+        api_key=_lookup("api_key", environ, secrets),
+        override_config=_override_config(environ, secrets),
+    )
     if listed := _flow_list(environ, secrets):
         key, entries = listed
         return _distinct([_listed_flow(entry, key, n, shared) for n, entry in enumerate(entries, 1)], key)
@@ -267,8 +275,16 @@ def _flow_list(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[
 
 
 # A listed flow's keys, with the spellings Flowise's own documentation uses.
-_FLOW_KEYS = {"name": "name", "id": "id", "description": "description", "url": "url", "api_key": "api_key",
-              "apiKey": "api_key", "override_config": "override_config", "overrideConfig": "override_config"}
+_FLOW_KEYS = {
+    "name": "name",
+    "id": "id",
+    "description": "description",
+    "url": "url",
+    "api_key": "api_key",
+    "apiKey": "api_key",
+    "override_config": "override_config",
+    "overrideConfig": "override_config",
+}
 
 
 def _listed_flow(entry: Any, key: str, number: int, shared: Flow) -> Flow:
@@ -278,9 +294,14 @@ def _listed_flow(entry: Any, key: str, number: int, shared: Flow) -> Flow:
         raise SettingsError(Message("settings.flow_not_a_table", {"entry": where}))
     name = entry.get("name")
     if isinstance(name, str) and name.strip():
-        where = Message("settings.flow_entry_named", {
-            "list": key, "number": number, "name": json.dumps(name.strip(), ensure_ascii=False),
-        })
+        where = Message(
+            "settings.flow_entry_named",
+            {
+                "list": key,
+                "number": number,
+                "name": json.dumps(name.strip(), ensure_ascii=False),
+            },
+        )
     fields: dict[str, Any] = {}
     for entry_key, value in entry.items():
         field_name = _FLOW_KEYS.get(str(entry_key))
@@ -383,12 +404,14 @@ def _items(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) ->
     return [item.strip() for item in value if item.strip()]
 
 
-def _listed(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], form: re.Pattern[str],
-            problem: str) -> tuple[str, ...]:
+def _listed(
+    name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], form: re.Pattern[str], problem: str
+) -> tuple[str, ...]:
     """Addresses or domains, in lower case (a leading @ of a domain is dropped); ``problem`` is
     said of the first item not of that ``form``."""
-    items = [item.lower().removeprefix("@") if form is _DOMAIN else item.lower()
-             for item in _items(name, environ, secrets)]
+    items = [
+        item.lower().removeprefix("@") if form is _DOMAIN else item.lower() for item in _items(name, environ, secrets)
+    ]
     for item in items:
         if not form.match(item):
             raise SettingsError(Message(problem, {"name": _NAMES[name][0], "value": repr(item)}))
@@ -403,7 +426,9 @@ def _networks(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any])
         raise SettingsError(Message("settings.bad_network", {"name": key, "value": repr(str(exc))})) from None
 
 
-def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float) -> float:
+def _seconds(
+    name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float
+) -> float:
     return _number(name, environ, secrets, default, minimum, float, "settings.not_seconds", "settings.at_least_seconds")
 
 

@@ -252,7 +252,10 @@ def request_reply(turn: Turn, approve: bool) -> None:
     """Answer ``turn``'s pending action in the next run: the callback of its Proceed/Reject buttons."""
     if turn.action is not None:
         comment = st.session_state.get(action_comment_key(turn)) or ""
-        st.session_state[_REPLY] = (turn.id, HumanReply(turn.action, approve, comment if turn.action.accepts_feedback else ""))
+        st.session_state[_REPLY] = (
+            turn.id,
+            HumanReply(turn.action, approve, comment if turn.action.accepts_feedback else ""),
+        )
 
 
 def take_requested_reply(convo: Conversation, limits: QuestionLimits) -> tuple[Turn, HumanReply] | None:
@@ -292,7 +295,9 @@ def _read_chatbot_config(client: FlowiseClient, flow_id: str) -> ChatbotConfig |
 def upload_policy(client: FlowiseClient, flow_id: str) -> UploadPolicy:
     """What the flow accepts besides text, asked once per session and flow. A server that cannot tell
     is a flow that takes text only."""
-    return _asked_once(_UPLOAD_POLICIES, client, flow_id, lambda: _read_upload_policy(client, flow_id)) or UploadPolicy()
+    return (
+        _asked_once(_UPLOAD_POLICIES, client, flow_id, lambda: _read_upload_policy(client, flow_id)) or UploadPolicy()
+    )
 
 
 def _read_upload_policy(client: FlowiseClient, flow_id: str) -> UploadPolicy | None:
@@ -304,9 +309,7 @@ def _read_upload_policy(client: FlowiseClient, flow_id: str) -> UploadPolicy | N
     return UploadPolicy(uploads, config.full_file_upload)
 
 
-def _asked_once(
-    store: str, client: FlowiseClient, flow_id: str, ask: Callable[[], _Answer | None]
-) -> _Answer | None:
+def _asked_once(store: str, client: FlowiseClient, flow_id: str, ask: Callable[[], _Answer | None]) -> _Answer | None:
     """What ``ask`` answers about the flow, asked once per session; None while Flowise cannot tell
     (``ask`` raised a FlowiseError or answered None).
     A failure is asked again after PROBE_RETRY_SECONDS, on a later rerun: a server that was briefly

@@ -77,16 +77,25 @@ class Step:
         output = output if isinstance(output, Mapping) else {}
         error = node.data.get("error")
         return cls(
-            node.node_id, node.node_label or node.node_id, flowise_state(node.status),
-            tools=tool_uses(output.get("usedTools")), sources=source_documents(output.get("sourceDocuments")),
+            node.node_id,
+            node.node_label or node.node_id,
+            flowise_state(node.status),
+            tools=tool_uses(output.get("usedTools")),
+            sources=source_documents(output.get("sourceDocuments")),
             error=error if isinstance(error, str) else "",
         )
 
     @classmethod
     def from_agent(cls, number: int, agent: AgentStep) -> Step:
         notes = (agent.instructions,) if agent.instructions else agent.messages
-        return cls(agent.node_id or f"agent-{number}", agent.agent_name or Message("steps.agent", {"number": number}),
-                   StepState.DONE, tools=agent.used_tools, sources=agent.source_documents, notes=notes)
+        return cls(
+            agent.node_id or f"agent-{number}",
+            agent.agent_name or Message("steps.agent", {"number": number}),
+            StepState.DONE,
+            tools=agent.used_tools,
+            sources=agent.source_documents,
+            notes=notes,
+        )
 
     def name(self, language: str) -> str:
         """The step's label as written in ``language``."""

@@ -54,8 +54,11 @@ def _sum_usage(a: UsageMetadataEvent, b: UsageMetadataEvent) -> UsageMetadataEve
     def total(x: int | None, y: int | None) -> int | None:
         return None if x is None and y is None else (x or 0) + (y or 0)
 
-    return UsageMetadataEvent(total(a.input_tokens, b.input_tokens), total(a.output_tokens, b.output_tokens),
-                              total(a.total_tokens, b.total_tokens))
+    return UsageMetadataEvent(
+        total(a.input_tokens, b.input_tokens),
+        total(a.output_tokens, b.output_tokens),
+        total(a.total_tokens, b.total_tokens),
+    )
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,19 @@ class Turn:
 
     @classmethod
     def of(cls, question: Question) -> Turn:
-        return cls(question.text, attachments=list(question.attachments), spoken=question.spoken,
-                   pending_files=list(question.files), uploads=list(question.uploads))
+        return cls(
+            question.text,
+            attachments=list(question.attachments),
+            spoken=question.spoken,
+            pending_files=list(question.files),
+            uploads=list(question.uploads),
+        )
 
     def again(self) -> Question:
         """The same question, with its files, to ask once more."""
-        return Question(self.question, tuple(self.pending_files), tuple(self.uploads), tuple(self.attachments),
-                        self.spoken)
+        return Question(
+            self.question, tuple(self.pending_files), tuple(self.uploads), tuple(self.attachments), self.spoken
+        )
 
     @property
     def answer(self) -> str:

@@ -82,8 +82,14 @@ class UploadPolicy:
     def _why_not(self, file: PendingFile) -> Message:
         too_big = [limit for limit in self._limits_naming(file) if not _fits(file, limit)]
         if too_big:
-            return Message("upload.too_large", {"name": Verbatim(file.name), "size": _megabytes(len(file.content)),
-                                                "limit": max(limit.max_mb for limit in too_big)})
+            return Message(
+                "upload.too_large",
+                {
+                    "name": Verbatim(file.name),
+                    "size": _megabytes(len(file.content)),
+                    "limit": max(limit.max_mb for limit in too_big),
+                },
+            )
         accepted = self._accepted()
         if not accepted:
             return Message("upload.not_accepted_any", {"name": Verbatim(file.name)})
@@ -91,9 +97,15 @@ class UploadPolicy:
 
     def _limits_naming(self, file: PendingFile) -> list[UploadLimit]:
         images = [limit for limit in self.config.images if file.mime in limit.file_types]
-        files = [] if self.full_files else [
-            limit for limit in self.config.rag_files if "*" in limit.file_types or file.extension in limit.file_types
-        ]
+        files = (
+            []
+            if self.full_files
+            else [
+                limit
+                for limit in self.config.rag_files
+                if "*" in limit.file_types or file.extension in limit.file_types
+            ]
+        )
         return images + files
 
     def _accepted(self) -> Message | None:
@@ -107,8 +119,11 @@ class UploadPolicy:
                 kinds.append(Message("upload.accepts_files", {"types": _type_names(self.full_files.mime_types)}))
         else:
             kinds += [
-                Message("upload.accepts_any_files_up_to", {"limit": limit.max_mb}) if "*" in limit.file_types
-                else Message("upload.accepts_files_up_to", {"types": ", ".join(limit.file_types), "limit": limit.max_mb})
+                Message("upload.accepts_any_files_up_to", {"limit": limit.max_mb})
+                if "*" in limit.file_types
+                else Message(
+                    "upload.accepts_files_up_to", {"types": ", ".join(limit.file_types), "limit": limit.max_mb}
+                )
                 for limit in self.config.rag_files
             ]
         if not kinds:
@@ -133,7 +148,7 @@ def _type_names(types: Sequence[str]) -> str:
 
 
 def _type_name(mime_or_extension: str) -> str:
-    """"PNG" for image/png, ".pdf" for application/pdf, the text itself when nothing better is known."""
+    """ "PNG" for image/png, ".pdf" for application/pdf, the text itself when nothing better is known."""
     if mime_or_extension.startswith("image/"):
         return mime_or_extension.removeprefix("image/").upper()
     if "/" in mime_or_extension:

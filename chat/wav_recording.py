@@ -92,7 +92,7 @@ def _chunks(data: memoryview) -> dict[bytes, memoryview]:
         start = offset + _CHUNK_HEADER.size
         if chunk_id in chunks or start + size > len(data):
             raise RecordingRefused(Message("voice.unreadable"))
-        chunks[chunk_id] = data[start:start + size]
+        chunks[chunk_id] = data[start : start + size]
         offset = start + size + size % 2  # chunks start on even offsets
     return chunks
 

@@ -68,7 +68,9 @@ def _require_password(settings: Settings) -> None:
     st.stop()
 
 
-def _submit(gate: PasswordGate, throttle: PlaceThrottle, attempt: str, password: str, form_slot: DeltaGenerator) -> None:
+def _submit(
+    gate: PasswordGate, throttle: PlaceThrottle, attempt: str, password: str, form_slot: DeltaGenerator
+) -> None:
     if gate.try_password(attempt, password, throttle):
         st.rerun()
     if refused := refusal(gate, throttle):

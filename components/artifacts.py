@@ -32,7 +32,7 @@ HTML_HEIGHT = 360
 # its own) under a policy that also forbids scripts and loading anything from elsewhere.
 _FRAME = (
     '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-    'style-src \'unsafe-inline\'; img-src data:; font-src data:"></head>'
+    "style-src 'unsafe-inline'; img-src data:; font-src data:\"></head>"
     '<body style="margin:0"><iframe sandbox="" title="{title}" srcdoc="{document}" '
     'style="box-sizing:border-box;width:100%;height:{height}px;border:1px solid rgba(128,128,128,.3);border-radius:.5rem">'
     "</iframe></body></html>"
@@ -41,8 +41,9 @@ _FRAME = (
 
 def sandboxed_html(document: str, title: str) -> str:
     """A page whose only content is ``document`` in a sandboxed frame: its markup is shown, never run."""
-    return _FRAME.format(document=html.escape(document, quote=True), title=html.escape(title, quote=True),
-                         height=HTML_HEIGHT)
+    return _FRAME.format(
+        document=html.escape(document, quote=True), title=html.escape(title, quote=True), height=HTML_HEIGHT
+    )
 
 
 def render_artifacts(
@@ -121,12 +122,22 @@ def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, t
         fetched = turn.downloads.get(name)
         if isinstance(fetched, bytes):
             st.download_button(
-                t("artifact.save", name=shown), data=fetched, file_name=visible_text(PurePosixPath(name).name),
-                key=f"annotation-save-{turn.id}-{number}", icon=":material/download:", on_click="ignore", type="primary",
+                t("artifact.save", name=shown),
+                data=fetched,
+                file_name=visible_text(PurePosixPath(name).name),
+                key=f"annotation-save-{turn.id}-{number}",
+                icon=":material/download:",
+                on_click="ignore",
+                type="primary",
             )
             continue
-        st.button(t("artifact.download", name=shown), key=f"annotation-{turn.id}-{number}", icon=":material/download:",
-                  on_click=_fetch_download, args=(client, flow_id, chat_id, turn, name))
+        st.button(
+            t("artifact.download", name=shown),
+            key=f"annotation-{turn.id}-{number}",
+            icon=":material/download:",
+            on_click=_fetch_download,
+            args=(client, flow_id, chat_id, turn, name),
+        )
         if fetched is not None:
             # The reason may quote the server: Markdown, but as safe as an answer.
             failed = Message("artifact.download_failed", {"name": Verbatim(name), "reason": fetched})

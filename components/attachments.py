@@ -19,8 +19,10 @@ def render_attachments(attachments: Sequence[Attachment]) -> None:
         # Each at its own size: the thumbnails are already small, and a tall one stays as tall as a wide one is wide.
         st.image([a.thumbnail for a in pictures], width="content", alt=[visible_text(a.name) for a in pictures])
     for image in (a for a in attachments if a.too_large):
-        st.caption(":material/hide_image: " + t("upload.image_too_large", name=plain_text(image.name),
-                                                  limit=PIXEL_BUDGET_MEGAPIXELS))
+        st.caption(
+            ":material/hide_image: "
+            + t("upload.image_too_large", name=plain_text(image.name), limit=PIXEL_BUDGET_MEGAPIXELS)
+        )
     names = [t("voice.message") if a.is_audio else plain_text(a.name) for a in attachments]
     if names:
         st.caption(":material/attach_file: " + " · ".join(names))

@@ -91,8 +91,11 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
         # With a decision still to make, making it again is the retry.
         if latest and turn.action is None:
             st.button(
-                t("answer.retry"), icon=":material/refresh:", key=f"retry-{turn.id}",
-                on_click=request_question, args=(turn.again(),),
+                t("answer.retry"),
+                icon=":material/refresh:",
+                key=f"retry-{turn.id}",
+                on_click=request_question,
+                args=(turn.again(),),
             )
     elif turn.complete and not (turn.answer or turn.artifacts or turn.file_annotations):
         st.caption(t("answer.no_text"))
@@ -107,8 +110,11 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
     if latest:
         for number, prompt in enumerate(turn.follow_ups):
             st.button(
-                escape_markdown(prompt), key=f"follow-up-{turn.id}-{number}",
-                icon=":material/subdirectory_arrow_right:", on_click=request_question, args=(prompt,),
+                escape_markdown(prompt),
+                key=f"follow-up-{turn.id}-{number}",
+                icon=":material/subdirectory_arrow_right:",
+                on_click=request_question,
+                args=(prompt,),
             )
 
 
@@ -179,8 +185,13 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
     stop = st.empty()
     # A click reruns the page, which ends this run and with it the stream (its response is closed on
     # the way out); the callback then asks Flowise to stop producing the answer too.
-    stop.button(t("answer.stop"), key=f"stop-{turn.id}", icon=":material/stop_circle:",
-                on_click=_stop, args=(flow, convo.chat_id, turn))
+    stop.button(
+        t("answer.stop"),
+        key=f"stop-{turn.id}",
+        icon=":material/stop_circle:",
+        on_click=_stop,
+        args=(flow, convo.chat_id, turn),
+    )
     view = StreamingMarkdown(flow.flush_interval, image_hosts=flow.image_hosts)
     try:
         # A closed tab stops the run: the answer would otherwise go on in Flowise, at a cost, for no one.
@@ -222,7 +233,9 @@ class _LiveAnswer:
     view: StreamingMarkdown
 
 
-def _read_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | None, live: _LiveAnswer) -> None:
+def _read_answer(
+    flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | None, live: _LiveAnswer
+) -> None:
     streaming = flow_streams(flow.client, flow.flow_id)
     # The conversation's id as the memory session, whatever the configuration says, so that a
     # shared configuration never shares one memory between visitors.
@@ -233,7 +246,11 @@ def _read_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Human
             withdraw_question(convo, turn, why)
         turn.pending_files = []
     with flow.client.predict(
-        flow.flow_id, reply or turn.question, convo.chat_id, streaming=streaming, override_config=override,
+        flow.flow_id,
+        reply or turn.question,
+        convo.chat_id,
+        streaming=streaming,
+        override_config=override,
         uploads=turn.uploads,
     ) as events:
         for event in events:

@@ -23,8 +23,14 @@ def render_feedback(client: FlowiseClient, flow_id: str, chat_id: str, turn: Tur
     st.feedback("thumbs", key=rating_key, on_change=_send, args=args)
     if feedback_given(turn)[0] is not None:
         # Streamlit cuts the box's value to max_chars on the server too, whatever a client sends.
-        st.text_input(t("feedback.comment"), key=comment_key, on_change=_send, args=args,
-                      placeholder=t("feedback.comment_placeholder"), max_chars=MAX_FEEDBACK_CHARS)
+        st.text_input(
+            t("feedback.comment"),
+            key=comment_key,
+            on_change=_send,
+            args=args,
+            placeholder=t("feedback.comment_placeholder"),
+            max_chars=MAX_FEEDBACK_CHARS,
+        )
     if turn.feedback_problem:
         # The reason may quote the server: as safe as an answer.
         st.caption(f":material/error: {safe_markdown(say(turn.feedback_problem))}")
@@ -37,8 +43,12 @@ def _send(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None
         return
     try:
         turn.feedback_id = client.send_feedback(
-            flow_id, chat_id, turn.message_id, Rating.THUMBS_UP if rating == 1 else Rating.THUMBS_DOWN,
-            comment, feedback_id=turn.feedback_id,
+            flow_id,
+            chat_id,
+            turn.message_id,
+            Rating.THUMBS_UP if rating == 1 else Rating.THUMBS_DOWN,
+            comment,
+            feedback_id=turn.feedback_id,
         )
         turn.feedback_problem = None
     except FlowiseError as exc:

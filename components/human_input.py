@@ -23,10 +23,23 @@ def render_action(turn: Turn) -> None:
         st.text_input(t("action.comment"), key=action_comment_key(turn), placeholder=t("action.comment_placeholder"))
     approve, reject = _button_label(action, True), _button_label(action, False)
     left, right, _ = st.columns([1, 1, 3])
-    left.button(approve, key=f"approve-{turn.id}", type="primary", icon=":material/check:", width="stretch",
-                on_click=request_reply, args=(turn, True))
-    right.button(reject, key=f"reject-{turn.id}", icon=":material/close:", width="stretch",
-                 on_click=request_reply, args=(turn, False))
+    left.button(
+        approve,
+        key=f"approve-{turn.id}",
+        type="primary",
+        icon=":material/check:",
+        width="stretch",
+        on_click=request_reply,
+        args=(turn, True),
+    )
+    right.button(
+        reject,
+        key=f"reject-{turn.id}",
+        icon=":material/close:",
+        width="stretch",
+        on_click=request_reply,
+        args=(turn, False),
+    )
     if problem := rejected_reply(turn):
         st.warning(say(problem), icon=":material/block:")
 

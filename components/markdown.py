@@ -58,6 +58,7 @@ def escape_markdown(text: str) -> str:
 def as_written(message: Message) -> Message:
     """``message`` with the values a person gave (Verbatim: their file names) escaped, so that the
     message can be shown as Markdown and they still read exactly as written."""
+
     def written(value: object) -> object:
         if isinstance(value, Message):
             return as_written(value)
@@ -99,6 +100,7 @@ def safe_markdown(text: str, image_hosts: Collection[str] = ()) -> str:
     browser would load: each is a link to it instead, but an inline image from one of
     ``image_hosts``. Applied to each frozen block of a streaming answer it gives the same result as
     on the whole answer."""
+
     def unload(match: re.Match[str]) -> str:
         if len(match["slashes"]) % 2:
             return match[0]  # an escaped "!": no image

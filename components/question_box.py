@@ -27,8 +27,14 @@ def question_box(limits: QuestionLimits, policy: UploadPolicy, max_recording_sec
     if policy.voice:
         # Beside the question box, which Streamlit keeps at the bottom of the page.
         with st.bottom:
-            st.audio_input(t("voice.record"), key=recorder_key(), on_change=take_recording,
-                           args=(max_recording_seconds,), sample_rate=16000, label_visibility="collapsed")
+            st.audio_input(
+                t("voice.record"),
+                key=recorder_key(),
+                on_change=take_recording,
+                args=(max_recording_seconds,),
+                sample_rate=16000,
+                label_visibility="collapsed",
+            )
     refill_withdrawn_question()
     # No max_chars: the browser would silently cut a longer paste; checked here, the text can be given back.
     # No file_type or max_upload_size either, for the same reason: the browser marks a file of another
@@ -36,7 +42,10 @@ def question_box(limits: QuestionLimits, policy: UploadPolicy, max_recording_sec
     # file, says what the flow accepts, and nothing is sent. Streamlit's own cap (server.maxUploadSize
     # in .streamlit/config.toml, which also bounds a recording's length) stays well above what flows take.
     value = st.chat_input(
-        t("question.placeholder"), key=QUESTION_INPUT, on_submit=screen_question, args=(limits, policy),
+        t("question.placeholder"),
+        key=QUESTION_INPUT,
+        on_submit=screen_question,
+        args=(limits, policy),
         accept_file="multiple" if policy.accepts_files else False,
     )
     if value is None:

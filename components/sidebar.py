@@ -37,8 +37,12 @@ def render_language_picker() -> None:
     names = {AUTO_LANGUAGE: t("language.auto"), **LANGUAGES}
     choices = list(names)
     st.sidebar.selectbox(
-        t("language"), choices, index=choices.index(language_choice()), key=LANGUAGE_PICKER,
-        format_func=names.__getitem__, on_change=remember_language_choice,
+        t("language"),
+        choices,
+        index=choices.index(language_choice()),
+        key=LANGUAGE_PICKER,
+        format_func=names.__getitem__,
+        on_change=remember_language_choice,
     )
 
 
@@ -51,7 +55,9 @@ def choose_flow(flows: Sequence[Flow]) -> Flow:
         with st.sidebar:
             # Names and descriptions are the app owner's words: shown as written, as Markdown that cannot run.
             chosen = st.radio(
-                t("sidebar.flow_choice"), list(by_id), key=FLOW_CHOICE,
+                t("sidebar.flow_choice"),
+                list(by_id),
+                key=FLOW_CHOICE,
                 format_func=lambda flow_id: escape_markdown(by_id[flow_id].name or flow_id),
                 captions=[safe_markdown(flow.description or "") for flow in flows],
             )
@@ -105,10 +111,20 @@ def render_downloads(convo: Conversation, flow: Flow, is_demo: bool, flowise_nam
     words = language()
     with st.sidebar:
         st.download_button(
-            t("sidebar.download_markdown"), data=lambda: to_markdown(convo, title, words), file_name=f"{name}.md",
-            mime="text/markdown", icon=":material/download:", on_click="ignore", use_container_width=True,
+            t("sidebar.download_markdown"),
+            data=lambda: to_markdown(convo, title, words),
+            file_name=f"{name}.md",
+            mime="text/markdown",
+            icon=":material/download:",
+            on_click="ignore",
+            use_container_width=True,
         )
         st.download_button(
-            t("sidebar.download_json"), data=lambda: to_json(convo, title, words), file_name=f"{name}.json",
-            mime="application/json", icon=":material/data_object:", on_click="ignore", use_container_width=True,
+            t("sidebar.download_json"),
+            data=lambda: to_json(convo, title, words),
+            file_name=f"{name}.json",
+            mime="application/json",
+            icon=":material/data_object:",
+            on_click="ignore",
+            use_container_width=True,
         )

@@ -67,8 +67,9 @@ class StreamingMarkdown:
             self._tail, self._frozen = None, cut
         if len(text) > self._frozen:
             # The same rendering st.write_stream uses: unclosed **bold** or `code` shows as closed.
-            self._tail_element()._markdown(safe_markdown(text[self._frozen :], self._image_hosts),
-                                           unterminated_parsing=True)
+            self._tail_element()._markdown(
+                safe_markdown(text[self._frozen :], self._image_hosts), unterminated_parsing=True
+            )
         self._shown = len(text)
         self._last_flush = self._clock() if now is None else now
 

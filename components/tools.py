@@ -36,7 +36,8 @@ def render_tools(tools: Sequence[ToolUse], key: str) -> None:
         for number, tool in enumerate(tools, 1):
             st.markdown(f"**{plain_text(tool.tool)}**")
             for part, label, value in (
-                ("input", t("tools.input"), tool.tool_input), ("output", t("tools.output"), tool.tool_output)
+                ("input", t("tools.input"), tool.tool_input),
+                ("output", t("tools.output"), tool.tool_output),
             ):
                 text, language = as_code(value)
                 st.caption(label)

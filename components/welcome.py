@@ -19,5 +19,10 @@ def render_welcome_message(config: ChatbotConfig) -> None:
 
 def render_starter_prompts(config: ChatbotConfig) -> None:
     for number, prompt in enumerate(config.starter_prompts):
-        st.button(escape_markdown(prompt), key=f"starter-{number}", icon=":material/chat_bubble:",
-                  on_click=request_question, args=(prompt,))
+        st.button(
+            escape_markdown(prompt),
+            key=f"starter-{number}",
+            icon=":material/chat_bubble:",
+            on_click=request_question,
+            args=(prompt,),
+        )

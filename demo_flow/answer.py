@@ -42,14 +42,16 @@ class _Phrases:
 _ENGLISH = _Phrases(
     calculated="The calculator says **{expression} = {result}**.",
     not_calculated="I tried the calculator on `{expression}`, but {reason}.",
-    reasons=MappingProxyType({
-        Reason.NOT_AN_EXPRESSION: "that is not an expression it can compute",
-        Reason.NOT_ALLOWED: "it only knows numbers, + - * / // % ** and parentheses",
-        Reason.DIVISION_BY_ZERO: "division by zero is undefined",
-        Reason.EXPONENT_TOO_LARGE: f"exponents above {MAX_EXPONENT} are more than it handles",
-        Reason.TOO_LARGE: "the result is too large to show",
-        Reason.NOT_REAL: "the result is not a real number",
-    }),
+    reasons=MappingProxyType(
+        {
+            Reason.NOT_AN_EXPRESSION: "that is not an expression it can compute",
+            Reason.NOT_ALLOWED: "it only knows numbers, + - * / // % ** and parentheses",
+            Reason.DIVISION_BY_ZERO: "division by zero is undefined",
+            Reason.EXPONENT_TOO_LARGE: f"exponents above {MAX_EXPONENT} are more than it handles",
+            Reason.TOO_LARGE: "the result is too large to show",
+            Reason.NOT_REAL: "the result is not a real number",
+        }
+    ),
     lead="Here is what the documentation says about **{title}**{turn}:",
     turn=" (question {turn} of this conversation)",
     fallback=(
@@ -66,14 +68,16 @@ _ENGLISH = _Phrases(
 _RUSSIAN = _Phrases(
     calculated="Калькулятор говорит: **{expression} = {result}**.",
     not_calculated="Я попробовал посчитать `{expression}`, но {reason}.",
-    reasons=MappingProxyType({
-        Reason.NOT_AN_EXPRESSION: "это не выражение, которое можно вычислить",
-        Reason.NOT_ALLOWED: "калькулятор понимает только числа, + - * / // % ** и скобки",
-        Reason.DIVISION_BY_ZERO: "на ноль делить нельзя",
-        Reason.EXPONENT_TOO_LARGE: f"степени больше {MAX_EXPONENT} калькулятор не считает",
-        Reason.TOO_LARGE: "результат слишком велик",
-        Reason.NOT_REAL: "результат не является действительным числом",
-    }),
+    reasons=MappingProxyType(
+        {
+            Reason.NOT_AN_EXPRESSION: "это не выражение, которое можно вычислить",
+            Reason.NOT_ALLOWED: "калькулятор понимает только числа, + - * / // % ** и скобки",
+            Reason.DIVISION_BY_ZERO: "на ноль делить нельзя",
+            Reason.EXPONENT_TOO_LARGE: f"степени больше {MAX_EXPONENT} калькулятор не считает",
+            Reason.TOO_LARGE: "результат слишком велик",
+            Reason.NOT_REAL: "результат не является действительным числом",
+        }
+    ),
     lead="Вот что сказано в документации в разделе **{title}**{turn}:",
     turn=" (вопрос {turn} в этом разговоре)",
     fallback=(

@@ -13,19 +13,23 @@ from types import MappingProxyType
 
 Number = int | float
 
-_BINARY: MappingProxyType[type[ast.operator], Callable[[Number, Number], Number]] = MappingProxyType({
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-})
-_UNARY: MappingProxyType[type[ast.unaryop], Callable[[Number], Number]] = MappingProxyType({
-    ast.UAdd: operator.pos,
-    ast.USub: operator.neg,
-})
+_BINARY: MappingProxyType[type[ast.operator], Callable[[Number, Number], Number]] = MappingProxyType(
+    {
+        ast.Add: operator.add,
+        ast.Sub: operator.sub,
+        ast.Mult: operator.mul,
+        ast.Div: operator.truediv,
+        ast.FloorDiv: operator.floordiv,
+        ast.Mod: operator.mod,
+        ast.Pow: operator.pow,
+    }
+)
+_UNARY: MappingProxyType[type[ast.unaryop], Callable[[Number], Number]] = MappingProxyType(
+    {
+        ast.UAdd: operator.pos,
+        ast.USub: operator.neg,
+    }
+)
 # Bounds that keep every step cheap: an exponent of 100 on a number below 1e100 is still a small int.
 MAX_EXPONENT = 100
 MAX_MAGNITUDE = 10**100

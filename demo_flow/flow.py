@@ -52,16 +52,18 @@ class DemoFlow:
         self._closing.set()
 
     def app(self) -> Starlette:
-        return Starlette(routes=[
-            Route("/api/v1/prediction/{flow_id}", self._predict, methods=["POST"]),
-            Route("/api/v1/chatflows-streaming/{flow_id}", self._is_streaming, methods=["GET"]),
-            Route("/api/v1/chatflows/{flow_id}", self._chatflow, methods=["GET"]),
-            Route("/api/v1/public-chatbotConfig/{flow_id}", self._chatbot_config, methods=["GET"]),
-            Route("/api/v1/ping", self._ping, methods=["GET"]),
-            Route("/api/v1/chatmessage/{flow_id}", self._history, methods=["GET"]),
-            Route("/api/v1/feedback", self._feedback, methods=["POST"]),
-            Route("/api/v1/feedback/{feedback_id}", self._feedback, methods=["PUT"]),
-        ])
+        return Starlette(
+            routes=[
+                Route("/api/v1/prediction/{flow_id}", self._predict, methods=["POST"]),
+                Route("/api/v1/chatflows-streaming/{flow_id}", self._is_streaming, methods=["GET"]),
+                Route("/api/v1/chatflows/{flow_id}", self._chatflow, methods=["GET"]),
+                Route("/api/v1/public-chatbotConfig/{flow_id}", self._chatbot_config, methods=["GET"]),
+                Route("/api/v1/ping", self._ping, methods=["GET"]),
+                Route("/api/v1/chatmessage/{flow_id}", self._history, methods=["GET"]),
+                Route("/api/v1/feedback", self._feedback, methods=["POST"]),
+                Route("/api/v1/feedback/{feedback_id}", self._feedback, methods=["PUT"]),
+            ]
+        )
 
     async def _predict(self, request: Request) -> Response:
         flow_id = request.path_params["flow_id"]
@@ -83,8 +85,7 @@ class DemoFlow:
         message_id = str(uuid.uuid4())
         follow_ups = list(reply.follow_ups)
         # Stored when asked, as Flowise stores a streamed answer once it is produced.
-        self._log.record(chat_id, question, reply.text, message_id,
-                         sources=sources, tools=tools, follow_ups=follow_ups)
+        self._log.record(chat_id, question, reply.text, message_id, sources=sources, tools=tools, follow_ups=follow_ups)
         # Flowise accepts the flag as a JSON boolean or as the string a form field would carry.
         if body.get("streaming") in (True, "true"):
             metadata = {
@@ -97,19 +98,21 @@ class DemoFlow:
             }
             return StreamingResponse(self._events(reply.text, tools, sources, metadata), headers=SSE_HEADERS)
         # In the key order of Flowise's own JSON answers.
-        return FlowiseJSONResponse({
-            "text": reply.text,
-            **({"usedTools": tools} if tools else {}),
-            "sourceDocuments": sources,
-            "question": question,
-            "chatId": chat_id,
-            "chatMessageId": message_id,
-            # Flowise stringifies the already stringified list here.
-            **({"followUpPrompts": json.dumps(json.dumps(follow_ups))} if follow_ups else {}),
-            "isStreamValid": False,
-            "sessionId": chat_id,
-            "memoryType": MEMORY_TYPE,
-        })
+        return FlowiseJSONResponse(
+            {
+                "text": reply.text,
+                **({"usedTools": tools} if tools else {}),
+                "sourceDocuments": sources,
+                "question": question,
+                "chatId": chat_id,
+                "chatMessageId": message_id,
+                # Flowise stringifies the already stringified list here.
+                **({"followUpPrompts": json.dumps(json.dumps(follow_ups))} if follow_ups else {}),
+                "isStreamValid": False,
+                "sessionId": chat_id,
+                "memoryType": MEMORY_TYPE,
+            }
+        )
 
     async def _events(
         self, text: str, tools: list[dict[str, Any]], sources: list[dict[str, Any]], metadata: dict[str, Any]
@@ -140,7 +143,9 @@ class DemoFlow:
         except ValueError:
             body = None
         if not isinstance(body, dict) or not body.get("messageId"):
-            return error_response(400, "Error: feedbackService.createChatMessageFeedbackForChatflow - Message ID is required")
+            return error_response(
+                400, "Error: feedbackService.createChatMessageFeedbackForChatflow - Message ID is required"
+            )
         feedback_id = request.path_params.get("feedback_id") or str(uuid.uuid4())
         return FlowiseJSONResponse({**body, "id": feedback_id})
 
@@ -153,7 +158,9 @@ class DemoFlow:
         if (flow_id := request.path_params["flow_id"]) != FLOW_ID:
             return error_response(404, f"Chatflow {flow_id} not found in the database!")
         # The columns of Flowise's ChatFlow that say what the flow is; the demo has no key to ask for.
-        return FlowiseJSONResponse({"id": FLOW_ID, "name": FLOW_NAME, "deployed": True, "isPublic": True, "type": "CHATFLOW"})
+        return FlowiseJSONResponse(
+            {"id": FLOW_ID, "name": FLOW_NAME, "deployed": True, "isPublic": True, "type": "CHATFLOW"}
+        )
 
     async def _chatbot_config(self, request: Request) -> Response:
         if (flow_id := request.path_params["flow_id"]) != FLOW_ID:
@@ -161,10 +168,16 @@ class DemoFlow:
         # Flowise stores starter prompts as an object keyed "0", "1", ..., not as a list.
         prompts = {str(i): {"prompt": prompt} for i, prompt in enumerate(STARTER_PROMPTS)}
         # As Flowise 1.6 and later, with what the flow accepts besides text: nothing.
-        uploads = {"isSpeechToTextEnabled": False, "isImageUploadAllowed": False, "isRAGFileUploadAllowed": False,
-                   "imgUploadSizeAndTypes": [], "fileUploadSizeAndTypes": []}
-        return FlowiseJSONResponse({"welcomeMessage": WELCOME_MESSAGE, "starterPrompts": prompts,
-                                    "uploads": uploads, "isTTSEnabled": False})
+        uploads = {
+            "isSpeechToTextEnabled": False,
+            "isImageUploadAllowed": False,
+            "isRAGFileUploadAllowed": False,
+            "imgUploadSizeAndTypes": [],
+            "fileUploadSizeAndTypes": [],
+        }
+        return FlowiseJSONResponse(
+            {"welcomeMessage": WELCOME_MESSAGE, "starterPrompts": prompts, "uploads": uploads, "isTTSEnabled": False}
+        )
 
     async def _ping(self, request: Request) -> Response:
         return PlainTextResponse("pong")

@@ -32,20 +32,32 @@ class ChatLog:
         return self._asked[chat_id]
 
     def record(
-        self, chat_id: str, question: str, answer: str, message_id: str, *,
-        sources: list[dict[str, Any]], tools: list[dict[str, Any]], follow_ups: list[str],
+        self,
+        chat_id: str,
+        question: str,
+        answer: str,
+        message_id: str,
+        *,
+        sources: list[dict[str, Any]],
+        tools: list[dict[str, Any]],
+        follow_ups: list[str],
     ) -> None:
         """Stores a question and its answer as the rows Flowise's chat history API returns."""
         messages = self._touch(chat_id)
         messages.append(self._row(chat_id, str(uuid.uuid4()), "userMessage", question))
-        messages.append(self._row(
-            chat_id, message_id, "apiMessage", answer,
-            sourceDocuments=sources or None,
-            usedTools=tools or None,
-            # Flowise keeps the follow-ups as a JSON string in its table and returns them that way.
-            followUpPrompts=json.dumps(follow_ups) if follow_ups else None,
-        ))
-        del messages[:-self._messages_per_chat]
+        messages.append(
+            self._row(
+                chat_id,
+                message_id,
+                "apiMessage",
+                answer,
+                sourceDocuments=sources or None,
+                usedTools=tools or None,
+                # Flowise keeps the follow-ups as a JSON string in its table and returns them that way.
+                followUpPrompts=json.dumps(follow_ups) if follow_ups else None,
+            )
+        )
+        del messages[: -self._messages_per_chat]
 
     def messages(self, chat_id: str, newest_first: bool = False) -> list[dict[str, Any]]:
         messages = list(self._chats.get(chat_id, ()))
@@ -62,8 +74,17 @@ class ChatLog:
     def _row(self, chat_id: str, message_id: str, role: str, content: str, **extra: Any) -> dict[str, Any]:
         created = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return {
-            "id": message_id, "role": role, "chatflowid": self._flow_id, "content": content,
-            "sourceDocuments": None, "usedTools": None, "followUpPrompts": None, **extra,
-            "chatType": "EXTERNAL", "chatId": chat_id, "memoryType": MEMORY_TYPE, "sessionId": chat_id,
+            "id": message_id,
+            "role": role,
+            "chatflowid": self._flow_id,
+            "content": content,
+            "sourceDocuments": None,
+            "usedTools": None,
+            "followUpPrompts": None,
+            **extra,
+            "chatType": "EXTERNAL",
+            "chatId": chat_id,
+            "memoryType": MEMORY_TYPE,
+            "sessionId": chat_id,
             "createdDate": created,
         }

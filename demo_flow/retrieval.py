@@ -57,9 +57,7 @@ class BM25Index:
     def score(self, query_terms: set[str], index: int) -> float:
         terms = self._terms[index]
         norm = self._k1 * (1 - self._b + self._b * self._lengths[index] / self._average_length)
-        return sum(
-            self._idf[t] * terms[t] * (self._k1 + 1) / (terms[t] + norm) for t in query_terms if t in terms
-        )
+        return sum(self._idf[t] * terms[t] * (self._k1 + 1) / (terms[t] + norm) for t in query_terms if t in terms)
 
     def search(self, query: str, limit: int = 3) -> list[Hit]:
         """The best paragraphs for a query, best first; ties keep document order, so results are stable."""

@@ -13,13 +13,15 @@ from .documents import Paragraph
 
 # Flowise (Express) always names the charset; Starlette's JSONResponse would not.
 JSON_MEDIA_TYPE = "application/json; charset=utf-8"
-SSE_HEADERS = MappingProxyType({
-    # Exactly "text/event-stream": with media_type= Starlette would append "; charset=utf-8".
-    "Content-Type": "text/event-stream",
-    "Cache-Control": "no-cache",
-    # Tells nginx not to buffer the stream, which would make the answer arrive all at once.
-    "X-Accel-Buffering": "no",
-})
+SSE_HEADERS = MappingProxyType(
+    {
+        # Exactly "text/event-stream": with media_type= Starlette would append "; charset=utf-8".
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-cache",
+        # Tells nginx not to buffer the stream, which would make the answer arrive all at once.
+        "X-Accel-Buffering": "no",
+    }
+)
 
 
 class FlowiseJSONResponse(JSONResponse):

@@ -121,12 +121,14 @@ class ChatbotConfig:
         stored = body.get("starterPrompts")
         entries = stored.values() if isinstance(stored, Mapping) else stored if isinstance(stored, list) else ()
         prompts = tuple(
-            entry["prompt"].strip() for entry in entries
+            entry["prompt"].strip()
+            for entry in entries
             if isinstance(entry, Mapping) and isinstance(entry.get("prompt"), str) and entry["prompt"].strip()
         )
         welcome = body.get("welcomeMessage")
         return cls(
-            prompts, welcome.strip() if isinstance(welcome, str) and welcome.strip() else None,
+            prompts,
+            welcome.strip() if isinstance(welcome, str) and welcome.strip() else None,
             FullFileUpload.from_json(body.get("fullFileUpload")),
             UploadsConfig.from_json(body["uploads"]) if isinstance(body.get("uploads"), Mapping) else None,
         )
@@ -158,7 +160,10 @@ class StoredMessage:
         events = tuple(events_from_prediction({**stored, "text": content, "chatMessageId": message.get("id")}))
         execution_id = message.get("executionId")
         return cls(
-            str(message.get("role") or ""), content, str(message.get("createdDate") or ""), events,
+            str(message.get("role") or ""),
+            content,
+            str(message.get("createdDate") or ""),
+            events,
             StoredUpload.many_from_json(message.get("fileUploads")),
             execution_id if isinstance(execution_id, str) else "",
         )
@@ -240,8 +245,9 @@ class FlowiseClient:
         when the API key may not read it: Flowise lets a key that can run a flow see it only with the
         chatflows:view permission."""
         try:
-            with self._request("GET", api_path("chatflows", flow_id), timeout=self._probe_timeout,
-                               keyed=True) as response:
+            with self._request(
+                "GET", api_path("chatflows", flow_id), timeout=self._probe_timeout, keyed=True
+            ) as response:
                 body = self._json_body(response)
         except (FlowiseAuthError, FlowiseNotFoundError):
             return None
@@ -263,19 +269,30 @@ class FlowiseClient:
         """One conversation's stored messages, oldest first (``GET /api/v1/chatmessage/{flow_id}``;
         Flowise answers it only with an API key)."""
         params = {"chatId": chat_id, "order": "ASC"}
-        with self._request("GET", api_path("chatmessage", flow_id), params=params, timeout=self._json_timeout,
-                           keyed=True) as response:
+        with self._request(
+            "GET", api_path("chatmessage", flow_id), params=params, timeout=self._json_timeout, keyed=True
+        ) as response:
             body = self._json_body(response)
         return [StoredMessage.from_json(m) for m in body if isinstance(m, Mapping)] if isinstance(body, list) else []
 
     def send_feedback(
-        self, flow_id: str, chat_id: str, message_id: str, rating: Rating, content: str = "",
+        self,
+        flow_id: str,
+        chat_id: str,
+        message_id: str,
+        rating: Rating,
+        content: str = "",
         feedback_id: str | None = None,
     ) -> str:
         """Rate an answer (``POST /api/v1/feedback``), or change the rating already given
         (``PUT /api/v1/feedback/{feedback_id}``); returns the feedback's id."""
-        body = {"chatflowid": flow_id, "chatId": chat_id, "messageId": message_id, "rating": rating.value,
-                "content": content}
+        body = {
+            "chatflowid": flow_id,
+            "chatId": chat_id,
+            "messageId": message_id,
+            "rating": rating.value,
+            "content": content,
+        }
         path = api_path("feedback", feedback_id) if feedback_id else api_path("feedback")
         with self._request("PUT" if feedback_id else "POST", path, json=body, timeout=self._json_timeout) as response:
             answer = self._json_body(response)
@@ -302,12 +319,19 @@ class FlowiseClient:
         Flowise's chat widget does before a question with "file:rag" uploads (``POST
         /api/v1/vector/upsert/{flow}``; Flowise asks for the flow's API key here)."""
         parts = [("files", (name, content, mime)) for name, content, mime in files]
-        with self._request("POST", api_path("vector/upsert", flow_id), files=parts, data={"chatId": chat_id},
-                           timeout=self._json_timeout, keyed=True) as response:
+        with self._request(
+            "POST",
+            api_path("vector/upsert", flow_id),
+            files=parts,
+            data={"chatId": chat_id},
+            timeout=self._json_timeout,
+            keyed=True,
+        ) as response:
             self._json_body(response)
 
-    def get_upload_file(self, flow_id: str, chat_id: str, file_name: str,
-                        max_bytes: int = DEFAULT_MAX_FILE_BYTES, quick: bool = False) -> bytes:
+    def get_upload_file(
+        self, flow_id: str, chat_id: str, file_name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES, quick: bool = False
+    ) -> bytes:
         """A file Flowise stores with a conversation: an image sent with a question, or one a flow made
         (``GET /api/v1/get-upload-file``, no key needed). Raises FlowiseProtocolError past ``max_bytes``;
         ``quick``: waits no longer than a status check, for a file the page waits for."""
@@ -316,13 +340,15 @@ class FlowiseClient:
         with self._request("GET", api_path("get-upload-file"), params=params, timeout=timeout) as response:
             return self._file_body(response, file_name, max_bytes)
 
-    def download_file_annotation(self, flow_id: str, chat_id: str, file_name: str,
-                                 max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+    def download_file_annotation(
+        self, flow_id: str, chat_id: str, file_name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+    ) -> bytes:
         """A file an answer's ``fileAnnotations`` point at, as Flowise's chat widget downloads it
         (``POST /api/v1/openai-assistants-file/download``, no key needed)."""
         body = {"fileName": file_name, "chatflowId": flow_id, "chatId": chat_id}
-        with self._request("POST", api_path("openai-assistants-file/download"), json=body,
-                           timeout=self._json_timeout) as response:
+        with self._request(
+            "POST", api_path("openai-assistants-file/download"), json=body, timeout=self._json_timeout
+        ) as response:
             return self._file_body(response, file_name, max_bytes)
 
     def abort(self, flow_id: str, chat_id: str) -> None:
@@ -368,8 +394,15 @@ class FlowiseClient:
         # flow, so a stream that failed before them did not run it; a JSON answer's headers come only
         # when the flow is done, so there only a refused connection is safe. Timeouts are never retried.
         retry_on = _NOT_ANSWERED if streaming else (ConnectionRefusedError,)
-        request = self._request("POST", api_path("prediction", flow_id), json=body, timeout=timeout, retry_on=retry_on,
-                                body_timeout=self.timeouts.read, keyed=True)
+        request = self._request(
+            "POST",
+            api_path("prediction", flow_id),
+            json=body,
+            timeout=timeout,
+            retry_on=retry_on,
+            body_timeout=self.timeouts.read,
+            keyed=True,
+        )
         with request as response:
             # Counted here rather than in the page so that a flow (or a server) that never stops is cut
             # off at the source, and the connection closed, whoever uses the client.
@@ -386,8 +419,14 @@ class FlowiseClient:
 
     @contextmanager
     def _request(
-        self, method: str, path: str, *, retry_on: tuple[type[OSError], ...] = (), body_timeout: float | None = None,
-        keyed: bool = False, **kwargs: Any,
+        self,
+        method: str,
+        path: str,
+        *,
+        retry_on: tuple[type[OSError], ...] = (),
+        body_timeout: float | None = None,
+        keyed: bool = False,
+        **kwargs: Any,
     ) -> Iterator[requests.Response]:
         """``body_timeout``: the longest silence once the headers are in; the ``timeout``'s read wait if None.
         ``keyed``: an endpoint that needs the API key; no other is sent it (see api_path)."""
@@ -531,8 +570,10 @@ def _read_body(response: requests.Response, limit: int) -> bytes:
 # Each pattern of a failed connection's message, and the code of the reason it names (see REASONS).
 _REASONS = (
     (re.compile(r"Connection refused", re.I), "connection_refused"),
-    (re.compile(r"Name or service not known|nodename nor servname|getaddrinfo failed|name resolution", re.I),
-     "unknown_host"),
+    (
+        re.compile(r"Name or service not known|nodename nor servname|getaddrinfo failed|name resolution", re.I),
+        "unknown_host",
+    ),
     (re.compile(r"certificate|CERTIFICATE", re.I), "untrusted_certificate"),
     (re.compile(r"wrong version number|SSL|TLS", re.I), "tls_handshake"),
     (re.compile(r"Connection reset|RemoteDisconnected|aborted", re.I), "connection_reset"),

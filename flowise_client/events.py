@@ -298,8 +298,12 @@ def source_documents(value: Any) -> tuple[SourceDocument, ...]:
 
 def tool_uses(value: Any) -> tuple[ToolUse, ...]:
     return tuple(
-        ToolUse(tool=_str(item.get("tool")) or "tool", tool_input=item.get("toolInput"),
-                tool_output=item.get("toolOutput"), error=_str(item.get("error")))
+        ToolUse(
+            tool=_str(item.get("tool")) or "tool",
+            tool_input=item.get("toolInput"),
+            tool_output=item.get("toolOutput"),
+            error=_str(item.get("error")),
+        )
         for item in _items(value)
         if isinstance(item, Mapping)
     )
@@ -387,7 +391,9 @@ def _action(data: Any) -> ActionEvent:
 def _next_agent_flow(data: Any) -> NextAgentFlowEvent:
     node = _mapping(data)
     return NextAgentFlowEvent(
-        node_id=_str(node.get("nodeId")), node_label=_str(node.get("nodeLabel")), status=_str(node.get("status")),
+        node_id=_str(node.get("nodeId")),
+        node_label=_str(node.get("nodeLabel")),
+        status=_str(node.get("status")),
         error=_str(node.get("error")),
     )
 

@@ -140,8 +140,12 @@ class AttachmentText:
     def many_from_json(cls, body: Any) -> list[AttachmentText]:
         items = body if isinstance(body, list) else []
         return [
-            cls(str(item.get("name") or ""), str(item.get("mimeType") or ""),
-                item["size"] if isinstance(item.get("size"), int) else 0, item["content"])
+            cls(
+                str(item.get("name") or ""),
+                str(item.get("mimeType") or ""),
+                item["size"] if isinstance(item.get("size"), int) else 0,
+                item["content"],
+            )
             for item in items
             if isinstance(item, Mapping) and isinstance(item.get("content"), str)
         ]

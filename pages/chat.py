@@ -61,16 +61,20 @@ if convo.notice and not convo.turns:
 health_slot = render_sidebar(convo, chosen, link, settings.is_demo, logged_in=settings.login_required)
 
 limits = QuestionLimits(
-    settings.max_question_chars, settings.questions_per_minute, total_per_minute=settings.total_questions_per_minute,
-    concurrent_answers=settings.max_concurrent_answers, max_files=settings.max_files_per_question,
+    settings.max_question_chars,
+    settings.questions_per_minute,
+    total_per_minute=settings.total_questions_per_minute,
+    concurrent_answers=settings.max_concurrent_answers,
+    max_files=settings.max_files_per_question,
 )
 policy = upload_policy(client, flow_id)
 requested = take_requested_question(limits)
 # Read first (the box stays pinned to the bottom) so that the history knows a question is coming.
 question = question_box(limits, policy, settings.max_recording_seconds) or requested
 reply = None if question else take_requested_reply(convo, limits)
-flow = FlowTarget(client, flow_id, settings.flush_interval, chosen.override_config, limits, policy,
-                  settings.image_hosts)
+flow = FlowTarget(
+    client, flow_id, settings.flush_interval, chosen.override_config, limits, policy, settings.image_hosts
+)
 welcome = chatbot_config(client, flow_id)
 render_welcome_message(welcome)
 render_history(flow, convo, question_coming=bool(question), reply=reply)

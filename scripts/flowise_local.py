@@ -72,8 +72,9 @@ class Installation:
 def _npm(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
     started = time.monotonic()
     log(f"npm {' '.join(args)} (in {cwd})")
-    subprocess.run(["npm", *args, "--no-audit", "--no-fund", "--loglevel=error"], cwd=cwd, env=env, check=True,
-                   stdout=sys.stderr)
+    subprocess.run(
+        ["npm", *args, "--no-audit", "--no-fund", "--loglevel=error"], cwd=cwd, env=env, check=True, stdout=sys.stderr
+    )
     log(f"  done in {time.monotonic() - started:.0f} s")
 
 
@@ -117,8 +118,14 @@ class LocalFlowise:
     workdir: Path
 
     def summary(self) -> dict[str, object]:
-        return {"baseUrl": self.base_url, "apiKey": self.api_key, "apiKeyId": self.api_key_id,
-                "llmUrl": self.llm_url, "flows": self.flows, "workdir": str(self.workdir)}
+        return {
+            "baseUrl": self.base_url,
+            "apiKey": self.api_key,
+            "apiKeyId": self.api_key_id,
+            "llmUrl": self.llm_url,
+            "flows": self.flows,
+            "workdir": str(self.workdir),
+        }
 
 
 def _free_port() -> int:
@@ -159,9 +166,14 @@ def _start_flowise(installation: Installation, workdir: Path, port: int) -> subp
     )
     run = installation.flowise_dir / "node_modules" / "flowise" / "bin" / "run"
     log_file = open(workdir / "flowise.log", "wb")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen([str(installation.node_bin_dir / "node"), str(run), "start"],
-                            cwd=installation.flowise_dir, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [str(installation.node_bin_dir / "node"), str(run), "start"],
+        cwd=installation.flowise_dir,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -246,8 +258,12 @@ def provision(base_url: str, llm_url: str) -> tuple[str, str, dict[str, str]]:
     api.chat_settings(flows["plain"], PLAIN_CHAT_SETTINGS)
     # The same again, with speech to text by the "LocalAI" provider, which takes a base URL: the stand-in's.
     flows["voice"] = api.flow("voice", kind, flow_data)
-    stt = {"credentialId": api.credential("localAIApi", "localAIApiKey"), "baseUrl": f"{llm_url}/v1",
-           "model": "whisper-1", "status": True}
+    stt = {
+        "credentialId": api.credential("localAIApi", "localAIApiKey"),
+        "baseUrl": f"{llm_url}/v1",
+        "model": "whisper-1",
+        "status": True,
+    }
     api.speech_to_text(flows["voice"], {"localAISTT": stt})
     # And with Full File Upload for text files, whose text Flowise's attachments endpoint extracts.
     flows["files"] = api.flow("files", kind, flow_data)
@@ -299,30 +315,59 @@ RECORDINGS: list[tuple[str | None, str, dict | History]] = [
     ("plain.stream.sse", "plain", {"question": "Hello there", "streaming": True, "chatId": "rec-plain-1"}),
     ("plain.turn2.stream.sse", "plain", {"question": "And again?", "streaming": True, "chatId": "rec-plain-1"}),
     ("rag.stream.sse", "rag", {"question": "What is the capital of France?", "streaming": True, "chatId": "rec-rag-1"}),
-    ("agent.stream.sse", "agent", {"question": "What is 2140526 / 105.4 ?", "streaming": True, "chatId": "rec-agent-1"}),
-    ("agentflow.stream.sse", "agentflow", {"question": "What is the capital of France?", "streaming": True,
-                                           "chatId": "rec-agentflow-1"}),
+    (
+        "agent.stream.sse",
+        "agent",
+        {"question": "What is 2140526 / 105.4 ?", "streaming": True, "chatId": "rec-agent-1"},
+    ),
+    (
+        "agentflow.stream.sse",
+        "agentflow",
+        {"question": "What is the capital of France?", "streaming": True, "chatId": "rec-agentflow-1"},
+    ),
     ("agentflow.json", "agentflow", {"question": "What is the capital of France?", "chatId": "rec-agentflow-2"}),
-    ("human-input.stream.sse", "human-input", {"question": "What is 12 * 7 ?", "streaming": True,
-                                               "chatId": "rec-human-1"}),
-    ("human-input.proceed.stream.sse", "human-input", {"question": "Proceed", "streaming": True,
-                                                       "chatId": "rec-human-1", "humanInput": _reply("proceed")}),
+    (
+        "human-input.stream.sse",
+        "human-input",
+        {"question": "What is 12 * 7 ?", "streaming": True, "chatId": "rec-human-1"},
+    ),
+    (
+        "human-input.proceed.stream.sse",
+        "human-input",
+        {"question": "Proceed", "streaming": True, "chatId": "rec-human-1", "humanInput": _reply("proceed")},
+    ),
     ("chatmessage.human-input-history.json", "human-input", History("rec-human-1")),
     (None, "human-input", {"question": "What is 3 + 4 ?", "streaming": True, "chatId": "rec-human-2"}),
     ("chatmessage.human-input-pending-history.json", "human-input", History("rec-human-2")),
-    ("human-input.reject.stream.sse", "human-input", {
-        "question": "Not now, thanks", "streaming": True, "chatId": "rec-human-2",
-        "humanInput": _reply("reject", "Not now, thanks")}),
+    (
+        "human-input.reject.stream.sse",
+        "human-input",
+        {
+            "question": "Not now, thanks",
+            "streaming": True,
+            "chatId": "rec-human-2",
+            "humanInput": _reply("reject", "Not now, thanks"),
+        },
+    ),
     ("chatmessage.human-input-reject-history.json", "human-input", History("rec-human-2")),
     ("human-input.json", "human-input", {"question": "What is 5 * 5 ?", "chatId": "rec-human-3"}),
-    ("human-input.proceed.json", "human-input", {"question": "Proceed", "chatId": "rec-human-3",
-                                                 "humanInput": _reply("proceed")}),
+    (
+        "human-input.proceed.json",
+        "human-input",
+        {"question": "Proceed", "chatId": "rec-human-3", "humanInput": _reply("proceed")},
+    ),
     (None, "human-input", {"question": "What is 5 * 5 ?", "chatId": "rec-human-4"}),
-    ("human-input.reject.json", "human-input", {"question": "Reject", "chatId": "rec-human-4",
-                                                "humanInput": _reply("reject")}),
+    (
+        "human-input.reject.json",
+        "human-input",
+        {"question": "Reject", "chatId": "rec-human-4", "humanInput": _reply("reject")},
+    ),
     # Answering a run that is not waiting: no stopped run in this chat.
-    ("human-input.not-stopped.stream.sse", "human-input", {"question": "Proceed", "streaming": True,
-                                                           "chatId": "rec-human-5", "humanInput": _reply("proceed")}),
+    (
+        "human-input.not-stopped.stream.sse",
+        "human-input",
+        {"question": "Proceed", "streaming": True, "chatId": "rec-human-5", "humanInput": _reply("proceed")},
+    ),
 ]
 
 
@@ -335,12 +380,17 @@ def record(flowise: LocalFlowise, folder: Path, flows: list[str]) -> None:
             continue
         flow_id = flowise.flows[flow]
         if isinstance(request, History):
-            response = requests.get(f"{flowise.base_url}/api/v1/chatmessage/{flow_id}", stream=True, timeout=60,
-                                    params={"chatId": request.chat_id, "order": "ASC"},
-                                    headers={"Authorization": f"Bearer {flowise.api_key}"})
+            response = requests.get(
+                f"{flowise.base_url}/api/v1/chatmessage/{flow_id}",
+                stream=True,
+                timeout=60,
+                params={"chatId": request.chat_id, "order": "ASC"},
+                headers={"Authorization": f"Bearer {flowise.api_key}"},
+            )
         else:
-            response = requests.post(f"{flowise.base_url}/api/v1/prediction/{flow_id}", json=request, stream=True,
-                                     timeout=60)
+            response = requests.post(
+                f"{flowise.base_url}/api/v1/prediction/{flow_id}", json=request, stream=True, timeout=60
+            )
         with response:
             body = response.raw.read(decode_content=True)
         if name is None:  # a step that only sets up the next recording

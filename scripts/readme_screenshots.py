@@ -118,8 +118,11 @@ def files(browser: Browser, tmp: Path) -> None:
             send(page, "Make me a chart")
             answer = assistant_messages(page).last
             expect(answer.get_by_role("button", name="Download report.csv")).to_be_visible(timeout=30_000)
-            expect(answer.frame_locator("iframe").first.frame_locator("iframe").get_by_role(
-                "heading", name="Quarterly report")).to_be_visible()
+            expect(
+                answer.frame_locator("iframe")
+                .first.frame_locator("iframe")
+                .get_by_role("heading", name="Quarterly report")
+            ).to_be_visible()
             _save(page, "artifacts")
     finally:
         wire.stop()

@@ -47,7 +47,11 @@ class RunningApp:
 
 @contextmanager
 def streamlit_app(
-    tmp_dir: Path, script: str = "app.py", *, secrets: Path | None = None, **settings: str,
+    tmp_dir: Path,
+    script: str = "app.py",
+    *,
+    secrets: Path | None = None,
+    **settings: str,
 ) -> Iterator[RunningApp]:
     """`streamlit run <script>` on a free port with exactly these Flowise settings in its environment,
     and with ``secrets`` the only secrets.toml it reads (the repository's own is never written)."""
@@ -58,10 +62,26 @@ def streamlit_app(
     log_path = tmp_dir / f"streamlit-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             *secrets_option],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                *secrets_option,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -85,7 +105,10 @@ def streamlit_app(
 
 
 def open_page(
-    browser: Browser, url: str, ready_test_id: str = "stChatInputTextArea", height: int = 1400,
+    browser: Browser,
+    url: str,
+    ready_test_id: str = "stChatInputTextArea",
+    height: int = 1400,
     locale: str | None = None,
 ) -> Page:
     """A page in a browser context of its own (own cookies, own Streamlit session, and ``locale``

@@ -48,6 +48,7 @@ def browser():
 def app(wire, monkeypatch):
     """The page through AppTest, talking to ``flow_id`` on the wire server; with ``chat``, opened
     from that conversation's link."""
+
     def start(flow_id: str, chat: str | None = None, **env: str) -> AppTest:
         monkeypatch.setenv("FLOWISE_URL", wire.url)
         monkeypatch.setenv("FLOWISE_FLOW_ID", flow_id)
@@ -80,8 +81,9 @@ def apps(slow_wire, tmp_path_factory):
             key = (flow_id, tuple(sorted(settings.items())))
             if key not in running:
                 running[key] = stack.enter_context(
-                    streamlit_app(tmp_path_factory.mktemp("app"), FLOWISE_URL=slow_wire.url,
-                                  FLOWISE_FLOW_ID=flow_id, **settings)
+                    streamlit_app(
+                        tmp_path_factory.mktemp("app"), FLOWISE_URL=slow_wire.url, FLOWISE_FLOW_ID=flow_id, **settings
+                    )
                 )
             return running[key]
 

@@ -132,7 +132,8 @@ class FlowiseWire:
 
     def predictions(self, flow_id: str | None = None) -> list[Received]:
         return [
-            r for r in self.received
+            r
+            for r in self.received
             if r.path.startswith("/api/v1/prediction/") and (flow_id is None or r.path.endswith("/" + flow_id))
         ]
 
@@ -272,13 +273,22 @@ class _Handler(BaseHTTPRequestHandler):
         if flow_id in self.wire.config_failures:
             self._flowise_error(500, "Error: chatflowsService.getSinglePublicChatbotConfig - database is locked")
         elif flow_id not in _SCENARIOS:
-            self._flowise_error(500, f"Error: chatflowsService.getSinglePublicChatbotConfig - Chatflow {flow_id} not found")
+            self._flowise_error(
+                500, f"Error: chatflowsService.getSinglePublicChatbotConfig - Chatflow {flow_id} not found"
+            )
         elif flow_id in CONFIG_WITHOUT_UPLOADS:
             self._json(200, CHATBOT_CONFIGS.get(flow_id) or "OK")
         else:
             recorded = json.loads(fixture_bytes("public-chatbotConfig.json"))
-            self._json(200, {**CHATBOT_CONFIGS.get(flow_id, {}), "uploads": UPLOADS_CONFIGS.get(flow_id, NO_UPLOADS),
-                             "flowData": recorded["flowData"], "isTTSEnabled": False})
+            self._json(
+                200,
+                {
+                    **CHATBOT_CONFIGS.get(flow_id, {}),
+                    "uploads": UPLOADS_CONFIGS.get(flow_id, NO_UPLOADS),
+                    "flowData": recorded["flowData"],
+                    "isTTSEnabled": False,
+                },
+            )
 
     def _chatflow(self, flow_id: str) -> None:
         # Not whitelisted in Flowise: without a valid key its auth middleware answers 401, and a key
@@ -393,8 +403,11 @@ def _quotes_key(h: _Handler, body: dict, streaming: bool) -> None:
     # A flow whose failing node quotes the credential it was called with, in Flowise's error JSON.
     key = h.headers.get("Authorization", "").removeprefix("Bearer ")
     message = f"Error: predictionsServices.buildChatflow - Error: Invalid key {key} for this tool"
-    h._send(500, json.dumps({"statusCode": 500, "success": False, "message": message, "stack": {}}).encode(),
-            "application/json; charset=utf-8")
+    h._send(
+        500,
+        json.dumps({"statusCode": 500, "success": False, "message": message, "stack": {}}).encode(),
+        "application/json; charset=utf-8",
+    )
 
 
 def _error_midstream(h: _Handler, body: dict, streaming: bool) -> None:
@@ -451,7 +464,9 @@ def _reset_twice(h: _Handler, body: dict, streaming: bool) -> None:
     if len(attempts) <= 2:
         h._reset()
     else:
-        h._stream(frame("start", "") + frame("token", f"Answered on attempt {len(attempts)} 🙂") + frame("end", "[DONE]"))
+        h._stream(
+            frame("start", "") + frame("token", f"Answered on attempt {len(attempts)} 🙂") + frame("end", "[DONE]")
+        )
 
 
 def _reset_midstream(h: _Handler, body: dict, streaming: bool) -> None:
@@ -538,8 +553,11 @@ def _human_input(h: _Handler, body: dict, streaming: bool) -> None:
     if not isinstance(reply, dict):
         h.wire.stopped_chats.add(chat_id)
         name = "human-input"
-    elif chat_id in h.wire.stopped_chats and reply.get("startNodeId") == HUMAN_INPUT_NODE \
-            and reply.get("type") in ("proceed", "reject"):
+    elif (
+        chat_id in h.wire.stopped_chats
+        and reply.get("startNodeId") == HUMAN_INPUT_NODE
+        and reply.get("type") in ("proceed", "reject")
+    ):
         h.wire.stopped_chats.discard(chat_id)
         name = f"human-input.{reply['type']}"
     else:
@@ -575,7 +593,11 @@ def _human_input_twice(h: _Handler, body: dict, streaming: bool) -> None:
     first stops the run again, in the same answer; the reply to the second finishes it. Streaming."""
     chat_id, reply = str(body.get("chatId", "")), body.get("humanInput")
     reply = reply if isinstance(reply, dict) else {}
-    if chat_id in h.wire.stopped_chats and reply.get("startNodeId") == HUMAN_INPUT_NODE and reply.get("type") == "proceed":
+    if (
+        chat_id in h.wire.stopped_chats
+        and reply.get("startNodeId") == HUMAN_INPUT_NODE
+        and reply.get("type") == "proceed"
+    ):
         h.wire.stopped_chats.discard(chat_id)
         h.wire.stopped_again.add(chat_id)
         h._stream_frames(_stopped_again())
@@ -593,11 +615,21 @@ TOOL_FAILURE = "Request failed with status code 503"
 def _agentflow_error(h: _Handler, body: dict, streaming: bool) -> None:
     """An agentflow whose Agent node fails on a tool call, in the order buildAgentflow.ts and the
     Agent node stream it: the failed call in usedTools, the node and the run in ERROR, the error."""
-    start = {"nodeId": "startAgentflow_0", "nodeLabel": "Start", "previousNodeIds": [], "status": "FINISHED",
-             "data": {"id": "startAgentflow_0", "name": "startAgentflow", "output": {"question": body.get("question")}}}
+    start = {
+        "nodeId": "startAgentflow_0",
+        "nodeLabel": "Start",
+        "previousNodeIds": [],
+        "status": "FINISHED",
+        "data": {"id": "startAgentflow_0", "name": "startAgentflow", "output": {"question": body.get("question")}},
+    }
     call = {"tool": "get_weather", "toolInput": {"city": "Paris"}, "toolOutput": ""}
-    failed = {"nodeId": "agentAgentflow_0", "nodeLabel": "Weather Agent", "previousNodeIds": ["startAgentflow_0"],
-              "status": "ERROR", "data": {"id": "agentAgentflow_0", "name": "agentAgentflow", "error": TOOL_FAILURE}}
+    failed = {
+        "nodeId": "agentAgentflow_0",
+        "nodeLabel": "Weather Agent",
+        "previousNodeIds": ["startAgentflow_0"],
+        "status": "ERROR",
+        "data": {"id": "agentAgentflow_0", "name": "agentAgentflow", "error": TOOL_FAILURE},
+    }
     node = {"nodeId": "agentAgentflow_0", "nodeLabel": "Weather Agent"}
     h._stream_frames(
         frame("agentFlowEvent", "INPROGRESS")
@@ -618,30 +650,66 @@ def _agentflow_error(h: _Handler, body: dict, streaming: bool) -> None:
 # A supervisor and its worker, in the shapes Flowise's buildAgentGraph.ts streams them: the whole
 # agentReasoning list again after each agent, nextAgent naming the worker it hands to, then the answer.
 AGENT_REASONING = [
-    {"agentName": "Supervisor", "messages": [], "next": "Researcher", "instructions": "Find how many people live in Paris.",
-     "usedTools": [], "sourceDocuments": [], "artifacts": [], "state": {}, "nodeId": "supervisor_0"},
-    {"agentName": "Researcher", "messages": ["Paris had **2,102,650** inhabitants in 2023."],
-     "usedTools": [{"tool": "search_population", "toolInput": {"city": "Paris"}, "toolOutput": "2102650 (2023)"}],
-     "sourceDocuments": [{"pageContent": "Population légale de Paris en 2023 : 2 102 650 habitants.",
-                          "metadata": {"source": "insee.txt"}}],
-     "artifacts": [], "state": {}, "nodeId": "worker_0"},
-    {"agentName": "Supervisor", "messages": [], "next": "FINISH", "instructions": "The answer is ready.",
-     "usedTools": [], "sourceDocuments": [], "artifacts": [], "state": {}, "nodeId": "supervisor_0"},
+    {
+        "agentName": "Supervisor",
+        "messages": [],
+        "next": "Researcher",
+        "instructions": "Find how many people live in Paris.",
+        "usedTools": [],
+        "sourceDocuments": [],
+        "artifacts": [],
+        "state": {},
+        "nodeId": "supervisor_0",
+    },
+    {
+        "agentName": "Researcher",
+        "messages": ["Paris had **2,102,650** inhabitants in 2023."],
+        "usedTools": [{"tool": "search_population", "toolInput": {"city": "Paris"}, "toolOutput": "2102650 (2023)"}],
+        "sourceDocuments": [
+            {
+                "pageContent": "Population légale de Paris en 2023 : 2 102 650 habitants.",
+                "metadata": {"source": "insee.txt"},
+            }
+        ],
+        "artifacts": [],
+        "state": {},
+        "nodeId": "worker_0",
+    },
+    {
+        "agentName": "Supervisor",
+        "messages": [],
+        "next": "FINISH",
+        "instructions": "The answer is ready.",
+        "usedTools": [],
+        "sourceDocuments": [],
+        "artifacts": [],
+        "state": {},
+        "nodeId": "supervisor_0",
+    },
 ]
 AGENTS_ANSWER = "Около 2,1 миллиона человек: Paris had 2,102,650 inhabitants in 2023."
 
 
 def _agents(h: _Handler, body: dict, streaming: bool) -> None:
     chat_id = body.get("chatId", "")
-    meta = {"chatId": chat_id, "chatMessageId": f"msg-{len(h.wire.received)}", "question": body.get("question", ""),
-            "sessionId": chat_id, "memoryType": "Buffer Memory"}
+    meta = {
+        "chatId": chat_id,
+        "chatMessageId": f"msg-{len(h.wire.received)}",
+        "question": body.get("question", ""),
+        "sessionId": chat_id,
+        "memoryType": "Buffer Memory",
+    }
     h._stream_frames(
-        frame("start", AGENT_REASONING[:1]) + frame("agentReasoning", AGENT_REASONING[:1])
-        + frame("nextAgent", "Researcher") + frame("agentReasoning", AGENT_REASONING[:2])
+        frame("start", AGENT_REASONING[:1])
+        + frame("agentReasoning", AGENT_REASONING[:1])
+        + frame("nextAgent", "Researcher")
+        + frame("agentReasoning", AGENT_REASONING[:2])
         + frame("agentReasoning", AGENT_REASONING)
         + b"".join(frame("token", AGENTS_ANSWER[i : i + 6]) for i in range(0, len(AGENTS_ANSWER), 6))
-        + frame("usedTools", AGENT_REASONING[1]["usedTools"]) + frame("sourceDocuments", AGENT_REASONING[1]["sourceDocuments"])
-        + frame("metadata", meta) + frame("end", "[DONE]")
+        + frame("usedTools", AGENT_REASONING[1]["usedTools"])
+        + frame("sourceDocuments", AGENT_REASONING[1]["sourceDocuments"])
+        + frame("metadata", meta)
+        + frame("end", "[DONE]")
     )
 
 
@@ -650,14 +718,21 @@ CHATBOT_CONFIGS = {
     "full-files": {"fullFileUpload": FULL_FILE_UPLOAD},
     "welcome": {
         "welcomeMessage": "Здравствуйте! 👋 Ask me *anything*.",
-        "starterPrompts": {"0": {"prompt": "What can you do?"}, "1": {"prompt": "Что такое **Flowise**?"}, "2": {"prompt": ""}},
+        "starterPrompts": {
+            "0": {"prompt": "What can you do?"},
+            "1": {"prompt": "Что такое **Flowise**?"},
+            "2": {"prompt": ""},
+        },
     },
 }
 
 
 FLOW_TYPES = {
-    "agentflow": "AGENTFLOW", "human-input": "AGENTFLOW", "human-input-twice": "AGENTFLOW",
-    "agentflow-error": "AGENTFLOW", "agents": "MULTIAGENT",
+    "agentflow": "AGENTFLOW",
+    "human-input": "AGENTFLOW",
+    "human-input-twice": "AGENTFLOW",
+    "agentflow-error": "AGENTFLOW",
+    "agents": "MULTIAGENT",
 }
 
 
@@ -671,20 +746,36 @@ FOLLOW_UPS = ["Почему Париж?", "And *Lyon*?"]
 def _follow_ups(h: _Handler, body: dict, streaming: bool) -> None:
     """Answers with follow-up prompts in its metadata, as a flow with them enabled does: a JSON string."""
     chat_id = body.get("chatId", "")
-    meta = {"chatId": chat_id, "chatMessageId": f"msg-{len(h.wire.received)}", "question": body.get("question", ""),
-            "sessionId": chat_id, "memoryType": "Buffer Memory", "followUpPrompts": json.dumps(FOLLOW_UPS)}
-    h._stream(frame("start", "") + frame("token", f"About {body.get('question', '')}") + frame("metadata", meta)
-              + frame("end", "[DONE]"))
+    meta = {
+        "chatId": chat_id,
+        "chatMessageId": f"msg-{len(h.wire.received)}",
+        "question": body.get("question", ""),
+        "sessionId": chat_id,
+        "memoryType": "Buffer Memory",
+        "followUpPrompts": json.dumps(FOLLOW_UPS),
+    }
+    h._stream(
+        frame("start", "")
+        + frame("token", f"About {body.get('question', '')}")
+        + frame("metadata", meta)
+        + frame("end", "[DONE]")
+    )
 
 
 def _fails_once(h: _Handler, body: dict, streaming: bool) -> None:
     """Fails mid-answer the first time a conversation asks, answers the next time: a retry works."""
     chat_id = body.get("chatId", "")
-    asked = [r for r in h.wire.predictions("fails-once") if isinstance(r.body, dict) and r.body.get("chatId") == chat_id]
+    asked = [
+        r for r in h.wire.predictions("fails-once") if isinstance(r.body, dict) and r.body.get("chatId") == chat_id
+    ]
     if len(asked) == 1:
         _error_midstream(h, body, streaming)
     else:
-        h._stream(frame("start", "") + frame("token", f"Second try worked: {body.get('question', '')}") + frame("end", "[DONE]"))
+        h._stream(
+            frame("start", "")
+            + frame("token", f"Second try worked: {body.get('question', '')}")
+            + frame("end", "[DONE]")
+        )
 
 
 # Markup and link targets a flow could send to run script in, or lead away from, the chat page;
@@ -704,13 +795,19 @@ HOSTILE_ANSWER = [
 HOSTILE_SOURCES = [
     {
         "pageContent": "<script>alert('page')</script><img src=x onerror=alert('page-img')> \u202egnp.exe\u202c",
-        "metadata": {"title": "<img src=x onerror=\"window.__pwned='title'\">", "source": "javascript:alert('source')",
-                     "url": "javascript:alert('url')"},
+        "metadata": {
+            "title": "<img src=x onerror=\"window.__pwned='title'\">",
+            "source": "javascript:alert('source')",
+            "url": "javascript:alert('url')",
+        },
     },
     {
         "pageContent": "<iframe src=\"javascript:alert('page-iframe')\"></iframe>",
-        "metadata": {"title": "[Evil](javascript:alert('title-link'))", "source": "<iframe src=javascript:alert(1)>",
-                     "url": "data:text/html,<script>alert('data')</script>"},
+        "metadata": {
+            "title": "[Evil](javascript:alert('title-link'))",
+            "source": "<iframe src=javascript:alert(1)>",
+            "url": "data:text/html,<script>alert('data')</script>",
+        },
     },
 ]
 HOSTILE_TOOLS = [
@@ -728,8 +825,12 @@ HOSTILE_ERROR = "Error: <img src=x onerror=\"window.__pwned='error'\"> see [help
 def _hostile(h: _Handler, body: dict, streaming: bool) -> None:
     tokens = b"".join(frame("token", token) for token in HOSTILE_ANSWER)
     h._stream(
-        frame("start", "") + tokens + frame("sourceDocuments", HOSTILE_SOURCES)
-        + frame("usedTools", HOSTILE_TOOLS) + frame("error", HOSTILE_ERROR) + frame("end", "[DONE]")
+        frame("start", "")
+        + tokens
+        + frame("sourceDocuments", HOSTILE_SOURCES)
+        + frame("usedTools", HOSTILE_TOOLS)
+        + frame("error", HOSTILE_ERROR)
+        + frame("end", "[DONE]")
     )
 
 
@@ -739,7 +840,8 @@ HUGE_TEXT = "BEGIN " + "lorem ipsum " * 1000 + "END-OF-TEXT"
 def _huge(h: _Handler, body: dict, streaming: bool) -> None:
     """A source document and a tool output far longer than anyone reads in a chat."""
     h._stream(
-        frame("start", "") + frame("token", "Short answer.")
+        frame("start", "")
+        + frame("token", "Short answer.")
         + frame("sourceDocuments", [{"pageContent": HUGE_TEXT, "metadata": {"source": "big.txt"}}])
         + frame("usedTools", [{"tool": "dump", "toolInput": {"n": 1}, "toolOutput": HUGE_TEXT}])
         + frame("end", "[DONE]")
@@ -769,8 +871,13 @@ def _chaos(h: _Handler, body: dict, streaming: bool) -> None:
             if fault == "error":
                 h._chunk(frame("error", f"Error: predictionsServices.buildChatflow - Error: {CHAOS_ERROR}"))
             else:
-                meta = {"chatId": chat_id, "chatMessageId": f"chaos-{len(h.wire.received)}", "question": question,
-                        "sessionId": chat_id, "memoryType": "Buffer Memory"}
+                meta = {
+                    "chatId": chat_id,
+                    "chatMessageId": f"chaos-{len(h.wire.received)}",
+                    "question": question,
+                    "sessionId": chat_id,
+                    "memoryType": "Buffer Memory",
+                }
                 h._chunk(frame("metadata", meta))
             h._chunk(frame("end", "[DONE]"))
             h._end_stream()
@@ -815,14 +922,22 @@ def png(width: int = 64, height: int = 40, colour: tuple[int, int, int] = (30, 1
 
 # GET /api/v1/chatflows-uploads/{id}: a flow with no upload settings answers as below; "images" is the
 # recorded answer for a flow whose ChatOpenAI allows image uploads.
-NO_UPLOADS = {"isSpeechToTextEnabled": False, "isImageUploadAllowed": False, "isRAGFileUploadAllowed": False,
-              "imgUploadSizeAndTypes": [], "fileUploadSizeAndTypes": []}
+NO_UPLOADS = {
+    "isSpeechToTextEnabled": False,
+    "isImageUploadAllowed": False,
+    "isRAGFileUploadAllowed": False,
+    "imgUploadSizeAndTypes": [],
+    "fileUploadSizeAndTypes": [],
+}
 IMAGE_UPLOADS = json.loads(fixture_bytes("chatflows-uploads.json"))
 UPLOADS_CONFIGS = {
     "images": IMAGE_UPLOADS,
     # A vector store with "file upload" on, fed by a text loader (utils/getUploadsConfig.ts: 500 MB).
-    "rag-files": {**IMAGE_UPLOADS, "isRAGFileUploadAllowed": True,
-                  "fileUploadSizeAndTypes": [{"fileTypes": [".txt", ".md"], "maxUploadSize": 500}]},
+    "rag-files": {
+        **IMAGE_UPLOADS,
+        "isRAGFileUploadAllowed": True,
+        "fileUploadSizeAndTypes": [{"fileTypes": [".txt", ".md"], "maxUploadSize": 500}],
+    },
     "full-files": IMAGE_UPLOADS,
     "voice": {**NO_UPLOADS, "isSpeechToTextEnabled": True},
     "images-flowise-1.5": IMAGE_UPLOADS,
@@ -858,17 +973,43 @@ def _store_uploads(h: _Handler, flow_id: str, chat_id: str, uploads: list[Any]) 
 
 
 def _message(flow_id: str, chat_id: str, role: str, content: str, **fields: Any) -> dict[str, Any]:
-    base = {"id": f"{role}-{time.monotonic_ns()}", "role": role, "chatflowid": flow_id, "executionId": None,
-            "content": content, "sourceDocuments": None, "usedTools": None, "fileAnnotations": None,
-            "agentReasoning": None, "reasonContent": None, "fileUploads": None, "artifacts": None, "action": None,
-            "chatType": "EXTERNAL", "chatId": chat_id, "memoryType": None, "sessionId": chat_id,
-            "createdDate": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()), "leadEmail": None,
-            "followUpPrompts": None, "execution": None}
+    base = {
+        "id": f"{role}-{time.monotonic_ns()}",
+        "role": role,
+        "chatflowid": flow_id,
+        "executionId": None,
+        "content": content,
+        "sourceDocuments": None,
+        "usedTools": None,
+        "fileAnnotations": None,
+        "agentReasoning": None,
+        "reasonContent": None,
+        "fileUploads": None,
+        "artifacts": None,
+        "action": None,
+        "chatType": "EXTERNAL",
+        "chatId": chat_id,
+        "memoryType": None,
+        "sessionId": chat_id,
+        "createdDate": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        "leadEmail": None,
+        "followUpPrompts": None,
+        "execution": None,
+    }
     return {**base, **fields}
 
 
-def _answer(h: _Handler, flow_id: str, body: dict, streaming: bool, text: str, question: str,
-            uploads: list[dict[str, Any]] | None, chunk_size: int = 7, **extra: Any) -> None:
+def _answer(
+    h: _Handler,
+    flow_id: str,
+    body: dict,
+    streaming: bool,
+    text: str,
+    question: str,
+    uploads: list[dict[str, Any]] | None,
+    chunk_size: int = 7,
+    **extra: Any,
+) -> None:
     """Streams (or returns as JSON) ``text`` and ``extra`` events, and keeps the exchange as history."""
     chat_id = str(body.get("chatId", ""))
     history = h.wire.history.setdefault((flow_id, chat_id), [])
@@ -909,9 +1050,12 @@ def _reasoning(h: _Handler, body: dict, streaming: bool) -> None:
         h._json(200, {"text": REASONED_ANSWER, **meta})
         return
     h._stream_frames(
-        frame("start", "") + b"".join(_thinking_frame(part) for part in THOUGHTS)
-        + _thinking_frame("", THINKING_SECONDS) + b"".join(frame("token", word) for word in re.findall(r"\S+\s*", REASONED_ANSWER))
-        + frame("metadata", meta) + frame("end", "[DONE]")
+        frame("start", "")
+        + b"".join(_thinking_frame(part) for part in THOUGHTS)
+        + _thinking_frame("", THINKING_SECONDS)
+        + b"".join(frame("token", word) for word in re.findall(r"\S+\s*", REASONED_ANSWER))
+        + frame("metadata", meta)
+        + frame("end", "[DONE]")
     )
 
 
@@ -926,8 +1070,9 @@ def _uploads_echo(h: _Handler, body: dict, streaming: bool) -> None:
     if flow_id == "voice" and any(isinstance(u, dict) and u.get("mime") == "audio/ogg" for u in uploads):
         question = TRANSCRIPTION
     seen = ", ".join(f"{u.get('name')} ({u.get('type')}, {u.get('mime')})" for u in uploads if isinstance(u, dict))
-    _answer(h, flow_id, body, streaming, f"Question: {question or '(none)'}. Uploads: {seen or 'none'}.", question,
-            stored)
+    _answer(
+        h, flow_id, body, streaming, f"Question: {question or '(none)'}. Uploads: {seen or 'none'}.", question, stored
+    )
 
 
 def _attachments(h: _Handler, flow_id: str, chat_id: str, body: Any) -> None:
@@ -954,9 +1099,16 @@ def _vector_upsert(h: _Handler, body: Any) -> None:
         h._json(401, {"error": "Unauthorized Access"})
         return
     files = body["files"] if isinstance(body, dict) else []
-    h._json(200, {"numAdded": len(files), "numDeleted": 0, "numUpdated": 0, "numSkipped": 0,
-                  "addedDocs": [{"pageContent": f[3].decode(errors="replace"), "metadata": {"source": f[1]}}
-                                for f in files]})
+    h._json(
+        200,
+        {
+            "numAdded": len(files),
+            "numDeleted": 0,
+            "numUpdated": 0,
+            "numSkipped": 0,
+            "addedDocs": [{"pageContent": f[3].decode(errors="replace"), "metadata": {"source": f[1]}} for f in files],
+        },
+    )
 
 
 CHART_PNG = png(320, 200, (220, 90, 40))
@@ -986,8 +1138,17 @@ def _artifacts(h: _Handler, body: dict, streaming: bool) -> None:
         {"type": "png", "data": "FILE-STORAGE::missing.png"},
     ]
     annotations = [{"filePath": "FILE-STORAGE::report.csv", "fileName": "report.csv"}]
-    _answer(h, flow_id, body, streaming, "Here is the chart you asked for.", str(body.get("question", "")), None,
-            artifacts=artifacts, fileAnnotations=annotations)
+    _answer(
+        h,
+        flow_id,
+        body,
+        streaming,
+        "Here is the chart you asked for.",
+        str(body.get("question", "")),
+        None,
+        artifacts=artifacts,
+        fileAnnotations=annotations,
+    )
 
 
 # -- Images (security): image bombs and images that would load from other hosts -------------------
@@ -997,6 +1158,7 @@ def _artifacts(h: _Handler, body: dict, streaming: bool) -> None:
 def bomb_png(width: int = 10_000, height: int = 10_000) -> bytes:
     """A black PNG of ``width`` × ``height``: about 300 KB for the default 100 million pixels, about
     400 MB once decoded. Compressed row by row, so that making it never holds the pixels."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -1013,12 +1175,23 @@ def _image_bomb(h: _Handler, body: dict, streaming: bool) -> None:
     flow_id, chat_id = h.path.rsplit("/", 1)[1], str(body.get("chatId", ""))
     h.wire.stored[(flow_id, chat_id, "bomb.png")] = ("image/png", bomb_png())
     h.wire.stored[(flow_id, chat_id, "poster.png")] = ("image/png", bomb_png(2000, 1200))
-    artifacts = [{"type": "png", "data": "FILE-STORAGE::bomb.png"},
-                 {"type": "png", "data": "data:image/png;base64," + base64.b64encode(bomb_png()).decode()},
-                 {"type": "png", "data": "FILE-STORAGE::poster.png"}]
+    artifacts = [
+        {"type": "png", "data": "FILE-STORAGE::bomb.png"},
+        {"type": "png", "data": "data:image/png;base64," + base64.b64encode(bomb_png()).decode()},
+        {"type": "png", "data": "FILE-STORAGE::poster.png"},
+    ]
     # In large chunks: seven bytes at a time, the data URL alone would take minutes on a slow wire.
-    _answer(h, flow_id, body, streaming, "Here is the picture.", str(body.get("question", "")), None,
-            chunk_size=65536, artifacts=artifacts)
+    _answer(
+        h,
+        flow_id,
+        body,
+        streaming,
+        "Here is the picture.",
+        str(body.get("question", "")),
+        None,
+        chunk_size=65536,
+        artifacts=artifacts,
+    )
 
 
 def remote_images_answer(base: str) -> str:
@@ -1026,7 +1199,7 @@ def remote_images_answer(base: str) -> str:
     inline (with and without alt text), by reference, as HTML and in LaTeX."""
     return (
         f"Here is your summary. ![]({base}/tracker.png?d=secret) ![logo]({base}/inline.png?d=secret)\n\n"
-        f"A chart: ![chart][r]\n\n<img src=\"{base}/html.png?d=secret\">\n\n"
+        f'A chart: ![chart][r]\n\n<img src="{base}/html.png?d=secret">\n\n'
         f"$\\includegraphics{{{base}/latex.png}}$\n\n[r]: {base}/reference.png?d=secret\n"
     )
 
@@ -1115,26 +1288,35 @@ def _endless_thinking(h: _Handler, body: dict, streaming: bool) -> None:
 
 
 def _endless_artifacts(h: _Handler, body: dict, streaming: bool) -> None:
-    _endless_frames(h, frame("start", "") + frame("token", ENDLESS_OPENING),
-                    lambda n: frame("artifacts", [{"type": "markdown", "data": f"Artifact {n}"}]))
+    _endless_frames(
+        h,
+        frame("start", "") + frame("token", ENDLESS_OPENING),
+        lambda n: frame("artifacts", [{"type": "markdown", "data": f"Artifact {n}"}]),
+    )
 
 
 def _endless_sources(h: _Handler, body: dict, streaming: bool) -> None:
-    _endless_frames(h, frame("start", "") + frame("token", ENDLESS_OPENING),
-                    lambda n: frame("sourceDocuments", [{"pageContent": f"Source {n}", "metadata": {}}]))
+    _endless_frames(
+        h,
+        frame("start", "") + frame("token", ENDLESS_OPENING),
+        lambda n: frame("sourceDocuments", [{"pageContent": f"Source {n}", "metadata": {}}]),
+    )
 
 
 def _endless_agent_events(h: _Handler, body: dict, streaming: bool) -> None:
-    _endless_frames(h, frame("start", "") + frame("token", ENDLESS_OPENING),
-                    lambda n: frame("agentFlowEvent", "INPROGRESS"))
+    _endless_frames(
+        h, frame("start", "") + frame("token", ENDLESS_OPENING), lambda n: frame("agentFlowEvent", "INPROGRESS")
+    )
 
 
-_SCENARIOS.update({
-    "endless-thinking": _endless_thinking,
-    "endless-artifacts": _endless_artifacts,
-    "endless-sources": _endless_sources,
-    "endless-agent-events": _endless_agent_events,
-})
+_SCENARIOS.update(
+    {
+        "endless-thinking": _endless_thinking,
+        "endless-artifacts": _endless_artifacts,
+        "endless-sources": _endless_sources,
+        "endless-agent-events": _endless_agent_events,
+    }
+)
 
 
 class _QuietServer(ThreadingHTTPServer):

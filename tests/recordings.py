@@ -9,16 +9,18 @@ import numpy as np
 import soundfile
 
 
-def riff(fmt: bytes, data: bytes, riff_size: int | None = None, data_size: int | None = None,
-         extra: bytes = b"") -> bytes:
+def riff(
+    fmt: bytes, data: bytes, riff_size: int | None = None, data_size: int | None = None, extra: bytes = b""
+) -> bytes:
     """A RIFF/WAVE file of a ``fmt `` chunk and a ``data`` chunk, with sizes that may lie."""
     data_chunk = b"data" + struct.pack("<I", len(data) if data_size is None else data_size) + data
     body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + data_chunk + extra
     return b"RIFF" + struct.pack("<I", len(body) if riff_size is None else riff_size) + body
 
 
-def fmt_chunk(channels: int = 1, rate: int = 16000, bits: int = 16, tag: int = 1,
-              block_align: int | None = None) -> bytes:
+def fmt_chunk(
+    channels: int = 1, rate: int = 16000, bits: int = 16, tag: int = 1, block_align: int | None = None
+) -> bytes:
     align = channels * bits // 8 if block_align is None else block_align
     return struct.pack("<HHIIHH", tag, channels, rate, rate * align, align, bits)
 

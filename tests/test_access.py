@@ -72,7 +72,8 @@ def test_ten_failures_from_one_place_over_new_sessions_stop_all_checking_there()
     assert fresh.failures == 0 and windows.count(place.key, PLACE_WINDOW_SECONDS) == PLACE_ATTEMPTS
     # The first failure was 5 minutes ago: 10 minutes until it leaves the 15-minute window.
     assert refusal(fresh, place) == Message(
-        "access.cooling_down", {"max_attempts": 10, "window": 15, "minutes": 10},
+        "access.cooling_down",
+        {"max_attempts": 10, "window": 15, "minutes": 10},
     )
     # Another place is not affected.
     assert PasswordGate().try_password("secret", "secret", PlaceThrottle(windows, "198.51.100.1"))

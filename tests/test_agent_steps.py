@@ -86,7 +86,12 @@ def test_continuation_resumes_the_stopped_node_in_the_same_turn():
         ("steps.running", {"step": "Writer"}),
         ("steps.working", {}),
     ]
-    assert shown(turn.steps) == [("Start", "done"), ("Calculator Agent", "done"), ("Approval", "done"), ("Writer", "done")]
+    assert shown(turn.steps) == [
+        ("Start", "done"),
+        ("Calculator Agent", "done"),
+        ("Approval", "done"),
+        ("Writer", "done"),
+    ]
     assert turn.answer_parts() == [
         (first, Decision(True, "Short, please", len(first))),
         ("Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)", None),
@@ -101,11 +106,28 @@ def test_a_node_that_runs_again_is_a_new_step_and_a_failure_says_where():
         steps.apply(NextAgentFlowEvent("agent_0", "Agent", status))
     assert shown(steps) == [("Agent", "done"), ("Agent", "running")]
     # The run so far lists its first run only: the second is still going on.
-    steps.apply(parse_event({"event": "agentFlowExecutedData", "data": [
-        {"nodeId": "agent_0", "nodeLabel": "Agent", "status": "FINISHED", "data": {"output": {"content": "x"}}}]}))
+    steps.apply(
+        parse_event(
+            {
+                "event": "agentFlowExecutedData",
+                "data": [
+                    {
+                        "nodeId": "agent_0",
+                        "nodeLabel": "Agent",
+                        "status": "FINISHED",
+                        "data": {"output": {"content": "x"}},
+                    }
+                ],
+            }
+        )
+    )
     assert shown(steps) == [("Agent", "done"), ("Agent", "running")]
-    failed = parse_event({"event": "nextAgentFlow", "data": {
-        "nodeId": "agent_0", "nodeLabel": "Agent", "status": "ERROR", "error": "429 Rate limit"}})
+    failed = parse_event(
+        {
+            "event": "nextAgentFlow",
+            "data": {"nodeId": "agent_0", "nodeLabel": "Agent", "status": "ERROR", "error": "429 Rate limit"},
+        }
+    )
     steps.apply(failed)
     steps.apply(AgentFlowEvent("ERROR"))
     assert shown(steps) == [("Agent", "done"), ("Agent", "failed")]
@@ -168,7 +190,12 @@ def test_history_puts_an_approved_run_back_into_one_turn():
         "Результат: 84 ✅\n\nShall I write the final answer?",
         "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)",
     ]
-    assert shown(turn.steps) == [("Start", "done"), ("Calculator Agent", "done"), ("Approval", "done"), ("Writer", "done")]
+    assert shown(turn.steps) == [
+        ("Start", "done"),
+        ("Calculator Agent", "done"),
+        ("Approval", "done"),
+        ("Writer", "done"),
+    ]
     assert turn.action is None and turn.complete and turn.message_id
     assert [tool.tool_output for tool in turn.tools] == ["84"]
 
@@ -208,4 +235,6 @@ def test_an_unnamed_agent_and_a_run_that_failed_nowhere_in_particular_are_in_the
     line = headline(steps, live=True)
     assert (line.key, line.state) == ("steps.failed_run", "error")
     assert (translate("en", line.key, **line.values), translate("ru", line.key, **line.values)) == (
-        "The flow failed", "Сценарий завершился с ошибкой")
+        "The flow failed",
+        "Сценарий завершился с ошибкой",
+    )

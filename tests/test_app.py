@@ -245,6 +245,7 @@ PASSWORD = "s3cret-пароль"
 
 def sent_to_browser(at: AppTest) -> str:
     """Every element the app sent, as its protobuf text: what a browser could see or read."""
+
     def walk(node) -> list[str]:
         proto = getattr(node, "proto", None)
         texts = [str(proto)] if proto is not None else []
@@ -540,16 +541,25 @@ def test_feedback_is_sent_then_updated_with_a_comment(app, wire):
     at.get("feedback")[0].set_value(1).run()
     (created,) = feedback_sent(wire)[before:]
     assert (created.method, created.path) == ("POST", "/api/v1/feedback")
-    assert created.body == {"chatflowid": "rag", "chatId": chat_id(at), "messageId": turn.message_id,
-                            "rating": "THUMBS_UP", "content": ""}
+    assert created.body == {
+        "chatflowid": "rag",
+        "chatId": chat_id(at),
+        "messageId": turn.message_id,
+        "rating": "THUMBS_UP",
+        "content": "",
+    }
     at.get("feedback")[0].set_value(0).run()
     (comment_box,) = [t for t in at.text_input if t.label.startswith("Anything to add")]
     comment_box.input("Too short").run()
-    changed, commented = feedback_sent(wire)[before + 1:]
+    changed, commented = feedback_sent(wire)[before + 1 :]
     feedback_id = at.session_state["conversation"].turns[-1].feedback_id
     assert (changed.method, changed.path) == ("PUT", f"/api/v1/feedback/{feedback_id}")
     assert changed.body["rating"] == "THUMBS_DOWN"
-    assert (commented.method, commented.body["rating"], commented.body["content"]) == ("PUT", "THUMBS_DOWN", "Too short")
+    assert (commented.method, commented.body["rating"], commented.body["content"]) == (
+        "PUT",
+        "THUMBS_DOWN",
+        "Too short",
+    )
 
 
 def test_no_feedback_for_an_answer_flowise_did_not_store(app):
@@ -628,8 +638,13 @@ def test_linked_conversation_without_history_access_starts_fresh_and_says_so(app
 # answers with the recorded rag answer and does not stream.
 SECOND_KEY = "sk-second-flow-5c1e"
 TWO_FLOWS = [
-    {"name": "Greeter *one*", "id": "welcome", "description": "Says **hello**", "api_key": API_KEY,
-     "override_config": {"temperature": 0.1}},
+    {
+        "name": "Greeter *one*",
+        "id": "welcome",
+        "description": "Says **hello**",
+        "api_key": API_KEY,
+        "override_config": {"temperature": 0.1},
+    },
     {"name": "Facts", "id": "json-only", "api_key": SECOND_KEY, "overrideConfig": {"vars": {"team": "facts"}}},
 ]
 
@@ -714,7 +729,9 @@ def test_a_link_opens_its_flow_and_restores_the_conversation_with_that_flows_key
     at = flows_app(wire, flows, {"flow": shown["flow"], "chat": shown["chat"]})
     assert flow_selector(at).value == "rag" and chat_id(at) == shown["chat"]
     history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/")][-1]
-    assert history.path.startswith("/api/v1/chatmessage/rag?") and history.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert (
+        history.path.startswith("/api/v1/chatmessage/rag?") and history.headers["Authorization"] == f"Bearer {API_KEY}"
+    )
     assert [t.question for t in at.session_state["conversation"].turns] == ["What is the capital of France?"] * 2
     at = flow_selector(at).set_value("welcome").run()
     assert chat_id(at) != shown["chat"] and not at.session_state["conversation"].turns

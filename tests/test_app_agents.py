@@ -27,6 +27,7 @@ def click(at: AppTest, label: str) -> AppTest:
 
 def bubble_text(at: AppTest, number: int = -1) -> list[str]:
     """The texts of a chat bubble, in the order they are on the page."""
+
     def walk(node):
         for child in getattr(node, "children", {}).values():
             if isinstance(getattr(child, "value", None), str):
@@ -47,7 +48,8 @@ def test_agentflow_steps_are_shown_above_the_answer_and_it_waits_for_a_decision(
     box = steps_box(at)
     assert box.label == "Paused at Approval for your decision"
     assert [m.value for m in box.markdown] == [
-        ":material/check_circle: **Start**", ":material/check_circle: **Calculator Agent**",
+        ":material/check_circle: **Start**",
+        ":material/check_circle: **Calculator Agent**",
         ":material/front_hand: **Approval** · waiting for your decision",
     ]
     assert [c.value for c in box.caption] == ["Tools: **calculator**"]
@@ -63,8 +65,12 @@ def test_proceed_continues_the_same_answer_and_sends_what_flowise_expects(app, w
     at = click(at, "Proceed")
     assert not at.exception and not at.error
     request = wire.predictions("human-input")[-1].body
-    assert request == {"question": "Proceed", "chatId": chat_id(at), "streaming": True,
-                       "humanInput": {"type": "proceed", "startNodeId": "humanInputAgentflow_0", "feedback": ""}}
+    assert request == {
+        "question": "Proceed",
+        "chatId": chat_id(at),
+        "streaming": True,
+        "humanInput": {"type": "proceed", "startNodeId": "humanInputAgentflow_0", "feedback": ""},
+    }
     # One question, one answer: the flow went on in the same bubble.
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
     assert len(at.session_state["conversation"].turns) == 1
@@ -85,7 +91,11 @@ def test_reject_with_a_comment(app, wire):
     at = click(at, "Reject")
     request = wire.predictions("human-input")[-1].body
     assert request["question"] == "Not now, thanks"
-    assert request["humanInput"] == {"type": "reject", "startNodeId": "humanInputAgentflow_0", "feedback": "Not now, thanks"}
+    assert request["humanInput"] == {
+        "type": "reject",
+        "startNodeId": "humanInputAgentflow_0",
+        "feedback": "Not now, thanks",
+    }
     assert "You rejected: Not now, thanks" in page_text(at)
     assert REJECTED in page_text(at)
     assert [m.value for m in steps_box(at).markdown][-1] == ":material/check_circle: **Rejected**"
@@ -160,12 +170,16 @@ def test_multi_agent_steps_show_each_agent_with_what_it_did(app):
     box = steps_box(at)
     assert box.label == "Steps: 3"
     assert [m.value for m in box.markdown] == [
-        ":material/check_circle: **Supervisor**", ":material/check_circle: **Researcher**",
+        ":material/check_circle: **Supervisor**",
+        ":material/check_circle: **Researcher**",
         ":material/check_circle: **Supervisor**",
     ]
     assert [c.value for c in box.caption] == [
-        "Find how many people live in Paris.", "Paris had **2,102,650** inhabitants in 2023.",
-        "Tools: **search\\_population**", "Sources: insee\\.txt", "The answer is ready.",
+        "Find how many people live in Paris.",
+        "Paris had **2,102,650** inhabitants in 2023.",
+        "Tools: **search\\_population**",
+        "Sources: insee\\.txt",
+        "The answer is ready.",
     ]
     assert AGENTS_ANSWER in page_text(at)
     assert sorted(e.label for e in at.expander) == ["Sources (1)", "Tools used (1)"]
@@ -193,7 +207,9 @@ def test_a_failed_node_and_its_failed_tool_call_are_shown(app):
     box = steps_box(at)
     assert box.label == "Failed at Weather Agent" and box.state == "error"
     assert [m.value for m in box.markdown] == [
-        ":material/check_circle: **Start**", ":material/error: **Weather Agent** · failed"]
+        ":material/check_circle: **Start**",
+        ":material/error: **Weather Agent** · failed",
+    ]
     assert f":material/error: {TOOL_FAILURE}" in [c.value for c in box.caption]
     assert TOOL_FAILURE in at.error[0].value
     (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
@@ -212,14 +228,21 @@ def test_a_second_approval_in_the_same_answer_starts_with_an_empty_comment(app, 
     assert comment.value == ""
     at = click(at, "Proceed")
     assert wire.predictions("human-input-twice")[-1].body["humanInput"] == {
-        "type": "proceed", "startNodeId": "humanInputAgentflow_1", "feedback": ""}
+        "type": "proceed",
+        "startNodeId": "humanInputAgentflow_1",
+        "feedback": "",
+    }
     assert PROCEEDED in page_text(at)
 
 
 def test_an_agent_s_buttons_without_labels_are_worded_in_the_page_s_language(app):
     at = ask(app("echo"), "Send the e-mail?")
     (turn,) = at.session_state["conversation"].turns
-    turn.action = parse_event({"event": "action", "data": {"id": "act-2", "mapping": {}, "elements": [
-        {"type": "approve-button"}, {"type": "reject-button"}]}})
+    turn.action = parse_event(
+        {
+            "event": "action",
+            "data": {"id": "act-2", "mapping": {}, "elements": [{"type": "approve-button"}, {"type": "reject-button"}]},
+        }
+    )
     at = at.sidebar.selectbox[0].select("ru").run()
     assert [b.label for b in decision_buttons(at)] == ["Продолжить", "Отклонить"]

@@ -13,9 +13,6 @@ from tests.browser import assistant_messages, open_page, send, streamlit_app
 from tests.flowise_wire import API_KEY, FLOW_NAMES
 
 
-
-
-
 def test_answer_streams_and_both_expanders_show_their_content(browser, apps, slow_wire):
     page = open_page(browser, apps("agent").url)
     send(page, "What is 2140526 / 105.4 ?")
@@ -97,7 +94,9 @@ def test_two_browsers_see_only_their_own_conversation_and_never_the_key(browser,
     send(first, "Question from the first browser")
     send(second, "Question from the second browser")
     expect(assistant_messages(first).last).to_contain_text("You asked: Question from the first browser", timeout=20_000)
-    expect(assistant_messages(second).last).to_contain_text("You asked: Question from the second browser", timeout=20_000)
+    expect(assistant_messages(second).last).to_contain_text(
+        "You asked: Question from the second browser", timeout=20_000
+    )
     for page, other in ((first, "second"), (second, "first")):
         expect(page.get_by_test_id("stChatMessage")).to_have_count(2)
         assert f"Question from the {other} browser" not in page.content()
@@ -269,8 +268,13 @@ def test_feedback_with_a_comment_reaches_flowise_and_a_changed_rating_updates_it
     (created,) = arrived(slow_wire, feedback)
     assert (created.method, created.path) == ("POST", "/api/v1/feedback")
     # The message id is the one in the recorded stream's metadata event.
-    assert created.body == {"chatflowid": "rag", "chatId": chat_id, "messageId": "0b29a012-a98a-494d-8f3e-e6a6fd5a2b58",
-                            "rating": "THUMBS_UP", "content": ""}
+    assert created.body == {
+        "chatflowid": "rag",
+        "chatId": chat_id,
+        "messageId": "0b29a012-a98a-494d-8f3e-e6a6fd5a2b58",
+        "rating": "THUMBS_UP",
+        "content": "",
+    }
     comment = answer.get_by_placeholder("What was good or wrong about this answer")
     comment.fill("Clear, with a source")
     comment.press("Enter")
@@ -307,7 +311,9 @@ def test_switching_flows_keeps_each_conversation_and_the_answer_that_was_streami
         assert "Authorization" not in slow_wire.predictions("slow")[-1].headers
         assert echo.body["overrideConfig"] == {"temperature": 0.3, "sessionId": echo.body["chatId"]}
         assert echo.body["chatId"] != counter_chat
-        page.wait_for_function(f"() => location.search.includes('flow=echo') && location.search.includes('{echo.body['chatId']}')")
+        page.wait_for_function(
+            f"() => location.search.includes('flow=echo') && location.search.includes('{echo.body['chatId']}')"
+        )
 
         selector.get_by_text("Counter", exact=True).click()
         expect(assistant_messages(page)).to_have_count(1, timeout=10_000)
@@ -315,7 +321,9 @@ def test_switching_flows_keeps_each_conversation_and_the_answer_that_was_streami
         expect(counted).to_contain_text("This answer was interrupted before it was complete.")
         assert "0 1 2 3 4 5" in counted.inner_text() and "399" not in counted.inner_text()
         assert "Hello, echo" not in page.content()
-        page.wait_for_function(f"() => location.search.includes('flow=counter') && location.search.includes('{counter_chat}')")
+        page.wait_for_function(
+            f"() => location.search.includes('flow=counter') && location.search.includes('{counter_chat}')"
+        )
         with page.expect_download() as download:
             page.get_by_text("Download as JSON").click()
         assert download.value.suggested_filename == f"conversation-counter-{counter_chat[:8]}.json"

@@ -54,12 +54,17 @@ def test_agentflow_steps_live_then_closed_and_proceed_goes_on_in_the_same_bubble
     # One question, one answer: the flow went on in the same bubble, under the first part.
     expect(assistant_messages(page)).to_have_count(1)
     text = answer.inner_text()
-    assert text.index("Shall I write the final answer?") < text.index("You chose to proceed.") < text.index("The capital")
+    assert (
+        text.index("Shall I write the final answer?") < text.index("You chose to proceed.") < text.index("The capital")
+    )
     expect(answer.get_by_role("button", name="Proceed")).to_have_count(0)
     chat_id = slow_wire.predictions("human-input")[0].body["chatId"]
     assert slow_wire.predictions("human-input")[-1].body == {
-        "question": "Proceed", "chatId": chat_id, "streaming": True,
-        "humanInput": {"type": "proceed", "startNodeId": "humanInputAgentflow_0", "feedback": ""}}
+        "question": "Proceed",
+        "chatId": chat_id,
+        "streaming": True,
+        "humanInput": {"type": "proceed", "startNodeId": "humanInputAgentflow_0", "feedback": ""},
+    }
     # Opened, the closed box lists each node with its tools.
     box.get_by_text("Steps: 4").click()
     expect(box.get_by_text("Writer", exact=True)).to_be_visible()
@@ -80,4 +85,8 @@ def test_reject_with_a_comment_round_trip(browser, apps, slow_wire):
     expect(steps_box(answer)).to_contain_text("Steps: 4", timeout=10_000)
     reply = slow_wire.predictions("human-input")[-1].body
     assert reply["question"] == "Not now, thanks"
-    assert reply["humanInput"] == {"type": "reject", "startNodeId": "humanInputAgentflow_0", "feedback": "Not now, thanks"}
+    assert reply["humanInput"] == {
+        "type": "reject",
+        "startNodeId": "humanInputAgentflow_0",
+        "feedback": "Not now, thanks",
+    }

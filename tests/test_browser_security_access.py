@@ -53,7 +53,13 @@ def guess_ten_times(browser: Browser, url: str, forwarded_for=lambda session: No
             enter(page, f"guess {failures}")
             failures += 1
             left = min(5 - in_session, 10 - failures)
-            said = COOLING if not left else "Wrong password. 1 try left." if left == 1 else f"Wrong password. {left} tries left."
+            said = (
+                COOLING
+                if not left
+                else "Wrong password. 1 try left."
+                if left == 1
+                else f"Wrong password. {left} tries left."
+            )
             expect(page.get_by_test_id("stAlertContentError")).to_contain_text(said, timeout=20_000)
         if session < 4:
             context.close()
@@ -144,8 +150,10 @@ def login_apps(oidc, wire, tmp_path_factory):
     secrets = secrets_with_login(folder, oidc)
     flow = {"FLOWISE_URL": wire.url, "FLOWISE_FLOW_ID": "echo"}
     allowlist = {"ALLOWED_EMAILS": "ada@example.com", "ALLOWED_EMAIL_DOMAINS": "team.example"}
-    with streamlit_app(folder, secrets=secrets, **flow, **allowlist) as listed, \
-            streamlit_app(folder, secrets=secrets, **flow) as open_to_all:
+    with (
+        streamlit_app(folder, secrets=secrets, **flow, **allowlist) as listed,
+        streamlit_app(folder, secrets=secrets, **flow) as open_to_all,
+    ):
         yield {"listed": listed, "open": open_to_all}
 
 
@@ -175,10 +183,16 @@ def test_an_allowed_email_logs_in_and_chats(browser, oidc, login_apps):
 @pytest.mark.parametrize(
     ("subject", "claims", "words"),
     [
-        ("mallory", {"email": "mallory@example.com", "email_verified": True},
-         "You are logged in as mallory@example.com, and this address may not use this chat."),
-        ("impostor", {"email": "ada@example.com", "email_verified": False},
-         "You are logged in as ada@example.com, but your login provider has not confirmed"),
+        (
+            "mallory",
+            {"email": "mallory@example.com", "email_verified": True},
+            "You are logged in as mallory@example.com, and this address may not use this chat.",
+        ),
+        (
+            "impostor",
+            {"email": "ada@example.com", "email_verified": False},
+            "You are logged in as ada@example.com, but your login provider has not confirmed",
+        ),
         ("grace@team.example", None, "your login provider has not confirmed that this address is yours"),
     ],
 )

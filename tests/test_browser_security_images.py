@@ -66,8 +66,9 @@ def test_an_image_bomb_from_the_flow_costs_the_server_no_memory(browser, apps):
     assert peak_memory(app.pid) - before < MEMORY_ALLOWED
 
     answer = assistant_messages(page).first
-    expect(answer).to_contain_text("The image bomb.png that came with this answer is not shown: it has more "
-                                   "than 25 million pixels.")
+    expect(answer).to_contain_text(
+        "The image bomb.png that came with this answer is not shown: it has more than 25 million pixels."
+    )
     expect(answer).to_contain_text("The image png that came with this answer is not shown")  # as a data URL
     # The picture within the budget is shown, at the page's width at most.
     expect(answer.locator("img")).to_have_count(1)
@@ -120,10 +121,10 @@ def test_no_image_in_an_answer_loads_from_a_host_not_listed(browser, apps, track
     answer = ask_for_images(page, tracker)
     # Each image is a link to it instead, which the reader may follow or not.
     expect(answer.get_by_role("link", name="logo")).to_have_attribute("href", f"{tracker.url}/inline.png?d=secret")
-    expect(answer.get_by_role("link", name="chart")).to_have_attribute("href",
-                                                                       f"{tracker.url}/reference.png?d=secret")
+    expect(answer.get_by_role("link", name="chart")).to_have_attribute("href", f"{tracker.url}/reference.png?d=secret")
     expect(answer.get_by_role("link", name="Image at 127.0.0.1")).to_have_attribute(
-        "href", f"{tracker.url}/artifact.png?d=secret")
+        "href", f"{tracker.url}/artifact.png?d=secret"
+    )
     expect(answer.locator(f'a[href="{tracker.url}/tracker.png?d=secret"]')).to_be_visible()  # had no alt text
     page.wait_for_timeout(2000)
     assert tracker.paths == []
@@ -137,5 +138,4 @@ def test_images_from_a_host_image_hosts_lists_load(browser, apps, tracker):
     page.wait_for_timeout(2000)
     # Inline Markdown images and the artifact; never one by reference (its target may come in another
     # part of the answer), nor HTML or LaTeX, which Streamlit shows as text.
-    assert sorted(path.split("?")[0] for path in set(tracker.paths)) == ["/artifact.png", "/inline.png",
-                                                                         "/tracker.png"]
+    assert sorted(path.split("?")[0] for path in set(tracker.paths)) == ["/artifact.png", "/inline.png", "/tracker.png"]

@@ -49,7 +49,9 @@ def test_a_planted_link_does_not_catch_what_the_victim_says(browser, apps, slow_
 
     # The victim's own link, the one the app made, still brings the conversation back in another browser.
     restored = open_page(browser, victim.url)
-    expect(restored.get_by_test_id("stChatMessage").first).to_contain_text("My card number is 4111 1111", timeout=20_000)
+    expect(restored.get_by_test_id("stChatMessage").first).to_contain_text(
+        "My card number is 4111 1111", timeout=20_000
+    )
     assert linked_chat(restored) == stored_under
     expect(restored.get_by_text(REFUSED)).to_have_count(0)
 
@@ -69,8 +71,12 @@ def test_guessed_and_tampered_links_are_refused_without_asking_flowise(browser, 
 
 
 # Where the API key may go: the flow's prediction, its chat history, the flow itself, its vector store.
-KEYED_PATHS = ("/api/v1/prediction/slow", "/api/v1/chatmessage/slow?", "/api/v1/chatflows/slow",
-               "/api/v1/vector/upsert/slow")
+KEYED_PATHS = (
+    "/api/v1/prediction/slow",
+    "/api/v1/chatmessage/slow?",
+    "/api/v1/chatflows/slow",
+    "/api/v1/vector/upsert/slow",
+)
 
 
 def test_a_traversing_link_then_stop_sends_nothing_anywhere_else(browser, apps, slow_wire):
@@ -116,8 +122,10 @@ def test_markdown_in_the_link_never_becomes_a_link_or_an_image(browser, apps, sl
 
 
 def test_the_page_and_its_address_name_flows_without_ids_or_the_flowise_address(browser, slow_wire, tmp_path):
-    flows = [{"name": "Sales assistant", "id": HIDDEN_FLOW_IDS[0], "api_key": API_KEY},
-             {"name": "Support desk", "id": HIDDEN_FLOW_IDS[1], "api_key": API_KEY}]
+    flows = [
+        {"name": "Sales assistant", "id": HIDDEN_FLOW_IDS[0], "api_key": API_KEY},
+        {"name": "Support desk", "id": HIDDEN_FLOW_IDS[1], "api_key": API_KEY},
+    ]
     host = slow_wire.url.removeprefix("http://")
     with streamlit_app(tmp_path, FLOWISE_URL=slow_wire.url, FLOWISE_FLOWS=json.dumps(flows)) as app:
         page = open_page(browser, app.url)

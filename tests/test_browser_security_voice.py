@@ -35,14 +35,23 @@ def microphone_browser(browser: Browser) -> Browser:
 def upload_instead(page: Page, recording: bytes) -> None:
     """Send ``recording`` in place of whatever the recorder uploads, as a client that skips the
     recorder can; the browser's XSRF cookie and token go along as they were."""
+
     def swap(route: Route) -> None:
         if route.request.method != "PUT":
             route.continue_()
             return
-        form = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="audio.wav"\r\n'
-                f"Content-Type: audio/wav\r\n\r\n").encode() + recording + f"\r\n--{BOUNDARY}--\r\n".encode()
+        form = (
+            (
+                f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="audio.wav"\r\n'
+                f"Content-Type: audio/wav\r\n\r\n"
+            ).encode()
+            + recording
+            + f"\r\n--{BOUNDARY}--\r\n".encode()
+        )
         headers = {name: value for name, value in route.request.all_headers().items() if name != "content-length"}
-        route.continue_(post_data=form, headers={**headers, "content-type": f"multipart/form-data; boundary={BOUNDARY}"})
+        route.continue_(
+            post_data=form, headers={**headers, "content-type": f"multipart/form-data; boundary={BOUNDARY}"}
+        )
 
     page.route(UPLOAD_ROUTE, swap)
 
@@ -72,10 +81,16 @@ def sent_ogg(request) -> tuple[int, float]:
 CRAFTED = {
     "flac-named-wav": (flac(1.0), Message("voice.not_wav")),
     "flac-bomb": (flac_bomb(), Message("voice.not_wav")),
-    "six-channels": (crafted_wav(0.5, 16000, channels=6), Message("voice.channels", {"channels": 6, "max_channels": 2})),
+    "six-channels": (
+        crafted_wav(0.5, 16000, channels=6),
+        Message("voice.channels", {"channels": 6, "max_channels": 2}),
+    ),
     "96-khz": (crafted_wav(0.5, 96000), Message("voice.rate", {"rate": 96000, "max_rate": 48000})),
     "lying-length": (lying_wav(), Message("voice.unreadable")),
-    "too-long": (riff(fmt_chunk(1, 8000, 8), bytes(301 * 8000)), Message("voice.too_long", {"seconds": 301, "max_seconds": 300})),
+    "too-long": (
+        riff(fmt_chunk(1, 8000, 8), bytes(301 * 8000)),
+        Message("voice.too_long", {"seconds": 301, "max_seconds": 300}),
+    ),
     "zero-length": (b"", Message("voice.empty")),
 }
 

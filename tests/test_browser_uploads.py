@@ -32,8 +32,12 @@ def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_th
 
     (request,) = [r for r in slow_wire.predictions("images") if r.body.get("question") == "What is in this picture?"]
     assert request.body["uploads"] == [
-        {"data": "data:image/png;base64," + base64.b64encode(photo).decode(), "type": "file", "name": "photo.png",
-         "mime": "image/png"}
+        {
+            "data": "data:image/png;base64," + base64.b64encode(photo).decode(),
+            "type": "file",
+            "name": "photo.png",
+            "mime": "image/png",
+        }
     ]
     question = page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarUser")).last
     thumbnail = question.get_by_role("img", name="photo.png")

@@ -42,11 +42,14 @@ def answer(events):
 
 def test_request_carries_question_streaming_chat_id_and_key(wire):
     client = FlowiseClient(wire.url, api_key=API_KEY)
-    collect(client, "rag", question="Столица Франции? 🙂", chat_id="chat-42",
-            override_config={"temperature": 0.1})
+    collect(client, "rag", question="Столица Франции? 🙂", chat_id="chat-42", override_config={"temperature": 0.1})
     request = wire.predictions("rag")[-1]
-    assert request.body == {"question": "Столица Франции? 🙂", "chatId": "chat-42", "streaming": True,
-                            "overrideConfig": {"temperature": 0.1}}
+    assert request.body == {
+        "question": "Столица Франции? 🙂",
+        "chatId": "chat-42",
+        "streaming": True,
+        "overrideConfig": {"temperature": 0.1},
+    }
     assert request.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
@@ -195,14 +198,26 @@ def test_chatbot_config_reads_starter_prompts_and_welcome(wire):
     assert ChatbotConfig.from_json({"starterPrompts": [{"prompt": " a "}, {"x": 1}, "b"]}).starter_prompts == ("a",)
 
 
-
 @pytest.mark.parametrize(
     ("flow_id", "key", "code", "values"),
     [
-        ("no-such-flow", None, "flow_not_found",
-         {"status": 404, "message": "Chatflow 00000000-0000-0000-0000-000000000000 not found in the database!"}),
-        ("server-error", None, "server_failed", {"status": 500, "message": (
-            "SerpAPI API key not set. You can set it as SERPAPI_API_KEY in your .env file, or pass it to SerpAPI.")}),
+        (
+            "no-such-flow",
+            None,
+            "flow_not_found",
+            {"status": 404, "message": "Chatflow 00000000-0000-0000-0000-000000000000 not found in the database!"},
+        ),
+        (
+            "server-error",
+            None,
+            "server_failed",
+            {
+                "status": 500,
+                "message": (
+                    "SerpAPI API key not set. You can set it as SERPAPI_API_KEY in your .env file, or pass it to SerpAPI."
+                ),
+            },
+        ),
         ("protected", None, "key_needed", {}),
         ("protected", "sk-wrong-0000", "key_rejected", {}),
         ("html", None, "wrong_content_type", {"url": "{wire}", "content_type": "text/html"}),

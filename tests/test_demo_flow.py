@@ -68,14 +68,22 @@ def streamed_text(events: list[dict]) -> str:
     ("question", "source", "title"),
     [
         (DEPLOY, "deployment.md", "Streamlit Community Cloud"),
-        ("Why does the answer appear all at once behind nginx?", "troubleshooting.md", "The answer appears all at once"),
+        (
+            "Why does the answer appear all at once behind nginx?",
+            "troubleshooting.md",
+            "The answer appears all at once",
+        ),
         ("I get 401 Unauthorized", "troubleshooting.md", "Unauthorized: a missing or wrong API key"),
         ("What does a 404 mean?", "troubleshooting.md", "The flow is not found"),
         ("Which wins, the environment or secrets.toml?", "configuration.md", "Environment variables and secrets.toml"),
         ("How do I run the tests?", "getting-started.md", "Running the tests"),
         ("как подключить свой поток Flowise?", "quickstart-ru.md", "Подключение своего потока Flowise"),
         ("Как установить и запустить приложение?", "quickstart-ru.md", "Установка и запуск"),
-        ("как развернуть в Streamlit Community Cloud?", "quickstart-ru.md", "Развёртывание в Streamlit Community Cloud"),
+        (
+            "как развернуть в Streamlit Community Cloud?",
+            "quickstart-ru.md",
+            "Развёртывание в Streamlit Community Cloud",
+        ),
     ],
 )
 def test_bm25_ranks_the_right_section_first(index, question, source, title):
@@ -239,8 +247,15 @@ def test_streamed_tokens_add_up_to_the_json_answer(demo):
     assert streamed_text(events) == body["text"]
     assert "pip install -r requirements.txt" in body["text"]
     assert list(body) == [
-        "text", "sourceDocuments", "question", "chatId", "chatMessageId", "followUpPrompts", "isStreamValid",
-        "sessionId", "memoryType",
+        "text",
+        "sourceDocuments",
+        "question",
+        "chatId",
+        "chatMessageId",
+        "followUpPrompts",
+        "isStreamValid",
+        "sessionId",
+        "memoryType",
     ]
     assert body["isStreamValid"] is False and body["chatId"] == body["sessionId"] == "j-1"
     assert body["sourceDocuments"] == next(e["data"] for e in events if e["event"] == "sourceDocuments")
@@ -250,7 +265,9 @@ def test_streamed_tokens_add_up_to_the_json_answer(demo):
 def test_arithmetic_question_uses_the_calculator_in_both_modes(demo):
     events = read_events(ask(demo, "What is 2140526 / 105.4 ?", streaming=True))
     (tools,) = [e["data"] for e in events if e["event"] == "usedTools"]
-    assert tools == [{"tool": "calculator", "toolInput": {"input": "2140526 / 105.4"}, "toolOutput": "20308.5958254269"}]
+    assert tools == [
+        {"tool": "calculator", "toolInput": {"input": "2140526 / 105.4"}, "toolOutput": "20308.5958254269"}
+    ]
     body = ask(demo, "What is 12.5% of 2,480?", streaming=False).json()
     assert body["usedTools"][0]["toolOutput"] == "310"
     assert "**12.5 / 100 * 2480 = 310**" in body["text"]
@@ -317,7 +334,10 @@ def test_errors_and_the_small_endpoints(demo):
     unknown = ask(demo, "q", streaming=True, flow_id="nope")
     assert unknown.status_code == 404
     assert unknown.json() == {
-        "statusCode": 404, "success": False, "message": "Chatflow nope not found in the database!", "stack": {},
+        "statusCode": 404,
+        "success": False,
+        "message": "Chatflow nope not found in the database!",
+        "stack": {},
     }
     for question in (None, "   "):
         missing = ask(demo, question, streaming=False)

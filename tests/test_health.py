@@ -49,7 +49,7 @@ def test_ping_reaches_flowise(wire):
 
 
 def test_ping_of_something_else_is_a_protocol_error(login_page):
-    with pytest.raises(FlowiseProtocolError, match="did not answer \"pong\""):
+    with pytest.raises(FlowiseProtocolError, match='did not answer "pong"'):
         FlowiseClient(login_page).ping()
 
 
@@ -84,7 +84,9 @@ def test_health_of_an_unreachable_server_says_why():
     assert not health.reached
     problem = health.problem.text("en")
     assert "Cannot reach Flowise" in problem and "connection refused" in problem
-    assert "Не удаётся связаться с Flowise" in health.problem.text("ru") and "соединение отклонено" in health.problem.text("ru")
+    assert "Не удаётся связаться с Flowise" in health.problem.text(
+        "ru"
+    ) and "соединение отклонено" in health.problem.text("ru")
 
 
 def test_demo_server_speaks_the_same_health_endpoints():

@@ -28,8 +28,12 @@ def test_every_entry_is_in_every_language_with_the_same_placeholders(key):
     assert all(text.strip() for text in entry.values()), key
     assert len({frozenset(placeholders(text)) for text in entry.values()}) == 1, key
     # translate() writes numbers the language's way, so a template has nothing to format itself.
-    assert all(not spec and not conversion for text in entry.values()
-               for _, name, spec, conversion in Formatter().parse(text) if name), key
+    assert all(
+        not spec and not conversion
+        for text in entry.values()
+        for _, name, spec, conversion in Formatter().parse(text)
+        if name
+    ), key
 
 
 def keys_asked_for() -> set[str]:
@@ -54,7 +58,9 @@ def test_every_key_the_code_asks_for_is_in_the_catalogue():
 
 def test_every_entry_is_used():
     constants = {
-        node.value for path in SOURCES for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        node.value
+        for path in SOURCES
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }
     client_words = {"flowise.unknown"} | {f"flowise.{code}" for code in MESSAGES}

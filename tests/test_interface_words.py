@@ -16,11 +16,45 @@ SCANNED = sorted([*(ROOT / "components").glob("*.py"), *(ROOT / "pages").glob("*
 
 # Streamlit calls whose first argument a person reads (on st, st.sidebar, a container or a placeholder).
 TEXT_CALLS = {
-    "title", "header", "subheader", "markdown", "caption", "text", "write", "error", "warning", "info",
-    "success", "toast", "button", "download_button", "form_submit_button", "link_button",
-    "page_link", "text_input", "text_area", "chat_input", "number_input", "selectbox", "radio", "multiselect",
-    "segmented_control", "pills", "checkbox", "toggle", "slider", "select_slider", "file_uploader",
-    "date_input", "time_input", "color_picker", "camera_input", "expander", "popover", "spinner", "status",
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "text",
+    "write",
+    "error",
+    "warning",
+    "info",
+    "success",
+    "toast",
+    "button",
+    "download_button",
+    "form_submit_button",
+    "link_button",
+    "page_link",
+    "text_input",
+    "text_area",
+    "chat_input",
+    "number_input",
+    "selectbox",
+    "radio",
+    "multiselect",
+    "segmented_control",
+    "pills",
+    "checkbox",
+    "toggle",
+    "slider",
+    "select_slider",
+    "file_uploader",
+    "date_input",
+    "time_input",
+    "color_picker",
+    "camera_input",
+    "expander",
+    "popover",
+    "spinner",
+    "status",
     "tabs",
 }
 # Keywords that a person reads, in any call (st.Page's title, set_page_config's page_title, ...).
@@ -52,8 +86,10 @@ def english_literals(source: str) -> list[tuple[int, str]]:
     tree = ast.parse(source)
     constants = {
         target.id: statement.value
-        for statement in tree.body if isinstance(statement, ast.Assign)
-        for target in statement.targets if isinstance(target, ast.Name)
+        for statement in tree.body
+        if isinstance(statement, ast.Assign)
+        for target in statement.targets
+        if isinstance(target, ast.Name)
     }
     found = []
     for node in ast.walk(tree):

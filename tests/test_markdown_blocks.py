@@ -49,7 +49,10 @@ def assert_every_prefix_cut_is_safe(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(BLOCKS), min_size=1, max_size=7), st.lists(st.sampled_from(["\n\n", "\n", "\n\n\n"]), min_size=7, max_size=7))
+@given(
+    st.lists(st.sampled_from(BLOCKS), min_size=1, max_size=7),
+    st.lists(st.sampled_from(["\n\n", "\n", "\n\n\n"]), min_size=7, max_size=7),
+)
 def test_cuts_never_change_the_rendering(blocks, separators):
     text = "".join(block + sep for block, sep in zip(blocks, separators))
     assert_every_prefix_cut_is_safe(text)

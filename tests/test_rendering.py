@@ -24,7 +24,9 @@ from flowise_client.events import (
 
 
 def test_heading_links_only_http_urls_and_shows_page_and_lines():
-    doc = SourceDocument("x", {"source": "https://docs.example/a b", "title": "Guide", "loc": {"lines": {"from": 3, "to": 9}}, "page": 2})
+    doc = SourceDocument(
+        "x", {"source": "https://docs.example/a b", "title": "Guide", "loc": {"lines": {"from": 3, "to": 9}}, "page": 2}
+    )
     assert source_heading(doc, 1) == "**1.** [Guide](https://docs.example/a%20b) · page 2, lines 3–9"
     hostile = SourceDocument("x", {"source": "javascript:alert(1)"})
     assert source_heading(hostile, 2) == "**2.** javascript\\:alert\\(1\\)"

@@ -63,8 +63,10 @@ def test_hostile_link_targets_are_shown_as_text():
 
 
 def test_http_mailto_and_relative_links_are_kept_as_written():
-    text = "[a](https://example.com/x?q=1) <https://x.example> " \
-           "[c](mailto:someone@example.com) [d](#part) [e](/docs/page)\n\n[r]: https://ref.example"
+    text = (
+        "[a](https://example.com/x?q=1) <https://x.example> "
+        "[c](mailto:someone@example.com) [d](#part) [e](/docs/page)\n\n[r]: https://ref.example"
+    )
     assert safe_markdown(text) == text
     image = "![b](http://img.example/p.png)"
     assert safe_markdown(image, image_hosts={"img.example"}) == image  # from a host IMAGE_HOSTS lists
@@ -85,11 +87,47 @@ def test_visible_text_replaces_controls_and_bidi_overrides_and_keeps_lines_and_t
     assert safe_markdown("**a**\u202e\x07") == "**a**��"
 
 
-FRAGMENTS = st.sampled_from([
-    "[x](", "](", "]:", "[r]", "[r]: ", "![i](", "<", ">", "(", ")", "javascript", "JavaScript", "data", "file",
-    "vbscript", "https", "mailto", ":", "&#58;", "&colon;", "&#x6A;", "\\", "\t", " ", "\n", "\n\n", "//a.b/c",
-    "`", "```\n", "- ", "> ", "1. ", "    ", "text", "\u202e", "\r\n", "a line long enough to cut before\n",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "[x](",
+        "](",
+        "]:",
+        "[r]",
+        "[r]: ",
+        "![i](",
+        "<",
+        ">",
+        "(",
+        ")",
+        "javascript",
+        "JavaScript",
+        "data",
+        "file",
+        "vbscript",
+        "https",
+        "mailto",
+        ":",
+        "&#58;",
+        "&colon;",
+        "&#x6A;",
+        "\\",
+        "\t",
+        " ",
+        "\n",
+        "\n\n",
+        "//a.b/c",
+        "`",
+        "```\n",
+        "- ",
+        "> ",
+        "1. ",
+        "    ",
+        "text",
+        "\u202e",
+        "\r\n",
+        "a line long enough to cut before\n",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -22,8 +22,14 @@ COOLING = "Too many wrong passwords came from your network address in the last 1
 @pytest.fixture
 def start(wire, monkeypatch):
     """A new session of the page on the echo flow, the password set, with these settings."""
+
     def new_session(secrets: dict | None = None, **env: str) -> AppTest:
-        for name, value in {"FLOWISE_URL": wire.url, "FLOWISE_FLOW_ID": "echo", "APP_PASSWORD": PASSWORD, **env}.items():
+        for name, value in {
+            "FLOWISE_URL": wire.url,
+            "FLOWISE_FLOW_ID": "echo",
+            "APP_PASSWORD": PASSWORD,
+            **env,
+        }.items():
             monkeypatch.setenv(name, value)
         at = AppTest.from_file(APP, default_timeout=30)
         for name, value in (secrets or {}).items():
@@ -37,6 +43,7 @@ def start(wire, monkeypatch):
 def connect_from(monkeypatch):
     """Makes the next sessions connect as ``reported`` with these X-Forwarded-For values, as Streamlit
     would report it (AppTest has no connection of its own)."""
+
     def set_connection(reported: str | None, *forwarded_for: str) -> None:
         connection = Connection(reported, forwarded_hops(forwarded_for))
         monkeypatch.setattr("chat.client_place.connection", lambda: connection)
@@ -110,8 +117,9 @@ def test_rotating_x_forwarded_for_from_localhost_is_still_throttled(start, conne
 
 
 def test_rotating_x_forwarded_for_from_an_untrusted_peer_is_still_throttled(start, connect_from, setup_log):
-    fail_in_fresh_sessions(start, 10, lambda n: connect_from("203.0.113.9", f"198.51.100.{n}"),
-                           FORWARDED_ALLOW_IPS="10.0.0.5")
+    fail_in_fresh_sessions(
+        start, 10, lambda n: connect_from("203.0.113.9", f"198.51.100.{n}"), FORWARDED_ALLOW_IPS="10.0.0.5"
+    )
     connect_from("203.0.113.9", "192.0.2.77")
     assert_cooling_down(start(FORWARDED_ALLOW_IPS="10.0.0.5"))
     assert "X-Forwarded-For header came from a peer not listed in FORWARDED_ALLOW_IPS" in setup_log.text
@@ -171,7 +179,10 @@ def test_an_allowed_verified_email_chats(wire, monkeypatch, email):
 @pytest.mark.parametrize(
     ("user", "words"),
     [
-        ({"email": "mallory@example.com", "email_verified": True}, "You are logged in as mallory@example.com, and this address may not"),
+        (
+            {"email": "mallory@example.com", "email_verified": True},
+            "You are logged in as mallory@example.com, and this address may not",
+        ),
         ({"email": "ada@example.com.evil", "email_verified": True}, "and this address may not use this chat"),
         ({"email": "eve@sub.team.example", "email_verified": True}, "and this address may not use this chat"),
         ({"email": "ada@example.com", "email_verified": False}, "has not confirmed that this address is yours"),
@@ -220,7 +231,9 @@ def test_without_an_allowlist_anyone_logged_in_chats_and_the_log_says_so(wire, m
 def test_a_login_without_httpx_fails_closed_naming_streamlit_auth(wire, monkeypatch):
     # Authlib alone is not enough: Streamlit's login also imports httpx.
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "httpx" else real_find_spec(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "httpx" else real_find_spec(name, *a)
+    )
     at = login_app(wire, monkeypatch, {"is_logged_in": False})
     (error,) = at.error
     assert "are not installed (httpx)" in error.value and 'pip install "streamlit[auth]==1.67.0"' in error.value

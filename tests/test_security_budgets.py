@@ -75,9 +75,14 @@ def test_zero_concurrent_answers_means_no_limit():
 
 def test_the_budgets_settings_their_defaults_and_zero_for_no_limit():
     defaults = load_settings({}, {})
-    assert (defaults.total_questions_per_minute, defaults.max_concurrent_answers,
-            defaults.max_files_per_question) == (60, 20, 10)
-    off = load_settings({"TOTAL_QUESTIONS_PER_MINUTE": "0"}, {"MAX_CONCURRENT_ANSWERS": 0, "MAX_FILES_PER_QUESTION": "3"})
+    assert (defaults.total_questions_per_minute, defaults.max_concurrent_answers, defaults.max_files_per_question) == (
+        60,
+        20,
+        10,
+    )
+    off = load_settings(
+        {"TOTAL_QUESTIONS_PER_MINUTE": "0"}, {"MAX_CONCURRENT_ANSWERS": 0, "MAX_FILES_PER_QUESTION": "3"}
+    )
     assert (off.total_questions_per_minute, off.max_concurrent_answers, off.max_files_per_question) == (0, 0, 3)
     with pytest.raises(SettingsError) as bad:
         load_settings({"MAX_CONCURRENT_ANSWERS": "-1"}, {})
@@ -179,15 +184,27 @@ def _read_until_cut(client: FlowiseClient, flow_id: str) -> tuple[list, FlowiseA
     return events, cut.value
 
 
-@pytest.mark.parametrize(("flow_id", "code", "kept"), [
-    ("endless-thinking", "thoughts_too_long", lambda events: "".join(e.text for e in events
-                                                                     if isinstance(e, ThinkingEvent))),
-    ("endless-artifacts", "too_many_artifacts",
-     lambda events: [a.data for e in events if isinstance(e, ArtifactsEvent) for a in e.artifacts]),
-    ("endless-sources", "too_many_sources",
-     lambda events: [d.page_content for e in events if isinstance(e, SourceDocumentsEvent) for d in e.documents]),
-    ("endless-agent-events", "too_many_events", lambda events: len(events)),
-])
+@pytest.mark.parametrize(
+    ("flow_id", "code", "kept"),
+    [
+        (
+            "endless-thinking",
+            "thoughts_too_long",
+            lambda events: "".join(e.text for e in events if isinstance(e, ThinkingEvent)),
+        ),
+        (
+            "endless-artifacts",
+            "too_many_artifacts",
+            lambda events: [a.data for e in events if isinstance(e, ArtifactsEvent) for a in e.artifacts],
+        ),
+        (
+            "endless-sources",
+            "too_many_sources",
+            lambda events: [d.page_content for e in events if isinstance(e, SourceDocumentsEvent) for d in e.documents],
+        ),
+        ("endless-agent-events", "too_many_events", lambda events: len(events)),
+    ],
+)
 def test_a_flow_that_never_stops_sending_one_kind_of_event_is_cut_off_and_its_connection_closed(
     wire, flow_id, code, kept
 ):
@@ -229,8 +246,10 @@ def test_the_page_keeps_the_thoughts_that_arrived_and_says_why_the_answer_stoppe
     assert "The flow's thoughts were longer than 1,000 characters, so the app stopped reading the answer" in error.value
     turn = at.session_state["conversation"].turns[-1]
     assert turn.thinking == "".join(f"Thought {n}. " for n in range(120))[:1000]
-    assert any(r.method == "PUT" and r.path == f"/api/v1/chatmessage/abort/endless-thinking/{chat_id(at)}"
-               for r in wire.received)
+    assert any(
+        r.method == "PUT" and r.path == f"/api/v1/chatmessage/abort/endless-thinking/{chat_id(at)}"
+        for r in wire.received
+    )
 
 
 def test_the_page_keeps_the_answer_and_artifacts_that_arrived(app, wire):

@@ -17,11 +17,19 @@ from tests.page import APP, page_text
 
 
 def test_flows_are_named_in_links_by_a_unique_slug_of_their_name():
-    flows = [Flow(id=HIDDEN_FLOW_IDS[0], url="u", name="Sales *assistant*"),
-             Flow(id=HIDDEN_FLOW_IDS[1], url="u", name="sales assistant"),
-             Flow(id="c", url="u", name="Продажи"), Flow(id="d", url="u", name="***"), Flow(id="e", url="u")]
-    assert flow_slugs(flows) == {HIDDEN_FLOW_IDS[0]: "sales-assistant", HIDDEN_FLOW_IDS[1]: "sales-assistant-2",
-                                 "c": "продажи", "d": "flow-4"}
+    flows = [
+        Flow(id=HIDDEN_FLOW_IDS[0], url="u", name="Sales *assistant*"),
+        Flow(id=HIDDEN_FLOW_IDS[1], url="u", name="sales assistant"),
+        Flow(id="c", url="u", name="Продажи"),
+        Flow(id="d", url="u", name="***"),
+        Flow(id="e", url="u"),
+    ]
+    assert flow_slugs(flows) == {
+        HIDDEN_FLOW_IDS[0]: "sales-assistant",
+        HIDDEN_FLOW_IDS[1]: "sales-assistant-2",
+        "c": "продажи",
+        "d": "flow-4",
+    }
 
 
 def test_the_page_shows_neither_the_flowise_address_nor_the_flow_id(app, wire):
@@ -52,7 +60,8 @@ INJECTION = "x` [Sign in again](https://phish.example/login) ![](https://phish.e
 
 
 def test_an_id_in_the_export_is_text_whatever_it_holds():
-    html = MarkdownIt().render(to_markdown(Conversation(chat_id=INJECTION + "\n\n![](https://phish.example/q.png)"),
-                                           "a Flowise flow", "en"))
+    html = MarkdownIt().render(
+        to_markdown(Conversation(chat_id=INJECTION + "\n\n![](https://phish.example/q.png)"), "a Flowise flow", "en")
+    )
     assert "<a " not in html and "<img" not in html
     assert "phish.example/login" in html  # shown, as the text it is

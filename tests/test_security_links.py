@@ -34,7 +34,9 @@ def test_links_outlive_a_restart_when_the_key_comes_from_a_setting():
     assert link_signer("a long link secret", None).signed("rag", link_signer("a long link secret", "k").mint("rag"))
     assert link_signer(None, API_KEY).signed("rag", link_signer(None, API_KEY).mint("rag"))
     # CHAT_LINK_SECRET wins over the key, so that changing the key keeps the links.
-    assert link_signer("a long link secret", "sk-new").signed("rag", link_signer("a long link secret", API_KEY).mint("rag"))
+    assert link_signer("a long link secret", "sk-new").signed(
+        "rag", link_signer("a long link secret", API_KEY).mint("rag")
+    )
 
 
 def test_without_a_secret_or_key_links_last_as_long_as_the_process_and_the_log_says_so_once(fresh_log):

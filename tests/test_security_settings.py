@@ -46,8 +46,10 @@ def secrets_toml(text: str) -> dict:
             "flows[2]",
         ),
         (f'[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\nAPP_PASSWORD = "{PASSWORD}"\n', "auth"),
-        (f'[auth]\nclient_id = "c"\n\n[auth.google]\nclient_secret = "s"\nAPP_PASSWORD = "{PASSWORD}"\n',
-         "auth.google"),
+        (
+            f'[auth]\nclient_id = "c"\n\n[auth.google]\nclient_secret = "s"\nAPP_PASSWORD = "{PASSWORD}"\n',
+            "auth.google",
+        ),
         (f'[connections.db]\nurl = "sqlite://"\nAPP_PASSWORD = "{PASSWORD}"\n', "connections.db"),
     ],
 )
@@ -69,11 +71,14 @@ def test_every_setting_name_is_refused_inside_a_table(name):
 
 
 def test_settings_above_the_first_table_are_read_and_tables_keep_their_own_keys():
-    settings = load_settings({}, secrets_toml(
-        f'FLOWISE_URL = "https://f.example"\nFLOWISE_FLOW_ID = "x"\nAPP_PASSWORD = "{PASSWORD}"\n\n'
-        '[FLOWISE_OVERRIDE_CONFIG]\ntemperature = 0.2\nvars = { team = "sales" }\n\n'
-        '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\nclient_id = "c"\n'
-    ))
+    settings = load_settings(
+        {},
+        secrets_toml(
+            f'FLOWISE_URL = "https://f.example"\nFLOWISE_FLOW_ID = "x"\nAPP_PASSWORD = "{PASSWORD}"\n\n'
+            '[FLOWISE_OVERRIDE_CONFIG]\ntemperature = 0.2\nvars = { team = "sales" }\n\n'
+            '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\nclient_id = "c"\n'
+        ),
+    )
     assert settings.app_password == PASSWORD and settings.login_required
     assert settings.flows[0].override_config == {"temperature": 0.2, "vars": {"team": "sales"}}
 
@@ -105,10 +110,16 @@ def test_page_with_the_password_under_a_table_shows_the_error_and_sends_nothing(
 
 def test_url_credentials_are_in_no_repr_and_still_reach_the_server(own_wire):
     with_credentials = own_wire.url.replace("http://", "http://bob:s3cret@")
-    settings = load_settings({}, {
-        "FLOWISE_URL": with_credentials + "/api/v1/prediction/one",
-        "flows": [{"name": "One", "id": "one"}, {"name": "Two", "id": "two", "url": "https://amy:pa55@two.example"}],
-    })
+    settings = load_settings(
+        {},
+        {
+            "FLOWISE_URL": with_credentials + "/api/v1/prediction/one",
+            "flows": [
+                {"name": "One", "id": "one"},
+                {"name": "Two", "id": "two", "url": "https://amy:pa55@two.example"},
+            ],
+        },
+    )
     shown = repr(settings) + "".join(repr(flow) + str(flow) for flow in settings.flows)
     for secret in ("bob", "s3cret", "amy", "pa55"):
         assert secret not in shown
@@ -126,8 +137,13 @@ def cleartext_warnings(caplog) -> list[str]:
 
 @pytest.mark.parametrize(
     "url",
-    ["http://flowise.example.com", "http://flowise:3000", "http://10.0.0.5:3000", "http://[fd00::5]:3000",
-     "http://localhost.example.com"],
+    [
+        "http://flowise.example.com",
+        "http://flowise:3000",
+        "http://10.0.0.5:3000",
+        "http://[fd00::5]:3000",
+        "http://localhost.example.com",
+    ],
 )
 def test_a_key_over_plain_http_to_another_machine_is_warned_about_once(caplog, url):
     flow = Flow(f"plain-{url}", url, name="Sales", api_key="sk-very-secret")
@@ -140,8 +156,15 @@ def test_a_key_over_plain_http_to_another_machine_is_warned_about_once(caplog, u
 
 @pytest.mark.parametrize(
     "url",
-    ["http://localhost:3000", "http://LOCALHOST", "http://127.0.0.1:3000", "http://127.8.9.10", "http://[::1]:3000",
-     "http://[::ffff:127.0.0.1]:3000", "https://flowise.example.com"],
+    [
+        "http://localhost:3000",
+        "http://LOCALHOST",
+        "http://127.0.0.1:3000",
+        "http://127.8.9.10",
+        "http://[::1]:3000",
+        "http://[::ffff:127.0.0.1]:3000",
+        "https://flowise.example.com",
+    ],
 )
 def test_a_key_to_this_machine_or_over_https_is_not_warned_about(caplog, url):
     warn_of_credentials_in_clear([Flow(f"local-{url}", url, api_key="sk-very-secret")])

@@ -45,17 +45,28 @@ def test_the_recorders_own_wav_is_taken_as_it_is():
     assert recording.seconds == 2.5 and len(recording.pcm) == 80000
 
 
-@pytest.mark.parametrize(("subtype", "dtype"), [("PCM_U8", "u1"), ("PCM_16", "<i2"), ("PCM_32", "<i4"),
-                                                ("FLOAT", "<f4")])
+@pytest.mark.parametrize(
+    ("subtype", "dtype"), [("PCM_U8", "u1"), ("PCM_16", "<i2"), ("PCM_32", "<i4"), ("FLOAT", "<f4")]
+)
 def test_plain_pcm_relatives_in_stereo_are_taken(subtype, dtype):
     # libsndfile writes float WAV with fact and PEAK chunks: chunks besides fmt and data are passed over.
     recording = read_recording(crafted_wav(0.5, 44100, channels=2, subtype=subtype), LIMIT)
     assert (recording.channels, recording.rate, recording.dtype, recording.frames) == (2, 44100, dtype, 22050)
 
 
-@pytest.mark.parametrize("data", [flac(0.5), flac_bomb(1), b"OggS" + bytes(60), b"ID3\x04" + bytes(60),
-                                  b"fLaC", b"RIFF\x04\x00\x00\x00AVI ", b"just some text"],
-                         ids=["flac", "flac-bomb", "ogg", "mp3", "flac-magic", "avi", "text"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        flac(0.5),
+        flac_bomb(1),
+        b"OggS" + bytes(60),
+        b"ID3\x04" + bytes(60),
+        b"fLaC",
+        b"RIFF\x04\x00\x00\x00AVI ",
+        b"just some text",
+    ],
+    ids=["flac", "flac-bomb", "ogg", "mp3", "flac-magic", "avi", "text"],
+)
 def test_anything_but_a_wav_is_refused_unread(data):
     assert refusal(data) == Message("voice.not_wav")
 
@@ -75,15 +86,20 @@ def test_a_rate_above_48_khz_is_refused():
 
 
 def test_a_recording_longer_than_the_limit_is_refused_by_its_header():
-    assert refusal(recorder_wav(3.0, 8000), max_seconds=2) == Message("voice.too_long", {"seconds": 3, "max_seconds": 2})
+    assert refusal(recorder_wav(3.0, 8000), max_seconds=2) == Message(
+        "voice.too_long", {"seconds": 3, "max_seconds": 2}
+    )
     assert read_recording(recorder_wav(2.0, 8000), 2).seconds == 2.0
     # The default limit, at 8 kHz 8-bit: 301 s in 2.4 MB.
     long = riff(fmt_chunk(1, 8000, 8), bytes(301 * 8000))
     assert refusal(long) == Message("voice.too_long", {"seconds": 301, "max_seconds": 300})
 
 
-@pytest.mark.parametrize(("tag", "bits"), [(1, 24), (1, 12), (2, 4), (0xFFFE, 16), (3, 64), (6, 8)],
-                         ids=["pcm24", "pcm12", "adpcm", "extensible", "double", "alaw"])
+@pytest.mark.parametrize(
+    ("tag", "bits"),
+    [(1, 24), (1, 12), (2, 4), (0xFFFE, 16), (3, 64), (6, 8)],
+    ids=["pcm24", "pcm12", "adpcm", "extensible", "double", "alaw"],
+)
 def test_sample_encodings_the_recorder_never_writes_are_refused(tag, bits):
     assert refusal(riff(fmt_chunk(1, 16000, bits, tag, block_align=4), bytes(400))) == Message("voice.encoding")
 
@@ -110,8 +126,17 @@ def test_headers_that_lie_about_the_bytes_are_refused():
 
 
 def test_every_refusal_reads_in_english_and_russian():
-    messages = [refusal(data) for data in (b"", flac(0.1), crafted_wav(0.1, 16000, 6), crafted_wav(0.1, 96000),
-                                           riff(fmt_chunk(1, 16000, 24), bytes(300)), lying_wav())]
+    messages = [
+        refusal(data)
+        for data in (
+            b"",
+            flac(0.1),
+            crafted_wav(0.1, 16000, 6),
+            crafted_wav(0.1, 96000),
+            riff(fmt_chunk(1, 16000, 24), bytes(300)),
+            lying_wav(),
+        )
+    ]
     messages += [refusal(recorder_wav(2.0), max_seconds=1), Message("voice.unusable"), Message("voice.busy")]
     for message in messages:
         english, russian = message.text("en"), message.text("ru")
@@ -137,7 +162,10 @@ def test_the_44_khz_wav_that_crashed_the_server_is_encoded_at_48_khz():
 
 @pytest.mark.parametrize(("rate", "opus_rate"), [(8000, 8000), (11025, 12000), (22050, 24000), (32000, 48000)])
 def test_every_rate_goes_up_to_one_opus_takes(rate, opus_rate):
-    assert decoded(ogg_opus(read_recording(crafted_wav(0.5, rate, channels=2, subtype="FLOAT"), LIMIT)))[::2] == (opus_rate, 1)
+    assert decoded(ogg_opus(read_recording(crafted_wav(0.5, rate, channels=2, subtype="FLOAT"), LIMIT)))[::2] == (
+        opus_rate,
+        1,
+    )
 
 
 def test_the_encoder_keeps_the_sound():
@@ -192,8 +220,13 @@ def test_max_recording_seconds_defaults_to_five_minutes_and_comes_from_env_or_se
     assert load_settings({"MAX_RECORDING_SECONDS": "30"}, {"MAX_RECORDING_SECONDS": 60}).max_recording_seconds == 30
 
 
-@pytest.mark.parametrize(("value", "message"), [("long", "MAX_RECORDING_SECONDS must be a whole number, not 'long'"),
-                                                ("0", "MAX_RECORDING_SECONDS must be at least 1")])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("long", "MAX_RECORDING_SECONDS must be a whole number, not 'long'"),
+        ("0", "MAX_RECORDING_SECONDS must be at least 1"),
+    ],
+)
 def test_an_unusable_max_recording_seconds_says_how_to_fix_it(value, message):
     with pytest.raises(SettingsError, match=message):
         load_settings({"MAX_RECORDING_SECONDS": value}, {})

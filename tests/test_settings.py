@@ -34,7 +34,10 @@ def test_read_timeout_from_secrets():
 def test_max_answer_chars_defaults_and_comes_from_env_or_secrets():
     assert load_settings({}, {}).max_answer_chars == 200_000
     assert load_settings({}, {"FLOWISE_MAX_ANSWER_CHARS": 5000}).max_answer_chars == 5000
-    assert load_settings({"FLOWISE_MAX_ANSWER_CHARS": " 7000 "}, {"FLOWISE_MAX_ANSWER_CHARS": 5000}).max_answer_chars == 7000
+    assert (
+        load_settings({"FLOWISE_MAX_ANSWER_CHARS": " 7000 "}, {"FLOWISE_MAX_ANSWER_CHARS": 5000}).max_answer_chars
+        == 7000
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,14 +117,29 @@ def test_override_config_that_is_not_an_object_says_how_to_write_it(value):
         load_settings(source if isinstance(value, str) else {}, source if not isinstance(value, str) else {})
 
 
-SALES = {"name": "Sales", "id": "flow-sales", "description": "Prices and orders", "api_key": "sk-sales-1",
-         "override_config": {"temperature": 0.1}}
-SUPPORT = {"name": "Support", "id": "flow-support", "url": "https://other.example/", "overrideConfig": {"vars": {"a": 1}}}
+SALES = {
+    "name": "Sales",
+    "id": "flow-sales",
+    "description": "Prices and orders",
+    "api_key": "sk-sales-1",
+    "override_config": {"temperature": 0.1},
+}
+SUPPORT = {
+    "name": "Support",
+    "id": "flow-support",
+    "url": "https://other.example/",
+    "overrideConfig": {"vars": {"a": 1}},
+}
 
 
 def test_listed_flows_from_secrets_take_what_they_leave_out_from_the_flowise_settings():
-    secrets = {"FLOWISE_URL": "https://f.example", "FLOWISE_API_KEY": "sk-shared", "FLOWISE_FLOW_ID": "single",
-               "FLOWISE_OVERRIDE_CONFIG": {"temperature": 0.7}, "flows": [SALES, SUPPORT]}
+    secrets = {
+        "FLOWISE_URL": "https://f.example",
+        "FLOWISE_API_KEY": "sk-shared",
+        "FLOWISE_FLOW_ID": "single",
+        "FLOWISE_OVERRIDE_CONFIG": {"temperature": 0.7},
+        "flows": [SALES, SUPPORT],
+    }
     settings = load_settings({}, secrets)
     assert settings.flows == (
         Flow("flow-sales", "https://f.example", "Sales", "Prices and orders", "sk-sales-1", {"temperature": 0.1}),
@@ -139,7 +157,9 @@ def test_listed_flows_from_the_environment_win_over_secrets():
 
 def test_an_empty_list_is_no_list():
     for env in ({"FLOWISE_FLOWS": " "}, {"FLOWISE_FLOWS": "[]"}):
-        (flow,) = load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOW_ID": "one", **env}, {"flows": []}).flows
+        (flow,) = load_settings(
+            {"FLOWISE_URL": "https://f.example", "FLOWISE_FLOW_ID": "one", **env}, {"flows": []}
+        ).flows
         assert (flow.id, flow.name) == ("one", None)
 
 
@@ -151,12 +171,18 @@ def test_a_listed_flow_may_be_given_by_its_prediction_url_and_without_flowise_ur
 
 
 def test_api_keys_and_override_configs_are_not_in_the_settings_repr():
-    secrets = {"FLOWISE_URL": "https://f.example", "FLOWISE_API_KEY": "sk-shared-secret",
-               "FLOWISE_OVERRIDE_CONFIG": {"openAIApiKey": "sk-node-secret"}, "flows": [SALES, SUPPORT]}
+    secrets = {
+        "FLOWISE_URL": "https://f.example",
+        "FLOWISE_API_KEY": "sk-shared-secret",
+        "FLOWISE_OVERRIDE_CONFIG": {"openAIApiKey": "sk-node-secret"},
+        "flows": [SALES, SUPPORT],
+    }
     text = repr(load_settings({}, secrets))
     assert "Sales" in text and "flow-support" in text
     assert not any(secret in text for secret in ("sk-sales-1", "sk-shared-secret", "sk-node-secret"))
-    single = repr(load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOW_ID": "x", "FLOWISE_API_KEY": "sk-9"}, {}))
+    single = repr(
+        load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOW_ID": "x", "FLOWISE_API_KEY": "sk-9"}, {})
+    )
     assert "sk-9" not in single
 
 
@@ -174,8 +200,10 @@ def test_api_keys_and_override_configs_are_not_in_the_settings_repr():
         ([{"name": "S", "id": "x", "override_config": "temperature=1"}], r"override_config must be a table"),
         ([{"name": "S", "id": "x", "override_config": {}, "overrideConfig": {}}], r"gives override_config twice"),
         ([{"name": "S", "id": "x", "url": "flowise.local"}], r'flows entry 1 \("S"\): url must be the address'),
-        ([SALES, SUPPORT, {"name": "Sales again", "id": "flow-sales"}],
-         r"flows entries 1 and 3 have the same id flow-sales: list each flow once"),
+        (
+            [SALES, SUPPORT, {"name": "Sales again", "id": "flow-sales"}],
+            r"flows entries 1 and 3 have the same id flow-sales: list each flow once",
+        ),
     ],
 )
 def test_unusable_flow_lists_say_which_entry_and_how_to_fix_it(flows, message):
@@ -190,9 +218,13 @@ def test_a_listed_flow_needs_a_server():
 
 def test_a_bad_flow_list_in_the_environment_is_named_as_such():
     with pytest.raises(SettingsError, match=r"FLOWISE_FLOWS entry 1: name is missing"):
-        load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOWS": '[{"id": "x", "api_key": "sk-hidden"}]'}, {})
+        load_settings(
+            {"FLOWISE_URL": "https://f.example", "FLOWISE_FLOWS": '[{"id": "x", "api_key": "sk-hidden"}]'}, {}
+        )
     with pytest.raises(SettingsError, match="api_key must be text") as error:
-        load_settings({"FLOWISE_URL": "https://f.example", "FLOWISE_FLOWS": '[{"name": "S", "id": "x", "api_key": 98765}]'}, {})
+        load_settings(
+            {"FLOWISE_URL": "https://f.example", "FLOWISE_FLOWS": '[{"name": "S", "id": "x", "api_key": 98765}]'}, {}
+        )
     assert "98765" not in str(error.value)  # a key is never repeated, even a malformed one
 
 
@@ -212,8 +244,11 @@ def test_trusted_proxies_and_email_allowlist_default_to_none():
 
 
 def test_trusted_proxies_from_environment_or_secrets_as_text_or_list():
-    assert [str(n) for n in load_settings({"FORWARDED_ALLOW_IPS": "10.0.0.5, 10.1.0.0/16"}, {}).forwarded_allow_ips] == [
-        "10.0.0.5/32", "10.1.0.0/16",
+    assert [
+        str(n) for n in load_settings({"FORWARDED_ALLOW_IPS": "10.0.0.5, 10.1.0.0/16"}, {}).forwarded_allow_ips
+    ] == [
+        "10.0.0.5/32",
+        "10.1.0.0/16",
     ]
     from_secrets = load_settings({"FORWARDED_ALLOW_IPS": " "}, {"FORWARDED_ALLOW_IPS": ["::1", "127.0.0.1"]})
     assert [str(n) for n in from_secrets.forwarded_allow_ips] == ["::1/128", "127.0.0.1/32"]
@@ -236,7 +271,11 @@ def test_email_allowlist_from_environment_or_secrets_in_lower_case():
         ({}, {"FORWARDED_ALLOW_IPS": 10}, "FORWARDED_ALLOW_IPS must be a comma-separated text"),
         ({"ALLOWED_EMAILS": "ada@example.com, bob"}, {}, "ALLOWED_EMAILS lists 'bob', which is not an email address"),
         ({}, {"ALLOWED_EMAILS": ["a@b.c", 1]}, "ALLOWED_EMAILS must be a comma-separated text"),
-        ({"ALLOWED_EMAIL_DOMAINS": "ada@example.com"}, {}, "ALLOWED_EMAIL_DOMAINS lists 'ada@example.com', which is not a domain"),
+        (
+            {"ALLOWED_EMAIL_DOMAINS": "ada@example.com"},
+            {},
+            "ALLOWED_EMAIL_DOMAINS lists 'ada@example.com', which is not a domain",
+        ),
     ],
 )
 def test_unusable_access_settings_name_themselves(env, secrets, message):

@@ -20,8 +20,14 @@ from flowise_client.events import (
 from flowise_client.sse import iter_payloads
 from tests.flowise_wire import fixture_bytes, frame
 
-RECORDED = ["plain.stream.sse", "plain.turn2.stream.sse", "rag.stream.sse", "agent.stream.sse", "build-error.stream.sse",
-            "agentflow.stream.sse"]
+RECORDED = [
+    "plain.stream.sse",
+    "plain.turn2.stream.sse",
+    "rag.stream.sse",
+    "agent.stream.sse",
+    "build-error.stream.sse",
+    "agentflow.stream.sse",
+]
 
 
 def events_of(chunks):
@@ -65,7 +71,12 @@ def test_agentflow_transcript_gives_node_progress_tokens_and_usage():
     events = events_of([fixture_bytes("agentflow.stream.sse")])
     assert events[0] == AgentFlowEvent("INPROGRESS")
     progress = [(e.node_label, e.status) for e in events if isinstance(e, NextAgentFlowEvent)]
-    assert progress == [("Start", "INPROGRESS"), ("Start", "FINISHED"), ("Answer", "INPROGRESS"), ("Answer", "FINISHED")]
+    assert progress == [
+        ("Start", "INPROGRESS"),
+        ("Start", "FINISHED"),
+        ("Answer", "INPROGRESS"),
+        ("Answer", "FINISHED"),
+    ]
     executed = [e for e in events if isinstance(e, AgentFlowExecutedDataEvent)][-1]
     assert [(n.node_label, n.status) for n in executed.nodes] == [("Start", "FINISHED"), ("Answer", "FINISHED")]
     assert text_of(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
@@ -148,12 +159,25 @@ def test_documented_event_field_form_is_understood():
 
 
 def test_unknown_event_is_kept_generic():
-    assert parse_event({"event": "tts_start", "data": {"format": "mp3"}}) == UnknownEvent("tts_start", {"format": "mp3"})
+    assert parse_event({"event": "tts_start", "data": {"format": "mp3"}}) == UnknownEvent(
+        "tts_start", {"format": "mp3"}
+    )
 
 
 def test_wrongly_typed_payloads_never_raise():
-    for name in ["sourceDocuments", "usedTools", "calledTools", "agentReasoning", "agentFlowExecutedData",
-                 "action", "artifacts", "fileAnnotations", "metadata", "usageMetadata", "nextAgentFlow"]:
+    for name in [
+        "sourceDocuments",
+        "usedTools",
+        "calledTools",
+        "agentReasoning",
+        "agentFlowExecutedData",
+        "action",
+        "artifacts",
+        "fileAnnotations",
+        "metadata",
+        "usageMetadata",
+        "nextAgentFlow",
+    ]:
         for data in [None, 3, "text", [1, "x", None], {"weird": True}, "[1, 2"]:
             parse_event({"event": name, "data": data})
 
@@ -176,31 +200,82 @@ def test_agentflow_and_agent_payloads_from_flowise_source():
         UsageMetadataEvent,
     )
 
-    assert parse_event({"event": "nextAgentFlow", "data": {"nodeId": "llm_0", "nodeLabel": "LLM", "status": "INPROGRESS"}}) \
-        == NextAgentFlowEvent("llm_0", "LLM", "INPROGRESS")
+    assert parse_event(
+        {"event": "nextAgentFlow", "data": {"nodeId": "llm_0", "nodeLabel": "LLM", "status": "INPROGRESS"}}
+    ) == NextAgentFlowEvent("llm_0", "LLM", "INPROGRESS")
     assert parse_event({"event": "agentFlowEvent", "data": "FINISHED"}) == AgentFlowEvent("FINISHED")
-    executed = parse_event({"event": "agentFlowExecutedData", "data": [
-        {"nodeId": "startAgentflow_0", "nodeLabel": "Start", "data": {"output": {}}, "previousNodeIds": [], "status": "FINISHED"},
-        {"nodeId": "llm_0", "nodeLabel": "LLM", "data": {}, "previousNodeIds": ["startAgentflow_0"], "status": "FINISHED"},
-    ]})
+    executed = parse_event(
+        {
+            "event": "agentFlowExecutedData",
+            "data": [
+                {
+                    "nodeId": "startAgentflow_0",
+                    "nodeLabel": "Start",
+                    "data": {"output": {}},
+                    "previousNodeIds": [],
+                    "status": "FINISHED",
+                },
+                {
+                    "nodeId": "llm_0",
+                    "nodeLabel": "LLM",
+                    "data": {},
+                    "previousNodeIds": ["startAgentflow_0"],
+                    "status": "FINISHED",
+                },
+            ],
+        }
+    )
     assert isinstance(executed, AgentFlowExecutedDataEvent)
     assert [(n.node_label, n.status, n.previous_node_ids) for n in executed.nodes] == [
-        ("Start", "FINISHED", ()), ("LLM", "FINISHED", ("startAgentflow_0",))]
-    action = parse_event({"event": "action", "data": {
-        "id": "a1", "mapping": {"approve": "Proceed", "reject": "Reject"},
-        "elements": [{"type": "agentflowv2-approve-button", "label": "Proceed"}], "data": {"nodeId": "agent_0"}}})
-    assert action == ActionEvent("a1", {"approve": "Proceed", "reject": "Reject"},
-                                 ({"type": "agentflowv2-approve-button", "label": "Proceed"},), {"nodeId": "agent_0"})
-    reasoning = parse_event({"event": "agentReasoning", "data": [
-        {"agentName": "Researcher", "messages": ["Looking it up"], "next": "Writer",
-         "usedTools": [{"tool": "search", "toolInput": {"q": "x"}, "toolOutput": "y"}], "nodeId": "worker_0"}]})
+        ("Start", "FINISHED", ()),
+        ("LLM", "FINISHED", ("startAgentflow_0",)),
+    ]
+    action = parse_event(
+        {
+            "event": "action",
+            "data": {
+                "id": "a1",
+                "mapping": {"approve": "Proceed", "reject": "Reject"},
+                "elements": [{"type": "agentflowv2-approve-button", "label": "Proceed"}],
+                "data": {"nodeId": "agent_0"},
+            },
+        }
+    )
+    assert action == ActionEvent(
+        "a1",
+        {"approve": "Proceed", "reject": "Reject"},
+        ({"type": "agentflowv2-approve-button", "label": "Proceed"},),
+        {"nodeId": "agent_0"},
+    )
+    reasoning = parse_event(
+        {
+            "event": "agentReasoning",
+            "data": [
+                {
+                    "agentName": "Researcher",
+                    "messages": ["Looking it up"],
+                    "next": "Writer",
+                    "usedTools": [{"tool": "search", "toolInput": {"q": "x"}, "toolOutput": "y"}],
+                    "nodeId": "worker_0",
+                }
+            ],
+        }
+    )
     assert isinstance(reasoning, AgentReasoningEvent)
     step = reasoning.steps[0]
-    assert (step.agent_name, step.messages, step.next, step.used_tools[0].tool) == ("Researcher", ("Looking it up",), "Writer", "search")
-    called = parse_event({"event": "calledTools", "data": [{"tool": "calculator", "toolInput": {"a": 1}, "toolOutput": ""}]})
+    assert (step.agent_name, step.messages, step.next, step.used_tools[0].tool) == (
+        "Researcher",
+        ("Looking it up",),
+        "Writer",
+        "search",
+    )
+    called = parse_event(
+        {"event": "calledTools", "data": [{"tool": "calculator", "toolInput": {"a": 1}, "toolOutput": ""}]}
+    )
     assert isinstance(called, CalledToolsEvent) and called.tools[0].tool_input == {"a": 1}
-    assert parse_event({"event": "usageMetadata", "data": {"input_tokens": 12, "output_tokens": 30, "total_tokens": 42}}) \
-        == UsageMetadataEvent(12, 30, 42)
+    assert parse_event(
+        {"event": "usageMetadata", "data": {"input_tokens": 12, "output_tokens": 30, "total_tokens": 42}}
+    ) == UsageMetadataEvent(12, 30, 42)
     artifacts = parse_event({"event": "artifacts", "data": [{"type": "png", "data": "FILE-STORAGE::chart.png"}]})
     assert isinstance(artifacts, ArtifactsEvent) and artifacts.artifacts[0].type == "png"
     notes = parse_event({"event": "fileAnnotations", "data": [{"filePath": "a/b.csv", "fileName": "b.csv"}]})

@@ -84,7 +84,9 @@ def frames(draw) -> tuple[bytes, dict]:
     nl = draw(st.sampled_from(NEWLINES))
     comment = b":keep-alive" + nl if draw(st.booleans()) else b""
     if draw(st.booleans()):
-        return b"message:" + nl + comment + b"data:" + json.dumps(payload, ensure_ascii=False).encode() + nl + nl, payload
+        return b"message:" + nl + comment + b"data:" + json.dumps(
+            payload, ensure_ascii=False
+        ).encode() + nl + nl, payload
     name = payload["event"].encode()
     data = json.dumps(payload["data"], ensure_ascii=False).encode()
     return b"event: " + name + nl + comment + b"data: " + data + nl + nl, payload

@@ -20,8 +20,11 @@ from tests.page import ask, chat_id, page_text
 def test_turn_keeps_the_thoughts_apart_from_the_answer():
     turn = Turn("q")
     events = [parse_event({"event": "thinking", "data": part}) for part in THOUGHTS]
-    events += [parse_event({"event": "thinking", "data": "", "duration": THINKING_SECONDS}), TokenEvent("Paris."),
-               EndEvent()]
+    events += [
+        parse_event({"event": "thinking", "data": "", "duration": THINKING_SECONDS}),
+        TokenEvent("Paris."),
+        EndEvent(),
+    ]
     assert [turn.apply(event) for event in events] == ["", "", "", "", "Paris.", ""]
     assert turn.thinking == "".join(THOUGHTS) and turn.thinking_seconds == THINKING_SECONDS
     assert turn.answer == "Paris."
@@ -31,10 +34,13 @@ def test_turn_keeps_the_thoughts_apart_from_the_answer():
     assert turn.thinking_seconds == THINKING_SECONDS + 2 and turn.thinking.endswith("briefly.More.")
 
 
-@pytest.mark.parametrize("stored", [
-    json.dumps({"thinking": "Hmm.", "thinkingDuration": 2}),  # as the chat history returns it
-    {"thinking": "Hmm.", "thinkingDuration": 2},
-])
+@pytest.mark.parametrize(
+    "stored",
+    [
+        json.dumps({"thinking": "Hmm.", "thinkingDuration": 2}),  # as the chat history returns it
+        {"thinking": "Hmm.", "thinkingDuration": 2},
+    ],
+)
 def test_stored_thoughts_become_the_events_a_stream_carries(stored):
     events = list(events_from_prediction({"text": "Paris.", "reasonContent": stored}))
     assert events[:3] == [ThinkingEvent("Hmm."), ThinkingEvent("", 2), TokenEvent("Paris.")]
@@ -46,7 +52,9 @@ def test_no_thoughts_no_thinking_events(stored):
 
 
 def thoughts_box(at: AppTest):
-    (box,) = [e for e in at.expander if e.label in (f"Thought for {THINKING_SECONDS} s", f"Размышления: {THINKING_SECONDS} с")]
+    (box,) = [
+        e for e in at.expander if e.label in (f"Thought for {THINKING_SECONDS} s", f"Размышления: {THINKING_SECONDS} с")
+    ]
     return box
 
 
@@ -78,7 +86,9 @@ def test_thoughts_stream_open_then_close_when_the_answer_starts(browser, tmp_pat
             send(page, "Capital of France?")
             answer = assistant_messages(page).last
             live = answer.get_by_test_id("stExpander").filter(has_text="Thinking…")
-            expect(live.get_by_test_id("stExpanderDetails")).to_contain_text("The user asks about France", timeout=20_000)
+            expect(live.get_by_test_id("stExpanderDetails")).to_contain_text(
+                "The user asks about France", timeout=20_000
+            )
             expect(answer).not_to_contain_text(REASONED_ANSWER)
             expect(answer).to_contain_text(REASONED_ANSWER, timeout=20_000)
             done = answer.get_by_test_id("stExpander").filter(has_text=f"Thought for {THINKING_SECONDS} s")

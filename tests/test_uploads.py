@@ -58,13 +58,18 @@ def test_uploads_config_of_another_shape_allows_nothing(body):
 
 
 def test_limits_listed_while_uploads_are_off_do_not_count():
-    body = {"isImageUploadAllowed": False, "imgUploadSizeAndTypes": [{"fileTypes": ["image/png"], "maxUploadSize": 5}],
-            "isSpeechToTextEnabled": True}
+    body = {
+        "isImageUploadAllowed": False,
+        "imgUploadSizeAndTypes": [{"fileTypes": ["image/png"], "maxUploadSize": 5}],
+        "isSpeechToTextEnabled": True,
+    }
     assert UploadsConfig.from_json(body) == UploadsConfig(speech_to_text=True)
 
 
 def test_full_file_upload_comes_from_the_chatbot_config():
-    config = ChatbotConfig.from_json({"fullFileUpload": {"status": True, "allowedUploadFileTypes": "text/plain, text/csv"}})
+    config = ChatbotConfig.from_json(
+        {"fullFileUpload": {"status": True, "allowedUploadFileTypes": "text/plain, text/csv"}}
+    )
     assert config.full_file_upload == FullFileUpload(("text/plain", "text/csv"))
     assert ChatbotConfig.from_json({"fullFileUpload": {"status": False}}).full_file_upload is None
 
@@ -77,14 +82,20 @@ def test_uploads_config_comes_with_the_chat_settings_of_flowise_3():
 
 def test_upload_is_a_data_url_in_the_shape_of_the_widget():
     assert Upload.of_bytes(b"\x89PNG", IMAGE, "a.png", "image/png").to_json() == {
-        "data": "data:image/png;base64,iVBORw==", "type": "file", "name": "a.png", "mime": "image/png"}
+        "data": "data:image/png;base64,iVBORw==",
+        "type": "file",
+        "name": "a.png",
+        "mime": "image/png",
+    }
 
 
 def test_history_file_uploads_are_read_from_a_list_or_a_json_string():
-    uploads = [{"type": "stored-file", "name": "a.png", "mime": "image/png"},
-               {"type": "url", "name": "b.jpg", "mime": "image/jpeg", "data": "https://example.org/b.jpg"}, {"x": 1}]
-    expected = (StoredUpload("stored-file", "a.png", "image/png"),
-                StoredUpload("url", "b.jpg", "image/jpeg"))
+    uploads = [
+        {"type": "stored-file", "name": "a.png", "mime": "image/png"},
+        {"type": "url", "name": "b.jpg", "mime": "image/jpeg", "data": "https://example.org/b.jpg"},
+        {"x": 1},
+    ]
+    expected = (StoredUpload("stored-file", "a.png", "image/png"), StoredUpload("url", "b.jpg", "image/jpeg"))
     assert StoredUpload.many_from_json(uploads) == expected
     assert StoredUpload.many_from_json(json.dumps(uploads)) == expected
     assert StoredUpload.many_from_json("not json") == ()
@@ -135,8 +146,10 @@ def test_refusals_name_the_file_and_say_what_the_flow_accepts():
         "Your text is back in the box; attach a smaller file and send again."
     )
     svg = english(policy.refusal("Look", [PendingFile("a.svg", "image/svg+xml", b"<svg/>")]))
-    assert svg.startswith("a.svg is not a kind of file this flow accepts, so nothing was sent. It accepts: "
-                          "GIF, JPEG, PNG, WEBP images up to 5 MB; .txt, .md files up to 500 MB.")
+    assert svg.startswith(
+        "a.svg is not a kind of file this flow accepts, so nothing was sent. It accepts: "
+        "GIF, JPEG, PNG, WEBP images up to 5 MB; .txt, .md files up to 500 MB."
+    )
     none = english(UploadPolicy().refusal("Look", [PendingFile("a.png", "image/png", b"x")]))
     assert none.startswith("This flow accepts no files right now, so a.png and your question were not sent.")
 
@@ -152,10 +165,15 @@ def test_a_file_needs_a_question_but_an_image_does_not():
 def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
     client = FlowiseClient(wire.url)
     policy = UploadPolicy(IMAGES, FullFileUpload(("text/plain", "text/csv")))
-    files = [PendingFile("photo.png", "image/png", png()), PendingFile("notes.txt", "text/plain", "Заметки 🙂".encode())]
+    files = [
+        PendingFile("photo.png", "image/png", png()),
+        PendingFile("notes.txt", "text/plain", "Заметки 🙂".encode()),
+    ]
     uploads = send_files(client, "full-files", "chat-full-1", policy, files)
     assert [(u.type, u.name, u.mime) for u in uploads] == [
-        ("file", "photo.png", "image/png"), ("file:full", "notes.txt", "text/plain")]
+        ("file", "photo.png", "image/png"),
+        ("file:full", "notes.txt", "text/plain"),
+    ]
     assert uploads[1].data == "Заметки 🙂"
     (request,) = [r for r in wire.received if r.path == "/api/v1/attachments/full-files/chat-full-1"]
     assert request.body["fields"] == {"chatId": "chat-full-1"}
@@ -165,8 +183,13 @@ def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
 def test_a_file_the_flow_does_not_take_is_never_sent(wire):
     received = len(wire.received)
     with pytest.raises(ValueError, match="scan.pdf"):
-        send_files(FlowiseClient(wire.url), "images", "c", UploadPolicy(IMAGES),
-                   [PendingFile("a.png", "image/png", png()), PendingFile("scan.pdf", "application/pdf", b"%PDF")])
+        send_files(
+            FlowiseClient(wire.url),
+            "images",
+            "c",
+            UploadPolicy(IMAGES),
+            [PendingFile("a.png", "image/png", png()), PendingFile("scan.pdf", "application/pdf", b"%PDF")],
+        )
     assert len(wire.received) == received
 
 
@@ -174,9 +197,11 @@ def test_a_file_flowise_refuses_to_extract_says_which_and_why(wire):
     policy = UploadPolicy(IMAGES, FullFileUpload(("application/pdf",)))  # the app's view is out of date
     with pytest.raises(UploadFailed) as failure:
         send_files(FlowiseClient(wire.url), "full-files", "c", policy, [PendingFile("a.pdf", "application/pdf", b"%")])
-    assert english(failure.value.message) == ("The files (a.pdf) could not be handed to Flowise, so the question was not asked: "
-                                  "Flowise answered with an error (HTTP 500): File type 'application/pdf' is not "
-                                  "allowed. Allowed types: text/plain, text/csv Try again in a moment.")
+    assert english(failure.value.message) == (
+        "The files (a.pdf) could not be handed to Flowise, so the question was not asked: "
+        "Flowise answered with an error (HTTP 500): File type 'application/pdf' is not "
+        "allowed. Allowed types: text/plain, text/csv Try again in a moment."
+    )
 
 
 def test_files_for_retrieval_go_to_the_vector_store_first_which_needs_the_key(wire):
@@ -208,7 +233,9 @@ def test_a_recording_goes_as_ogg_opus_at_its_own_rate():
 
 def test_stored_file_is_read_whole_up_to_a_bound(wire):
     client = FlowiseClient(wire.url)
-    with client.predict("images", "Keep this", "chat-bound", uploads=[Upload.of_bytes(png(), IMAGE, "k.png", "image/png")]) as events:
+    with client.predict(
+        "images", "Keep this", "chat-bound", uploads=[Upload.of_bytes(png(), IMAGE, "k.png", "image/png")]
+    ) as events:
         list(events)
     assert client.get_upload_file("images", "chat-bound", "k.png") == png()
     with pytest.raises(FlowiseProtocolError, match="The file k.png is larger than .* MB, more than this app shows"):
@@ -219,14 +246,21 @@ def test_stored_file_is_read_whole_up_to_a_bound(wire):
 
 def test_history_gives_back_the_files_of_each_question_with_thumbnails(wire):
     client = FlowiseClient(wire.url, API_KEY)
-    with client.predict("images", "Two files", "chat-hist", uploads=[
-        Upload.of_bytes(png(300, 100), IMAGE, "wide.png", "image/png"),
-        Upload("https://example.org/x.jpg", "url", "x.jpg", "image/jpeg"),
-    ]) as events:
+    with client.predict(
+        "images",
+        "Two files",
+        "chat-hist",
+        uploads=[
+            Upload.of_bytes(png(300, 100), IMAGE, "wide.png", "image/png"),
+            Upload("https://example.org/x.jpg", "url", "x.jpg", "image/jpeg"),
+        ],
+    ) as events:
         list(events)
     messages = client.chat_history("images", "chat-hist")
-    assert messages[0].file_uploads == (StoredUpload("stored-file", "wide.png", "image/png"),
-                                        StoredUpload("url", "x.jpg", "image/jpeg"))
+    assert messages[0].file_uploads == (
+        StoredUpload("stored-file", "wide.png", "image/png"),
+        StoredUpload("url", "x.jpg", "image/jpeg"),
+    )
     (turn,) = turns_from_history(messages, lambda name: client.get_upload_file("images", "chat-hist", name))
     assert [a.name for a in turn.attachments] == ["wide.png", "x.jpg"]
     assert turn.attachments[0].thumbnail.startswith(b"\x89PNG") and turn.attachments[1].thumbnail is None
@@ -351,7 +385,10 @@ def test_files_that_cannot_be_handed_over_fail_the_turn_which_retries_with_them(
     at = at.chat_input[0].upload("__notes__.md", b"# Notes", "text/markdown").set_value("What do my notes say?").run()
     (error,) = at.error
     # The file's name as written, as in the question's bubble: not "notes" in bold.
-    assert "The files (\\_\\_notes\\_\\_\\.md) could not be handed to Flowise, so the question was not asked" in error.value
+    assert (
+        "The files (\\_\\_notes\\_\\_\\.md) could not be handed to Flowise, so the question was not asked"
+        in error.value
+    )
     assert "This flow needs an API key" in error.value
     assert at.chat_message[0].markdown[0].value == "What do my notes say?"
     assert at.chat_message[0].caption[0].value == ":material/attach_file: \\_\\_notes\\_\\_\\.md"
@@ -407,7 +444,10 @@ def test_restoring_a_conversation_does_not_wait_long_for_its_thumbnails(app, wir
     assert time.monotonic() - started < 15 and not restored.exception
     questions = [m for m in restored.chat_message if m.name == "user"]
     assert [m.caption[0].value for m in questions] == [
-        ":material/attach_file: slow\\.png", ":material/attach_file: large\\.png", ":material/attach_file: small\\.png"]
+        ":material/attach_file: slow\\.png",
+        ":material/attach_file: large\\.png",
+        ":material/attach_file: small\\.png",
+    ]
     assert [len(m.get("image")) for m in questions] == [0, 0, 1]  # only the small one is read back
 
 
@@ -454,7 +494,9 @@ def test_a_file_to_download_is_fetched_on_a_click_then_saved_or_the_reason_shown
     at = at.chat_message[1].button[0].click().run()
     answer = at.chat_message[1]
     assert not answer.get("download_button") and [b.label for b in answer.button] == ["Download report\\.csv"]
-    assert answer.caption[-2].value.startswith(":material/error: report\\.csv could not be downloaded: Flowise answered")
+    assert answer.caption[-2].value.startswith(
+        ":material/error: report\\.csv could not be downloaded: Flowise answered"
+    )
 
 
 def test_linked_conversation_brings_back_thumbnails_and_artifacts(app, wire):
@@ -471,4 +513,3 @@ def test_linked_conversation_brings_back_thumbnails_and_artifacts(app, wire):
     answer = restored.chat_message[1]
     assert len(answer.get("image")) == 2 and len(answer.get("iframe")) == 1
     assert [b.label for b in answer.button] == ["Download report\\.csv"]
-

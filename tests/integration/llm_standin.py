@@ -76,15 +76,18 @@ def plan_reply(body: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
     user_turns = sum(m.get("role") == "user" for m in messages)
 
     # Only tool results of the current question count; memory may replay older turns.
-    tool_results = [m for m in messages[last_user + 1:] if m.get("role") == "tool"]
+    tool_results = [m for m in messages[last_user + 1 :] if m.get("role") == "tool"]
     if tool_results:
         return f"Результат: {_text(tool_results[-1].get('content'))} ✅", None
 
     tools = [t["function"]["name"] for t in body.get("tools") or [] if t.get("type") == "function"]
     if tools and (match := _ARITHMETIC.search(question)):
         name = "calculator" if "calculator" in tools else tools[0]
-        call = {"id": f"call_{_digest(question)[:12]}", "type": "function",
-                "function": {"name": name, "arguments": json.dumps({"input": match.group(0)})}}
+        call = {
+            "id": f"call_{_digest(question)[:12]}",
+            "type": "function",
+            "function": {"name": name, "arguments": json.dumps({"input": match.group(0)})},
+        }
         return "", call
 
     if images := _image_types(messages[last_user].get("content")) if last_user >= 0 else []:
@@ -178,25 +181,44 @@ class _Handler(BaseHTTPRequestHandler):
             value: Any = base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode() if as_base64 else vector
             data.append({"object": "embedding", "index": index, "embedding": value})
         tokens = sum(len(_WORD.findall(str(t))) for t in inputs)
-        self._json({"object": "list", "model": body.get("model") or "text-embedding-ada-002", "data": data,
-                    "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+        self._json(
+            {
+                "object": "list",
+                "model": body.get("model") or "text-embedding-ada-002",
+                "data": data,
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+            }
+        )
 
     def _chat(self, body: dict[str, Any]) -> None:
         text, call = plan_reply(body)
-        chunks = [text[i:i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)]
+        chunks = [text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)]
         prompt_tokens = _count_tokens(body.get("messages") or [])
-        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": max(len(chunks), 1),
-                 "total_tokens": prompt_tokens + max(len(chunks), 1)}
-        head = {"id": f"chatcmpl-{_digest(json.dumps(body, sort_keys=True))[:24]}", "created": int(time.time()),
-                "model": body.get("model") or MODEL, "system_fingerprint": "fp_standin"}
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": max(len(chunks), 1),
+            "total_tokens": prompt_tokens + max(len(chunks), 1),
+        }
+        head = {
+            "id": f"chatcmpl-{_digest(json.dumps(body, sort_keys=True))[:24]}",
+            "created": int(time.time()),
+            "model": body.get("model") or MODEL,
+            "system_fingerprint": "fp_standin",
+        }
         finish = "tool_calls" if call else "stop"
 
         if not body.get("stream"):
             message: dict[str, Any] = {"role": "assistant", "content": None if call else text, "refusal": None}
             if call:
                 message["tool_calls"] = [call]
-            self._json({**head, "object": "chat.completion", "usage": usage,
-                        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}]})
+            self._json(
+                {
+                    **head,
+                    "object": "chat.completion",
+                    "usage": usage,
+                    "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}],
+                }
+            )
             return
 
         with_usage = bool((body.get("stream_options") or {}).get("include_usage"))
@@ -204,8 +226,12 @@ class _Handler(BaseHTTPRequestHandler):
 
         def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
             extra = {"usage": None} if with_usage else {}  # as OpenAI does when usage is asked for
-            return {**head, "object": "chat.completion.chunk", **extra,
-                    "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}]}
+            return {
+                **head,
+                "object": "chat.completion.chunk",
+                **extra,
+                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
+            }
 
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -261,10 +287,18 @@ def _model(model_id: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("port", nargs="?", type=int, default=0)
-    parser.add_argument("--token-delay", type=float, default=float(os.environ.get("LLM_STANDIN_TOKEN_DELAY", 0.005)),
-                        help="seconds between streamed chunks (default 0.005)")
-    parser.add_argument("--slow-seconds", type=float, default=float(os.environ.get("LLM_STANDIN_SLOW_SECONDS", 10)),
-                        help="how long the answer to a 'slow' question streams (default 10)")
+    parser.add_argument(
+        "--token-delay",
+        type=float,
+        default=float(os.environ.get("LLM_STANDIN_TOKEN_DELAY", 0.005)),
+        help="seconds between streamed chunks (default 0.005)",
+    )
+    parser.add_argument(
+        "--slow-seconds",
+        type=float,
+        default=float(os.environ.get("LLM_STANDIN_SLOW_SECONDS", 10)),
+        help="how long the answer to a 'slow' question streams (default 10)",
+    )
     args = parser.parse_args(argv)
     server = StandinServer(args.port, args.token_delay, args.slow_seconds)
     print(server.server_address[1], flush=True)

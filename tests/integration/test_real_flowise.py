@@ -113,7 +113,11 @@ def test_human_input_agentflow_stops_for_approval_and_goes_on(flowise):
     (turn,) = turns_from_history(stored)
     assert [(d.approve, d.feedback) for d in turn.decisions] == [(True, "")]
     assert [(s.label, s.state.value) for s in turn.steps.steps] == [
-        ("Start", "done"), ("Calculator Agent", "done"), ("Approval", "done"), ("Writer", "done")]
+        ("Start", "done"),
+        ("Calculator Agent", "done"),
+        ("Approval", "done"),
+        ("Writer", "done"),
+    ]
     assert turn.answer.endswith(ANSWER + " (turn 2)") and turn.action is None
     assert [t.tool_output for t in turn.tools] == ["84"]
 
@@ -158,7 +162,9 @@ def test_spoken_question_is_transcribed_and_comes_back_as_the_question(flowise):
     client = FlowiseClient(flowise.base_url, api_key=flowise.api_key)
     assert client.uploads_config(flowise.flows["voice"]).speech_to_text
     chat_id = f"it-voice-{uuid.uuid4()}"
-    events = ask(flowise, "voice", "", chat_id, uploads=[recording_upload(wav(), DEFAULT_MAX_RECORDING_SECONDS, LocalSlots())])
+    events = ask(
+        flowise, "voice", "", chat_id, uploads=[recording_upload(wav(), DEFAULT_MAX_RECORDING_SECONDS, LocalSlots())]
+    )
     assert only(events, MetadataEvent).question == TRANSCRIPT
     assert text(events) == ANSWER
     question = client.chat_history(flowise.flows["voice"], chat_id)[0]
@@ -194,12 +200,15 @@ def test_history_gives_back_a_conversation_with_its_sources(flowise):
     streamed = ask(flowise, "rag", chat_id=chat_id)
     history = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flowise.flows["rag"], chat_id)
     assert [(m.role, m.content) for m in history] == [
-        ("userMessage", "What is the capital of France?"), ("apiMessage", ANSWER)
+        ("userMessage", "What is the capital of France?"),
+        ("apiMessage", ANSWER),
     ]
     (turn,) = turns_from_history(history)
     assert turn.answer == ANSWER and turn.complete
     assert turn.message_id == only(streamed, MetadataEvent).chat_message_id
-    assert [d.page_content for d in turn.sources] == [d.page_content for d in only(streamed, SourceDocumentsEvent).documents]
+    assert [d.page_content for d in turn.sources] == [
+        d.page_content for d in only(streamed, SourceDocumentsEvent).documents
+    ]
     with pytest.raises(FlowiseAuthError):
         FlowiseClient(flowise.base_url).chat_history(flowise.flows["rag"], chat_id)
 
@@ -216,11 +225,16 @@ def test_feedback_on_an_answer_is_stored_and_updated(flowise):
     message_id = only(ask(flowise, "plain", chat_id=chat_id), MetadataEvent).chat_message_id
     client = FlowiseClient(flowise.base_url)
     feedback_id = client.send_feedback(flowise.flows["plain"], chat_id, message_id, Rating.THUMBS_UP)
-    again = client.send_feedback(flowise.flows["plain"], chat_id, message_id, Rating.THUMBS_DOWN, "Too short",
-                                 feedback_id=feedback_id)
+    again = client.send_feedback(
+        flowise.flows["plain"], chat_id, message_id, Rating.THUMBS_DOWN, "Too short", feedback_id=feedback_id
+    )
     assert again == feedback_id
-    stored = requests.get(f"{flowise.base_url}/api/v1/feedback/{flowise.flows['plain']}", params={"chatId": chat_id},
-                          headers={"Authorization": f"Bearer {flowise.api_key}"}, timeout=10).json()
+    stored = requests.get(
+        f"{flowise.base_url}/api/v1/feedback/{flowise.flows['plain']}",
+        params={"chatId": chat_id},
+        headers={"Authorization": f"Bearer {flowise.api_key}"},
+        timeout=10,
+    ).json()
     assert [(f["id"], f["messageId"], f["rating"], f["content"]) for f in stored] == [
         (feedback_id, message_id, "THUMBS_DOWN", "Too short")
     ]
@@ -274,12 +288,18 @@ def real_app(flowise, tmp_path_factory):
     from contextlib import ExitStack
 
     with ExitStack() as stack:
+
         def get(flow: str, **settings: str):
             key = (flow, tuple(sorted(settings.items())))
             if key not in running:
-                running[key] = stack.enter_context(streamlit_app(
-                    tmp_path_factory.mktemp("app"), FLOWISE_URL=flowise.base_url,
-                    FLOWISE_FLOW_ID=flowise.flows[flow], **settings))
+                running[key] = stack.enter_context(
+                    streamlit_app(
+                        tmp_path_factory.mktemp("app"),
+                        FLOWISE_URL=flowise.base_url,
+                        FLOWISE_FLOW_ID=flowise.flows[flow],
+                        **settings,
+                    )
+                )
             return running[key]
 
         yield get
@@ -332,8 +352,12 @@ def test_browser_conversation_features_against_a_real_flow(browser, real_app, fl
     stored = []
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not (stored and stored[0]["content"]):
-        stored = requests.get(f"{flowise.base_url}/api/v1/feedback/{flowise.flows['plain']}", params={"chatId": chat_id},
-                              headers={"Authorization": f"Bearer {flowise.api_key}"}, timeout=10).json()
+        stored = requests.get(
+            f"{flowise.base_url}/api/v1/feedback/{flowise.flows['plain']}",
+            params={"chatId": chat_id},
+            headers={"Authorization": f"Bearer {flowise.api_key}"},
+            timeout=10,
+        ).json()
         time.sleep(0.3)
     assert [(f["rating"], f["content"]) for f in stored] == [("THUMBS_DOWN", "Too short")]
 
@@ -365,7 +389,9 @@ def test_browser_agentflow_steps_and_approval_against_a_real_flow(browser, real_
     expect(answer).to_contain_text("The capital of France is Paris.")
     expect(assistant_messages(page)).to_have_count(1)
     chat_id = page.evaluate("new URLSearchParams(location.search).get('chat')")
-    stored = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(flowise.flows["human-input"], chat_id)
+    stored = FlowiseClient(flowise.base_url, api_key=flowise.api_key).chat_history(
+        flowise.flows["human-input"], chat_id
+    )
     assert [m.content for m in stored if m.role == "userMessage"] == ["Please be slow", "Keep it short"]
 
     linked = open_page(browser, f"{app.url}/?chat={chat_id}")
