@@ -7,7 +7,8 @@ import streamlit as st
 from chat.demo import demo_server
 from chat.health import warn_if_unprotected
 from chat.limits import QuestionLimits
-from chat.settings import Flow, SettingsError
+from chat.setting_sources import SettingsError
+from chat.settings import Flow
 from chat.state import (
     FlowLink,
     chatbot_config,
