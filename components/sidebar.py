@@ -8,24 +8,15 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from chat.conversation import Conversation
+from chat.conversations import chosen_flow_id, start_new_conversation
 from chat.export import file_stem, to_json, to_markdown
 from chat.health import Health
 from chat.i18n import LANGUAGES
+from chat.language import AUTO_LANGUAGE, language, language_choice, remember_language_choice, say, t
+from chat.links import FlowLink
+from chat.session import FLOW_CHOICE, LANGUAGE_PICKER
 from chat.settings import Flow
-from chat.state import (
-    AUTO_LANGUAGE,
-    FLOW_CHOICE,
-    LANGUAGE_PICKER,
-    Conversation,
-    FlowLink,
-    chosen_flow_id,
-    language,
-    language_choice,
-    remember_language_choice,
-    say,
-    start_new_conversation,
-    t,
-)
 
 from .markdown import escape_markdown, plain_text, safe_markdown
 

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from chat.asking import rejected_question, take_requested_question, take_requested_reply
+from chat.conversations import open_conversation, restore_conversation
 from chat.demo import demo_server
+from chat.flow_facts import chatbot_config, client_for, flow_health, prefetch_flow_streams, upload_policy
 from chat.health import warn_if_unprotected
+from chat.language import say, t
 from chat.limits import QuestionLimits
+from chat.links import FlowLink
 from chat.setting_sources import SettingsError
 from chat.settings import Flow
-from chat.state import (
-    FlowLink,
-    chatbot_config,
-    client_for,
-    flow_health,
-    open_conversation,
-    prefetch_flow_streams,
-    rejected_question,
-    restore_conversation,
-    say,
-    t,
-    take_requested_question,
-    take_requested_reply,
-    upload_policy,
-)
 from chat.streamlit_settings import current_settings
 from components.access import require_access
 from components.conversation import FlowTarget, ask, render_history
