@@ -25,6 +25,7 @@ from .session import (
     REQUESTED_QUESTION,
     REQUESTED_REPLY,
     WITHDRAWN,
+    kept,
 )
 from .turn import Question, Turn
 from .uploads import UploadPolicy, pending_files
@@ -108,9 +109,7 @@ def rejected_reply(turn: Turn) -> Message | None:
 
 
 def _question_window() -> SlidingWindow:
-    if QUESTION_WINDOW not in st.session_state:
-        st.session_state[QUESTION_WINDOW] = SlidingWindow()
-    return st.session_state[QUESTION_WINDOW]
+    return kept(QUESTION_WINDOW, SlidingWindow)
 
 
 def screen_question(limits: QuestionLimits, policy: UploadPolicy) -> None:

@@ -3,12 +3,9 @@ it accepts besides text, whether it streams, whether it answers, and the client 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from contextlib import suppress
 from typing import TypeVar
-
-import streamlit as st
 
 from flowise_client import (
     ChatbotConfig,
@@ -21,7 +18,7 @@ from flowise_client import (
 
 from .conversations import conversation
 from .health import Health, check_health
-from .session import CHATBOT_CONFIGS, CLIENTS, HEALTH, UPLOAD_POLICIES
+from .session import CHATBOT_CONFIGS, CLIENTS, HEALTH, UPLOAD_POLICIES, kept
 from .settings import Flow, Settings
 from .uploads import UploadPolicy
 
@@ -64,35 +61,34 @@ def _asked_once(store: str, client: FlowiseClient, flow_id: str, ask: Callable[[
     A failure is asked again after PROBE_RETRY_SECONDS, on a later rerun: a server that was briefly
     down then gets its settings back, without every rerun waiting for one that stays down."""
 
-    answers = st.session_state.setdefault(store, {})
-    key = (client.base_url, flow_id)
-    cached = answers.get(key)
-    if cached is None or (cached[1] is None and time.monotonic() - cached[0] > PROBE_RETRY_SECONDS):
+    def answer() -> _Answer | None:
         try:
-            answer = ask()
+            return ask()
         except FlowiseError:
-            answer = None
-        answers[key] = cached = (time.monotonic(), answer)
-    return cached[1]
+            return None
+
+    return kept(store, answer, key=(client.base_url, flow_id), ttl=_retry_when_unknown)
+
+
+def _retry_when_unknown(answer: object) -> float | None:
+    return PROBE_RETRY_SECONDS if answer is None else None
 
 
 def client_for(flow: Flow, settings: Settings) -> FlowiseClient:
     """This session's client for the flow (it keeps the connection pool), rebuilt when the settings
     change."""
-    clients = st.session_state.setdefault(CLIENTS, {})
-    cached = clients.get(flow.id)
-    key = (flow.url, flow.api_key, settings.read_timeout, settings.max_answer_chars)
-    if cached is None or cached[0] != key:
-        if cached is not None:
-            cached[1].close()
-        client = FlowiseClient(
+    return kept(
+        CLIENTS,
+        lambda: FlowiseClient(
             flow.url,
             flow.api_key,
             timeouts=Timeouts(read=settings.read_timeout),
             max_answer_chars=settings.max_answer_chars,
-        )
-        clients[flow.id] = cached = (key, client)
-    return cached[1]
+        ),
+        key=flow.id,
+        made_from=(flow.url, flow.api_key, settings.read_timeout, settings.max_answer_chars),
+        on_replace=FlowiseClient.close,
+    )
 
 
 def flow_streams(client: FlowiseClient, flow_id: str) -> bool:
@@ -117,9 +113,4 @@ def prefetch_flow_streams(client: FlowiseClient, flow_id: str) -> None:
 
 def flow_health(client: FlowiseClient, flow_id: str) -> Health:
     """This session's view of the server and flow, checked again after HEALTH_TTL seconds."""
-    checks = st.session_state.setdefault(HEALTH, {})
-    key = (client.base_url, flow_id)
-    cached = checks.get(key)
-    if cached is None or time.monotonic() - cached[0] > HEALTH_TTL:
-        checks[key] = cached = (time.monotonic(), check_health(client, flow_id))
-    return cached[1]
+    return kept(HEALTH, lambda: check_health(client, flow_id), key=(client.base_url, flow_id), ttl=HEALTH_TTL)

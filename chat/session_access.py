@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from .access import PasswordGate, PlaceThrottle
 from .app_wide import app_wide
 from .client_place import Network, current_place
-from .session import PASSWORD_GATE
+from .session import PASSWORD_GATE, kept
 
 
 def password_gate() -> PasswordGate:
-    if PASSWORD_GATE not in st.session_state:
-        st.session_state[PASSWORD_GATE] = PasswordGate()
-    return st.session_state[PASSWORD_GATE]
+    return kept(PASSWORD_GATE, PasswordGate)
 
 
 def password_throttle(trusted_proxies: tuple[Network, ...]) -> tuple[PlaceThrottle, bool]:
