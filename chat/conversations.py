@@ -29,8 +29,9 @@ THUMBNAIL_SOURCE_BYTES = 5 * MB
 THUMBNAILS_SECONDS = 10.0
 
 
-def chosen_flow_id(flows: Sequence[Flow]) -> str:
-    """The flow picked in the sidebar; until one is, the flow the page's link names, else the first."""
+def choose_flow_id(flows: Sequence[Flow]) -> str:
+    """Settles which flow is chosen and returns its id: the one picked in the sidebar; until one is,
+    the flow the page's link names, else the first. Kept as the selector's value, which it then shows."""
     flow_ids = [flow.id for flow in flows]
     choice = st.session_state.get(FLOW_CHOICE)
     if choice not in flow_ids:
@@ -40,9 +41,10 @@ def chosen_flow_id(flows: Sequence[Flow]) -> str:
     return choice
 
 
-def open_conversation(link: FlowLink) -> Conversation:
-    """The flow's conversation, now the one on the page, its id in the page's address: the first
-    conversation a session opens is the link's, if this app started it."""
+def open_or_start_conversation(link: FlowLink) -> Conversation:
+    """Puts the flow's conversation on the page, and its id in the page's address, and returns it: the
+    first conversation a session opens is the link's, if this app started it; a flow's first one after
+    that is new."""
     conversations = _conversations()
     if link.flow_id not in conversations:
         conversations[link.flow_id] = link.new_conversation() if conversations else _linked_conversation(link)
@@ -83,7 +85,7 @@ def _show_in_url(chat_id: str, slug: str | None) -> None:
 
 
 def conversation() -> Conversation:
-    """The conversation on the page (see open_conversation)."""
+    """The conversation on the page (see open_or_start_conversation)."""
     convo: Conversation = st.session_state[CONVERSATION]
     return convo
 

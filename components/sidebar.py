@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from chat.conversation import Conversation
-from chat.conversations import chosen_flow_id, start_new_conversation
+from chat.conversations import choose_flow_id, start_new_conversation
 from chat.export import file_stem, to_json, to_markdown
 from chat.health import Health
 from chat.i18n import LANGUAGES
@@ -41,7 +41,7 @@ def choose_flow(flows: Sequence[Flow]) -> Flow:
     """The flow to talk to: with several, the one picked at the top of the sidebar (under the
     language), each shown by its name with its description under it."""
     by_id = {flow.id: flow for flow in flows}
-    chosen = chosen_flow_id(flows)
+    chosen = choose_flow_id(flows)
     if len(flows) > 1:
         with st.sidebar:
             # Names and descriptions are the app owner's words: shown as written, as Markdown that cannot run.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from chat.asking import rejected_question, take_requested_question, take_requested_reply
-from chat.conversations import open_conversation, restore_conversation
+from chat.conversations import open_or_start_conversation, restore_conversation
 from chat.demo import demo_server
 from chat.flow_facts import chatbot_config, client_for, flow_health, prefetch_flow_streams, upload_policy
 from chat.health import warn_if_unprotected
@@ -45,7 +45,7 @@ chosen = choose_flow(flows)
 flow_id = chosen.id
 link = FlowLink.of(chosen, flows, settings.chat_link_secret)
 client = client_for(chosen, settings)
-convo = restore_conversation(client, link, open_conversation(link))
+convo = restore_conversation(client, link, open_or_start_conversation(link))
 if convo.notice and not convo.turns:
     # It may quote the server: Markdown, but as safe as an answer.
     st.info(safe_markdown(say(convo.notice)), icon=":material/history:")
