@@ -84,12 +84,6 @@ def _show_in_url(chat_id: str, slug: str | None) -> None:
         st.query_params[URL_FLOW] = slug
 
 
-def conversation() -> Conversation:
-    """The conversation on the page (see open_or_start_conversation)."""
-    convo: Conversation = st.session_state[CONVERSATION]
-    return convo
-
-
 def restore_conversation(client: FlowiseClient, link: FlowLink, convo: Conversation) -> Conversation:
     """Read a linked conversation's turns from Flowise, once; if they cannot be read, start afresh
     and say why. Returns the conversation to go on with."""

@@ -16,7 +16,7 @@ from flowise_client import (
     Timeouts,
 )
 
-from .conversations import conversation
+from .conversation import Conversation
 from .health import Health, check_health
 from .session import CHATBOT_CONFIGS, CLIENTS, HEALTH, UPLOAD_POLICIES, kept
 from .settings import Flow, Settings
@@ -91,10 +91,10 @@ def client_for(flow: Flow, settings: Settings) -> FlowiseClient:
     )
 
 
-def flow_streams(client: FlowiseClient, flow_id: str) -> bool:
-    """Whether to ask for a stream; asked once per conversation. An unknown flow id raises here,
-    at once, where a streaming request would get no answer at all from some Flowise versions."""
-    convo = conversation()
+def flow_streams(client: FlowiseClient, flow_id: str, convo: Conversation) -> bool:
+    """Whether to ask for a stream in ``convo``; asked once per conversation, and kept in it. An unknown
+    flow id raises here, at once, where a streaming request would get no answer at all from some
+    Flowise versions."""
     if convo.streaming is None:
         try:
             convo.streaming = client.is_streaming(flow_id)
@@ -104,11 +104,11 @@ def flow_streams(client: FlowiseClient, flow_id: str) -> bool:
     return convo.streaming
 
 
-def prefetch_flow_streams(client: FlowiseClient, flow_id: str) -> None:
+def prefetch_flow_streams(client: FlowiseClient, flow_id: str, convo: Conversation) -> None:
     """Ask whether the flow streams while the person is still typing, so that their first question
     does not wait for it. A failure is left for that question to report, in the chat."""
     with suppress(FlowiseError):
-        flow_streams(client, flow_id)
+        flow_streams(client, flow_id, convo)
 
 
 def flow_health(client: FlowiseClient, flow_id: str) -> Health:

@@ -239,7 +239,7 @@ class _LiveAnswer:
 def _read_answer(
     flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | None, live: _LiveAnswer
 ) -> None:
-    streaming = flow_streams(flow.client, flow.flow_id)
+    streaming = flow_streams(flow.client, flow.flow_id, convo)
     # The conversation's id as the memory session, whatever the configuration says, so that a
     # shared configuration never shares one memory between visitors.
     override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None

@@ -77,7 +77,7 @@ if rejection := rejected_question():
 if question:
     ask(flow, convo, question)
 else:
-    prefetch_flow_streams(client, flow_id)
+    prefetch_flow_streams(client, flow_id, convo)
 health = flow_health(client, flow_id)
 if not settings.is_demo:
     warn_if_unprotected(chosen, health)
