@@ -77,7 +77,7 @@ def render_sidebar(convo: Conversation, flow: Flow, link: FlowLink, is_demo: boo
 
 
 def render_health(slot: DeltaGenerator, health: Health, streams: bool | None) -> None:
-    if not health.reached:
+    if health.problem is not None:  # not reached
         problem = escape_markdown(say(health.problem))
         slot.caption(f":material/cloud_off: {t('sidebar.not_reached', problem=problem)}")
         return

@@ -36,7 +36,7 @@ require_access(settings)
 
 if settings.is_demo:
     server = demo_server()
-    flows = (Flow(id=server.flow_id, url=server.base_url),)
+    flows: tuple[Flow, ...] = (Flow(id=server.flow_id, url=server.base_url),)
     st.info(t("page.demo"), icon=":material/science:")
 else:
     flows = settings.flows
