@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chat.state import t
+from chat.language import t
 
 st.set_page_config(page_title=t("page.title"), page_icon="💬")
 st.navigation([st.Page("pages/chat.py", title=t("page.nav"), icon="💬", default=True)], position="hidden").run()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from .state import t
+from .language import t
 
 if TYPE_CHECKING:
     from demo_flow import DemoServer

@@ -8,8 +8,8 @@ from typing import Any
 
 from flowise_client.events import ToolUse
 
+from .conversation import Conversation
 from .i18n import translate
-from .state import Conversation
 from .turn import Turn
 
 _BACKTICKS = re.compile("`+")

@@ -3,9 +3,9 @@ in the app. The flow's answers, prompts and names are never translated: they are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from flowise_client.errors import MESSAGES, REASONS
 
@@ -20,7 +20,8 @@ _DECIMAL = {"en": ".", "ru": ","}
 # key -> {language: text}. {name} placeholders are filled by translate(), which writes numbers the
 # language's way: templates carry no format specs. Counts are put where no plural form follows them
 # ("токенов: 1 234"), so that one text reads right for every number. Grouped by where they show.
-CATALOGUE: dict[str, dict[str, str]] = {
+# The client's errors ("flowise.<code>") have their English from the client: see _Catalogue.
+_WORDS: dict[str, dict[str, str]] = {
     # The page: its title, and what it says before the chat starts
     "page.title": {"en": "Flowise chat", "ru": "Чат Flowise"},
     "page.nav": {"en": "Chat", "ru": "Чат"},
@@ -113,11 +114,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "access.email_unverified": {
         "en": (
             "You are logged in as {email}, but your login provider has not confirmed that this address is yours, "
-            "so this chat cannot let you in. Confirm the address with your provider, or log out and use another account."
+            "so this chat cannot let you in. Confirm the address with your provider, or log out and use another "
+            "account."
         ),
         "ru": (
             "Вы вошли как {email}, но ваш провайдер входа не подтвердил, что этот адрес принадлежит вам, "
-            "поэтому чат не может вас впустить. Подтвердите адрес у провайдера или выйдите и войдите с другой учётной записью."
+            "поэтому чат не может вас впустить. Подтвердите адрес у провайдера или выйдите и войдите с другой "
+            "учётной записью."
         ),
     },
     "access.no_email": {
@@ -578,7 +581,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "flowise.connection_broken": {
-        "ru": "Соединение с Flowise оборвалось до конца ответа. То, что пришло, сохранено; попробуйте спросить ещё раз.",
+        "ru": (
+            "Соединение с Flowise оборвалось до конца ответа. То, что пришло, сохранено; попробуйте спросить ещё раз."
+        ),
     },
     "flowise.connection_closed": {
         "ru": "Flowise закрыл соединение до конца ответа. То, что пришло, сохранено; попробуйте спросить ещё раз.",
@@ -590,7 +595,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ru": "Сценарий завершился с ошибкой во время ответа: {message}",
     },
     "flowise.key_rejected": {
-        "ru": "Flowise отклонил API-ключ. Проверьте FLOWISE_API_KEY: это должен быть ключ, который принимает этот сценарий.",
+        "ru": (
+            "Flowise отклонил API-ключ. Проверьте FLOWISE_API_KEY: это должен быть ключ, который принимает "
+            "этот сценарий."
+        ),
     },
     "flowise.key_needed": {
         "ru": "Этому сценарию нужен API-ключ. Укажите в FLOWISE_API_KEY один из API-ключей Flowise для этого сценария.",
@@ -811,10 +819,44 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
-# The client's errors read in English in the client's own words, kept in one place
-# (flowise_client.errors); their format specs go, since translate() writes numbers itself.
-for _code, _words in {**MESSAGES, **{f"reason.{code}": words for code, words in REASONS.items()}}.items():
-    CATALOGUE[f"flowise.{_code}"]["en"] = re.sub(r"\{(\w+)[^}]*\}", r"{\1}", _words)
+_CLIENT_PREFIX = "flowise."
+_REASON_PREFIX = "reason."
+_FORMAT_SPEC = re.compile(r"\{(\w+)[^}]*\}")
+
+
+class _Catalogue(Mapping[str, Mapping[str, str]]):
+    """The catalogue's entries, where the client's errors read in English in the client's own words,
+    kept in one place (flowise_client.errors). Those are looked up when an entry is asked for: a code a
+    newer client adds is then one the catalogue does not know (see flowise_errors), not a failure to
+    start."""
+
+    def __init__(self, words: dict[str, dict[str, str]]) -> None:
+        self._words = words
+
+    def __getitem__(self, key: str) -> Mapping[str, str]:
+        entry = self._words[key]
+        if DEFAULT_LANGUAGE in entry or (english := _client_words(key)) is None:
+            return entry
+        return {DEFAULT_LANGUAGE: english, **entry}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+def _client_words(key: str) -> str | None:
+    """The client's English for the error entry ``key``, without format specs (translate() writes
+    numbers itself); None for an entry that is not a client's error, or whose code the client dropped."""
+    if not key.startswith(_CLIENT_PREFIX):
+        return None
+    code = key.removeprefix(_CLIENT_PREFIX)
+    words = REASONS.get(code.removeprefix(_REASON_PREFIX)) if code.startswith(_REASON_PREFIX) else MESSAGES.get(code)
+    return None if words is None else _FORMAT_SPEC.sub(r"{\1}", words)
+
+
+CATALOGUE: Mapping[str, Mapping[str, str]] = _Catalogue(_WORDS)
 
 
 class Verbatim(str):

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .conversation import Conversation
 from .log_once import warn_once
 from .settings import Flow
 
@@ -26,8 +27,9 @@ _MAC_HEX_DIGITS = 32
 # <uuid4>.<mac>: letters, digits, "-" and one ".", so it goes as it is into a URL, a request path and
 # Flowise's storage paths (which refuse "..", "/" and their encodings).
 _SIGNED_ID = re.compile(
-    r"(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.(?P<mac>[0-9a-f]{%d})"
-    % _MAC_HEX_DIGITS
+    r"(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.(?P<mac>[0-9a-f]{"
+    + str(_MAC_HEX_DIGITS)
+    + "})"
 )
 _NOT_IN_SLUGS = re.compile(r"[\W_]+")
 
@@ -96,3 +98,21 @@ def flow_slugs(flows: Sequence[Flow]) -> dict[str, str]:
         taken.add(slug)
         slugs[flow.id] = slug
     return slugs
+
+
+@dataclass(frozen=True)
+class FlowLink:
+    """How the page's address names a flow and its conversations."""
+
+    flow_id: str
+    slug: str | None  # None: the address names no flow (there is only one)
+    signer: LinkSigner
+
+    @classmethod
+    def of(cls, flow: Flow, flows: Sequence[Flow], secret: str | None) -> FlowLink:
+        """``flow``'s link among ``flows``, its ids signed with ``secret`` (CHAT_LINK_SECRET) if set."""
+        slug = flow_slugs(flows).get(flow.id) if len(flows) > 1 else None
+        return cls(flow.id, slug, link_signer(secret, flow.api_key))
+
+    def new_conversation(self) -> Conversation:
+        return Conversation(chat_id=self.signer.mint(self.flow_id))

@@ -1,49 +1,31 @@
-"""Where the app finds its Flowise: environment variables first, then Streamlit secrets."""
+"""The app's settings: the flows to talk to (one, a list, or the demo), and how the app waits, limits
+and guards what is asked of them; each read as setting_sources finds it."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS
 
-from .client_place import SERVER_TRUST_VARIABLE, Network, parse_networks
-from .i18n import DEFAULT_LANGUAGE, Message
+from .client_place import Network, parse_networks
+from .i18n import Message
 from .image_hosts import host_name
 from .login import EmailAllowlist
+from .setting_sources import (
+    NAMES,
+    SettingsError,
+    count,
+    listed_items,
+    lookup,
+    refuse_settings_inside_tables,
+    seconds,
+)
 
-# Each setting with the other names it is known by; APP_URL and FLOW_ID are what the widely copied
-# flowise-streamlit template puts in its secrets, so its users can switch by changing nothing else.
-_NAMES = {
-    "url": ("FLOWISE_URL", "APP_URL"),
-    "flows": ("FLOWISE_FLOWS", "flows"),
-    "flow_id": ("FLOWISE_FLOW_ID", "FLOW_ID"),
-    "api_key": ("FLOWISE_API_KEY",),
-    "read_timeout": ("FLOWISE_READ_TIMEOUT",),
-    "flush_interval": ("STREAM_FLUSH_INTERVAL",),
-    "max_answer_chars": ("FLOWISE_MAX_ANSWER_CHARS",),
-    "override_config": ("FLOWISE_OVERRIDE_CONFIG",),
-    "app_password": ("APP_PASSWORD",),
-    "max_question_chars": ("MAX_QUESTION_CHARS",),
-    "questions_per_minute": ("QUESTIONS_PER_MINUTE",),
-    "max_recording_seconds": ("MAX_RECORDING_SECONDS",),
-    "chat_link_secret": ("CHAT_LINK_SECRET",),
-    # The same variable tells Streamlit's web server whom to take X-Forwarded-For from.
-    "forwarded_allow_ips": (SERVER_TRUST_VARIABLE,),
-    "allowed_emails": ("ALLOWED_EMAILS",),
-    "allowed_email_domains": ("ALLOWED_EMAIL_DOMAINS",),
-    "total_questions_per_minute": ("TOTAL_QUESTIONS_PER_MINUTE",),
-    "max_concurrent_answers": ("MAX_CONCURRENT_ANSWERS",),
-    "max_files_per_question": ("MAX_FILES_PER_QUESTION",),
-    "image_hosts": ("IMAGE_HOSTS",),
-}
-# Every name the app reads its settings under, e.g. for tests that must start from none of them.
-SETTING_NAMES = tuple(name for names in _NAMES.values() for name in names)
-_SETTING_NAME_SET = frozenset(SETTING_NAMES)
 # People often paste the whole prediction URL from Flowise's "API endpoint" dialog.
 _PREDICTION_URL = re.compile(r"^(?P<base>.+?)/api/v1/predictions?/(?P<flow>[^/?#]+)/?$")
 DEFAULT_READ_TIMEOUT = 120.0
@@ -59,8 +41,6 @@ DEFAULT_TOTAL_QUESTIONS_PER_MINUTE = 60
 DEFAULT_MAX_CONCURRENT_ANSWERS = 20
 # Images included: each is held in the server's memory and read by the flow.
 DEFAULT_MAX_FILES_PER_QUESTION = 10
-
-_N = TypeVar("_N", int, float)
 
 
 @dataclass(frozen=True)
@@ -111,7 +91,7 @@ class Settings:
     # The proxies whose X-Forwarded-For names the client; none: the header is believed from nobody.
     forwarded_allow_ips: tuple[Network, ...] = ()
     # Who of those the login provider authenticates may chat; empty: all of them.
-    email_allowlist: EmailAllowlist = EmailAllowlist()
+    email_allowlist: EmailAllowlist = field(default_factory=EmailAllowlist)
     # All sessions together; 0: no limit.
     total_questions_per_minute: int = DEFAULT_TOTAL_QUESTIONS_PER_MINUTE
     max_concurrent_answers: int = DEFAULT_MAX_CONCURRENT_ANSWERS  # 0: no limit
@@ -124,89 +104,44 @@ class Settings:
         return not self.flows
 
 
-class SettingsError(ValueError):
-    """A setting is present but unusable; the message says which and how to fix it (``str()`` of the
-    error says it in English, for logs)."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.text(DEFAULT_LANGUAGE))
-        self.message = message
-
-
-def _lookup(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> str | None:
-    for source in (environ, secrets):
-        for key in _NAMES[name]:
-            value = source.get(key)
-            if value is not None and str(value).strip():
-                return str(value).strip()
-    return None
-
-
 def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Settings:
-    _refuse_settings_inside_tables(secrets)
-    read_timeout = _seconds("read_timeout", environ, secrets, DEFAULT_READ_TIMEOUT, minimum=0.001)
-    flush_interval = _seconds("flush_interval", environ, secrets, DEFAULT_FLUSH_INTERVAL, minimum=0)
+    refuse_settings_inside_tables(secrets)
+    read_timeout = seconds("read_timeout", environ, secrets, DEFAULT_READ_TIMEOUT, minimum=0.001)
+    flush_interval = seconds("flush_interval", environ, secrets, DEFAULT_FLUSH_INTERVAL, minimum=0)
     return Settings(
         flows=_flows(environ, secrets),
         read_timeout=read_timeout,
         flush_interval=flush_interval,
-        max_answer_chars=_count("max_answer_chars", environ, secrets, DEFAULT_MAX_ANSWER_CHARS, minimum=1),
-        app_password=_lookup("app_password", environ, secrets),
+        max_answer_chars=count("max_answer_chars", environ, secrets, DEFAULT_MAX_ANSWER_CHARS, minimum=1),
+        app_password=lookup("app_password", environ, secrets),
         login_required=isinstance(secrets.get("auth"), Mapping),
-        max_question_chars=_count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
-        questions_per_minute=_count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
-        max_recording_seconds=_count(
+        max_question_chars=count("max_question_chars", environ, secrets, DEFAULT_MAX_QUESTION_CHARS, minimum=1),
+        questions_per_minute=count("questions_per_minute", environ, secrets, DEFAULT_QUESTIONS_PER_MINUTE, minimum=0),
+        max_recording_seconds=count(
             "max_recording_seconds", environ, secrets, DEFAULT_MAX_RECORDING_SECONDS, minimum=1
         ),
-        chat_link_secret=_lookup("chat_link_secret", environ, secrets),
+        chat_link_secret=lookup("chat_link_secret", environ, secrets),
         forwarded_allow_ips=_networks("forwarded_allow_ips", environ, secrets),
         email_allowlist=EmailAllowlist(
             emails=_listed("allowed_emails", environ, secrets, _EMAIL, "settings.bad_email"),
             domains=_listed("allowed_email_domains", environ, secrets, _DOMAIN, "settings.bad_email_domain"),
         ),
-        total_questions_per_minute=_count(
+        total_questions_per_minute=count(
             "total_questions_per_minute", environ, secrets, DEFAULT_TOTAL_QUESTIONS_PER_MINUTE, minimum=0
         ),
-        max_concurrent_answers=_count(
+        max_concurrent_answers=count(
             "max_concurrent_answers", environ, secrets, DEFAULT_MAX_CONCURRENT_ANSWERS, minimum=0
         ),
-        max_files_per_question=_count(
+        max_files_per_question=count(
             "max_files_per_question", environ, secrets, DEFAULT_MAX_FILES_PER_QUESTION, minimum=0
         ),
         image_hosts=_image_hosts(environ, secrets),
     )
 
 
-def _refuse_settings_inside_tables(secrets: Mapping[str, Any]) -> None:
-    """Every line below a ``[table]`` line of secrets.toml is a key of that table, so a setting written
-    there is not read: a password would silently be off, and a table such as FLOWISE_OVERRIDE_CONFIG
-    goes to Flowise with every question. The page stops instead. The value is never repeated: it may
-    be the password."""
-    for key, value in secrets.items():
-        if found := _setting_inside(value, str(key)):
-            name, table = found
-            raise SettingsError(Message("settings.setting_inside_table", {"name": name, "table": table}))
-
-
-def _setting_inside(value: Any, table: str) -> tuple[str, str] | None:
-    """The first setting name that is a key of ``value`` or of a table nested in it, and the table it is
-    a key of, written as a path such as ``flows[2].override_config``."""
-    if isinstance(value, Mapping):
-        for key, inner in value.items():
-            if str(key) in _SETTING_NAME_SET:
-                return str(key), table
-            if found := _setting_inside(inner, f"{table}.{key}"):
-                return found
-    elif isinstance(value, (list, tuple)):
-        for number, item in enumerate(value, 1):
-            if found := _setting_inside(item, f"{table}[{number}]"):
-                return found
-    return None
-
-
 def _image_hosts(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> frozenset[str]:
     hosts = set()
-    for entry in _items("image_hosts", environ, secrets):
+    for entry in listed_items("image_hosts", environ, secrets):
         if (host := host_name(entry)) is None:
             raise SettingsError(Message("settings.bad_image_host", {"name": "IMAGE_HOSTS", "value": repr(entry)}))
         hosts.add(host)
@@ -217,11 +152,11 @@ def _flows(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Flow
     """The listed flows if there is a list (FLOWISE_FLOW_ID is then not used), else the one flow of
     FLOWISE_URL and FLOWISE_FLOW_ID, else none. FLOWISE_URL, FLOWISE_API_KEY and
     FLOWISE_OVERRIDE_CONFIG are what a listed flow has when its entry leaves them out."""
-    url, flow_in_url = _server_url(_lookup("url", environ, secrets), "FLOWISE_URL")
+    url, flow_in_url = _server_url(lookup("url", environ, secrets), "FLOWISE_URL")
     shared = Flow(
         id="",
         url=url or "",
-        api_key=_lookup("api_key", environ, secrets),
+        api_key=lookup("api_key", environ, secrets),
         override_config=_override_config(environ, secrets),
     )
     if listed := _flow_list(environ, secrets):
@@ -229,7 +164,7 @@ def _flows(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Flow
         return _distinct([_listed_flow(entry, key, n, shared) for n, entry in enumerate(entries, 1)], key)
     if url is None:
         return ()
-    flow_id = _lookup("flow_id", environ, secrets) or flow_in_url
+    flow_id = lookup("flow_id", environ, secrets) or flow_in_url
     if not flow_id:
         raise SettingsError(Message("settings.no_flow_id"))
     return (replace(shared, id=flow_id),)
@@ -259,7 +194,7 @@ def _flow_list(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[
     """The list of flows and the name it was found under: [[flows]] tables in secrets.toml, or a
     JSON array (the environment has only strings). An empty list is no list."""
     for source in (environ, secrets):
-        for key in _NAMES["flows"]:
+        for key in NAMES["flows"]:
             value = source.get(key)
             if isinstance(value, str):
                 try:
@@ -353,7 +288,7 @@ def _distinct(flows: list[Flow], key: str) -> tuple[Flow, ...]:
 
 def _override_config(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> dict[str, Any]:
     """A table in secrets.toml, or a JSON object in the environment (which has only strings)."""
-    (key,) = _NAMES["override_config"]
+    (key,) = NAMES["override_config"]
     for source in (environ, secrets):
         value = source.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -371,13 +306,17 @@ def _table(value: Any, problem: Message) -> dict[str, Any]:
             value = None
     if not isinstance(value, Mapping):
         raise SettingsError(problem)
-    return _plain(value)
+    return _plain_table(value)
+
+
+def _plain_table(table: Mapping[Any, Any]) -> dict[str, Any]:
+    # Streamlit's secrets are its own mapping type; the request body needs plain JSON values.
+    return {str(k): _plain(v) for k, v in table.items()}
 
 
 def _plain(value: Any) -> Any:
-    # Streamlit's secrets are its own mapping type; the request body needs plain JSON values.
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return _plain_table(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
@@ -388,74 +327,24 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _DOMAIN = re.compile(r"^[^@\s]+\.[^@\s]+$")
 
 
-def _items(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> list[str]:
-    """A list setting: comma-separated text (the environment has only strings), or in secrets a
-    list of texts; empty items are dropped."""
-    key = _NAMES[name][0]
-    value: Any = environ.get(key)
-    if value is None or not value.strip():
-        value = secrets.get(key)
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
-        raise SettingsError(Message("settings.not_a_list", {"name": key}))
-    return [item.strip() for item in value if item.strip()]
-
-
 def _listed(
     name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], form: re.Pattern[str], problem: str
 ) -> tuple[str, ...]:
     """Addresses or domains, in lower case (a leading @ of a domain is dropped); ``problem`` is
     said of the first item not of that ``form``."""
     items = [
-        item.lower().removeprefix("@") if form is _DOMAIN else item.lower() for item in _items(name, environ, secrets)
+        item.lower().removeprefix("@") if form is _DOMAIN else item.lower()
+        for item in listed_items(name, environ, secrets)
     ]
     for item in items:
         if not form.match(item):
-            raise SettingsError(Message(problem, {"name": _NAMES[name][0], "value": repr(item)}))
+            raise SettingsError(Message(problem, {"name": NAMES[name][0], "value": repr(item)}))
     return tuple(items)
 
 
 def _networks(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Network, ...]:
-    key = _NAMES[name][0]
+    key = NAMES[name][0]
     try:
-        return parse_networks(",".join(_items(name, environ, secrets)))
+        return parse_networks(",".join(listed_items(name, environ, secrets)))
     except ValueError as exc:
         raise SettingsError(Message("settings.bad_network", {"name": key, "value": repr(str(exc))})) from None
-
-
-def _seconds(
-    name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float, minimum: float
-) -> float:
-    return _number(name, environ, secrets, default, minimum, float, "settings.not_seconds", "settings.at_least_seconds")
-
-
-def _count(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: int, minimum: int) -> int:
-    return _number(name, environ, secrets, default, minimum, int, "settings.not_whole_number", "settings.at_least")
-
-
-def _number(
-    name: str,
-    environ: Mapping[str, str],
-    secrets: Mapping[str, Any],
-    default: _N,
-    minimum: _N,
-    parse: Callable[[str], _N],
-    unparsable: str,
-    too_small: str,
-) -> _N:
-    """``unparsable`` and ``too_small``: the catalogue keys of what to say when the value is not a
-    number of the kind ``parse`` reads, or is below ``minimum``."""
-    raw = _lookup(name, environ, secrets)
-    key = _NAMES[name][0]
-    try:
-        value = parse(raw) if raw else default
-    except ValueError:
-        raise SettingsError(Message(unparsable, {"name": key, "value": repr(raw)})) from None
-    if value < minimum:
-        if minimum:
-            raise SettingsError(Message(too_small, {"name": key, "minimum": minimum}))
-        raise SettingsError(Message("settings.not_negative", {"name": key}))
-    return value

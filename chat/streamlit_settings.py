@@ -10,7 +10,8 @@ import streamlit as st
 
 from .cleartext import warn_of_credentials_in_clear
 from .i18n import Message
-from .settings import Settings, SettingsError, load_settings
+from .setting_sources import SettingsError
+from .settings import Settings, load_settings
 
 
 def _secrets() -> Mapping[str, Any]:

@@ -9,10 +9,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from chat.access import PasswordGate, PlaceThrottle, refusal, wrong_password
 from chat.i18n import Message
+from chat.language import say, t
 from chat.login import login_refusal
+from chat.session_access import password_gate, password_throttle
 from chat.settings import Settings
 from chat.setup_warnings import warn_about_access, warn_header_ignored
-from chat.state import password_gate, password_throttle, say, t
 
 from .markdown import as_written
 

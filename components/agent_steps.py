@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from chat.state import language, t
+from chat.language import language, t
 from chat.steps import FlowSteps, Step, StepState, headline
 from flowise_client.events import SourceDocument, ToolUse
 

@@ -17,7 +17,7 @@ from chat.flowise_errors import error_message
 from chat.i18n import Message, Verbatim
 from chat.image_hosts import allowed_image_url
 from chat.images import PIXEL_BUDGET_MEGAPIXELS, Picture, display_picture
-from chat.state import say, t
+from chat.language import say, t
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from chat.attachments import Attachment
 from chat.images import PIXEL_BUDGET_MEGAPIXELS
-from chat.state import t
+from chat.language import t
 
 from .markdown import plain_text, visible_text
 

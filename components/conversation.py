@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from chat.asking import request_question, streaming_slot, withdraw_question
+from chat.conversation import Conversation
+from chat.flow_facts import flow_streams
 from chat.flowise_errors import error_message
 from chat.i18n import Message
+from chat.language import say, t
 from chat.limits import QuestionLimits, attached_text_too_long, busy
 from chat.run_stopped import when_browser_left
-from chat.state import Conversation, flow_streams, request_question, say, streaming_slot, t, withdraw_question
 from chat.turn import Question, Turn
 from chat.uploads import UploadFailed, UploadPolicy, send_files
 from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError, HumanReply
@@ -236,7 +239,7 @@ class _LiveAnswer:
 def _read_answer(
     flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | None, live: _LiveAnswer
 ) -> None:
-    streaming = flow_streams(flow.client, flow.flow_id)
+    streaming = flow_streams(flow.client, flow.flow_id, convo)
     # The conversation's id as the memory session, whatever the configuration says, so that a
     # shared configuration never shares one memory between visitors.
     override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None

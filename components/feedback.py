@@ -6,8 +6,9 @@ import streamlit as st
 
 from chat.flowise_errors import error_message
 from chat.i18n import Message
+from chat.language import say, t
 from chat.limits import MAX_FEEDBACK_CHARS
-from chat.state import feedback_given, feedback_keys, say, t
+from chat.ratings import feedback_given, feedback_keys
 from chat.turn import Turn
 from flowise_client import FlowiseClient, FlowiseError, Rating
 

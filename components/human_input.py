@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chat.state import action_comment_key, rejected_reply, request_reply, say, t
+from chat.asking import action_comment_key, rejected_reply, request_reply
+from chat.language import say, t
 from chat.turn import Decision, Turn
 from flowise_client.events import ActionEvent
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from chat.state import t
+from chat.language import t
 
 from .markdown import visible_text
 

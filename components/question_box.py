@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from chat.asking import recorder_key, refill_withdrawn_question, screen_question, take_recording
 from chat.attachments import attachment
+from chat.language import say, t
 from chat.limits import QuestionLimits, Rejection
-from chat.state import (
-    QUESTION_INPUT,
-    recorder_key,
-    refill_withdrawn_question,
-    say,
-    screen_question,
-    t,
-    take_recording,
-)
+from chat.session import QUESTION_INPUT
 from chat.turn import Question
 from chat.uploads import UploadPolicy, pending_files
 

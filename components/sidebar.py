@@ -8,24 +8,15 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from chat.conversation import Conversation
+from chat.conversations import choose_flow_id, start_new_conversation
 from chat.export import file_stem, to_json, to_markdown
 from chat.health import Health
 from chat.i18n import LANGUAGES
+from chat.language import AUTO_LANGUAGE, language, language_choice, remember_language_choice, say, t
+from chat.links import FlowLink
+from chat.session import FLOW_CHOICE, LANGUAGE_PICKER
 from chat.settings import Flow
-from chat.state import (
-    AUTO_LANGUAGE,
-    FLOW_CHOICE,
-    LANGUAGE_PICKER,
-    Conversation,
-    FlowLink,
-    chosen_flow_id,
-    language,
-    language_choice,
-    remember_language_choice,
-    say,
-    start_new_conversation,
-    t,
-)
 
 from .markdown import escape_markdown, plain_text, safe_markdown
 
@@ -50,7 +41,7 @@ def choose_flow(flows: Sequence[Flow]) -> Flow:
     """The flow to talk to: with several, the one picked at the top of the sidebar (under the
     language), each shown by its name with its description under it."""
     by_id = {flow.id: flow for flow in flows}
-    chosen = chosen_flow_id(flows)
+    chosen = choose_flow_id(flows)
     if len(flows) > 1:
         with st.sidebar:
             # Names and descriptions are the app owner's words: shown as written, as Markdown that cannot run.
@@ -86,7 +77,7 @@ def render_sidebar(convo: Conversation, flow: Flow, link: FlowLink, is_demo: boo
 
 
 def render_health(slot: DeltaGenerator, health: Health, streams: bool | None) -> None:
-    if not health.reached:
+    if health.problem is not None:  # not reached
         problem = escape_markdown(say(health.problem))
         slot.caption(f":material/cloud_off: {t('sidebar.not_reached', problem=problem)}")
         return

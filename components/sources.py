@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from chat.state import t
+from chat.language import t
 from flowise_client.events import SourceDocument
 
 from .long_text import render_long_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chat.state import say, t
+from chat.language import say, t
 from chat.turn import Turn
 
 from .markdown import safe_markdown

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import streamlit as st
 
-from chat.state import t
+from chat.language import t
 from flowise_client.events import ToolUse
 
 from .long_text import render_long_text

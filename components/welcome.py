@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chat.state import request_question
+from chat.asking import request_question
 from flowise_client import ChatbotConfig
 
 from .markdown import escape_markdown, safe_markdown

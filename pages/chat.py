@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from chat.asking import rejected_question, take_requested_question, take_requested_reply
+from chat.conversations import open_or_start_conversation, restore_conversation
 from chat.demo import demo_server
+from chat.flow_facts import chatbot_config, client_for, flow_health, prefetch_flow_streams, upload_policy
 from chat.health import warn_if_unprotected
+from chat.language import say, t
 from chat.limits import QuestionLimits
-from chat.settings import Flow, SettingsError
-from chat.state import (
-    FlowLink,
-    chatbot_config,
-    client_for,
-    flow_health,
-    open_conversation,
-    prefetch_flow_streams,
-    rejected_question,
-    restore_conversation,
-    say,
-    t,
-    take_requested_question,
-    take_requested_reply,
-    upload_policy,
-)
+from chat.links import FlowLink
+from chat.setting_sources import SettingsError
+from chat.settings import Flow
 from chat.streamlit_settings import current_settings
 from components.access import require_access
 from components.conversation import FlowTarget, ask, render_history
@@ -45,7 +36,7 @@ require_access(settings)
 
 if settings.is_demo:
     server = demo_server()
-    flows = (Flow(id=server.flow_id, url=server.base_url),)
+    flows: tuple[Flow, ...] = (Flow(id=server.flow_id, url=server.base_url),)
     st.info(t("page.demo"), icon=":material/science:")
 else:
     flows = settings.flows
@@ -54,7 +45,7 @@ chosen = choose_flow(flows)
 flow_id = chosen.id
 link = FlowLink.of(chosen, flows, settings.chat_link_secret)
 client = client_for(chosen, settings)
-convo = restore_conversation(client, link, open_conversation(link))
+convo = restore_conversation(client, link, open_or_start_conversation(link))
 if convo.notice and not convo.turns:
     # It may quote the server: Markdown, but as safe as an answer.
     st.info(safe_markdown(say(convo.notice)), icon=":material/history:")
@@ -86,7 +77,7 @@ if rejection := rejected_question():
 if question:
     ask(flow, convo, question)
 else:
-    prefetch_flow_streams(client, flow_id)
+    prefetch_flow_streams(client, flow_id, convo)
 health = flow_health(client, flow_id)
 if not settings.is_demo:
     warn_if_unprotected(chosen, health)

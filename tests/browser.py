@@ -15,7 +15,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from chat.settings import SETTING_NAMES
+from chat.setting_sources import SETTING_NAMES
 
 ROOT = Path(__file__).parent.parent
 CHROMIUM = "/usr/bin/chromium"

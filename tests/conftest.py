@@ -7,7 +7,7 @@ from playwright.sync_api import sync_playwright
 from streamlit.testing.v1 import AppTest
 
 from chat.app_wide import app_wide
-from chat.settings import SETTING_NAMES
+from chat.setting_sources import SETTING_NAMES
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_app
 from tests.flowise_wire import FlowiseWire, start_wire
 from tests.page import APP

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from chat.conversation import Conversation
 from chat.export import to_markdown
 from chat.history import turns_from_history
 from chat.i18n import translate
-from chat.state import Conversation
 from chat.steps import FlowSteps, StepState, headline
 from chat.turn import Decision, Turn
 from flowise_client import StoredMessage

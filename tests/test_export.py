@@ -6,9 +6,9 @@ import json
 from datetime import datetime, timezone
 
 from chat.attachments import Attachment
+from chat.conversation import Conversation
 from chat.export import file_stem, to_json, to_markdown
 from chat.i18n import Message
-from chat.state import Conversation
 from chat.turn import Turn
 from flowise_client.events import (
     EndEvent,

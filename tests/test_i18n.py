@@ -2,6 +2,9 @@
 asks for is in it; numbers written each language's way; the client's errors in the catalogue's words."""
 
 import ast
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from string import Formatter
 
@@ -122,3 +125,39 @@ def test_a_client_error_reads_in_russian_from_its_code_and_values():
 def test_an_error_the_catalogue_does_not_know_is_told_in_the_client_s_words():
     for error in (FlowiseError("Something new went wrong."), FlowiseError("Newer.", code="from_a_newer_client")):
         assert error_message(error).text("ru") == str(error)
+
+
+def test_a_code_a_newer_client_brings_is_told_in_the_client_s_words():
+    # The catalogue may not have words yet for a code (or a connection failure's reason) the client
+    # adds: the app must still start, and tell such an error as the client words it. In a fresh
+    # interpreter, since the catalogue is imported with the client's codes as they are then.
+    script = textwrap.dedent(
+        """
+        from flowise_client import FlowiseUnreachableError
+        from flowise_client.errors import MESSAGES, REASONS
+
+        MESSAGES["from_a_newer_client"] = "Something new went wrong after {seconds:g} s."
+        REASONS["a_newer_reason"] = "a newer reason"
+
+        from chat.flowise_errors import error_message
+
+        for error in (
+            FlowiseUnreachableError.of("from_a_newer_client", seconds=1.5),
+            FlowiseUnreachableError.of("unreachable", url="http://flowise:3000", reason="a_newer_reason"),
+        ):
+            print(error_message(error).text("ru"))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "Something new went wrong after 1.5 s.",
+        "Cannot reach Flowise at http://flowise:3000 (a newer reason). Check that the server is running and that "
+        "FLOWISE_URL is right.",
+    ]
+
+
+def test_the_client_s_english_is_read_when_a_message_is_shown(monkeypatch):
+    monkeypatch.setitem(MESSAGES, "server_failed_bare", "Flowise failed (HTTP {status:d}).")
+    assert translate("en", "flowise.server_failed_bare", status=502) == "Flowise failed (HTTP 502)."
+    assert translate("ru", "flowise.server_failed_bare", status=502).startswith("Flowise ответил ошибкой (HTTP 502)")

@@ -10,7 +10,8 @@ import pytest
 
 from chat.app_wide import AppWide, LocalSlots, LocalWindowCounter, app_wide
 from chat.limits import MAX_FEEDBACK_CHARS, QuestionLimits, SlidingWindow, admit, answer_slot
-from chat.settings import SettingsError, load_settings
+from chat.setting_sources import SettingsError
+from chat.settings import load_settings
 from flowise_client import AnswerBounds, FlowiseAnswerTooLongError, FlowiseClient
 from flowise_client.events import ArtifactsEvent, SourceDocumentsEvent, ThinkingEvent, TokenEvent
 from flowise_client.uploads import MB

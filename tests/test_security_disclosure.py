@@ -8,10 +8,10 @@ import socket
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+from chat.conversation import Conversation
 from chat.export import to_markdown
 from chat.links import flow_slugs
 from chat.settings import Flow
-from chat.state import Conversation
 from tests.flowise_wire import API_KEY, HIDDEN_FLOW_IDS
 from tests.page import APP, page_text
 

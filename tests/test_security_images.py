@@ -17,7 +17,8 @@ from chat.history import turns_from_history
 from chat.image_hosts import allowed_image_url
 from chat.images import DISPLAY_PIXELS, PIXEL_BUDGET, display_picture, thumbnail
 from chat.markdown_blocks import stable_prefix_length
-from chat.settings import SettingsError, load_settings
+from chat.setting_sources import SettingsError
+from chat.settings import load_settings
 from components.markdown import safe_markdown
 from flowise_client import StoredMessage
 from tests.flowise_wire import bomb_png, png, remote_images_answer

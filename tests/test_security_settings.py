@@ -14,7 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat.cleartext import warn_of_credentials_in_clear
-from chat.settings import SETTING_NAMES, Flow, SettingsError, load_settings
+from chat.setting_sources import SETTING_NAMES, SettingsError
+from chat.settings import Flow, load_settings
 from chat.streamlit_settings import current_settings
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS, FlowiseClient
 from flowise_client.sse import MAX_MESSAGE_BYTES

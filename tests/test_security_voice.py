@@ -13,7 +13,8 @@ import soundfile
 from chat import voice
 from chat.app_wide import LocalSlots
 from chat.i18n import Message
-from chat.settings import DEFAULT_MAX_RECORDING_SECONDS, SettingsError, load_settings
+from chat.setting_sources import SettingsError
+from chat.settings import DEFAULT_MAX_RECORDING_SECONDS, load_settings
 from chat.voice import ENCODERS_AT_ONCE, ENCODERS_KEY, ogg_opus, recording_upload
 from chat.wav_recording import RecordingRefused, read_recording
 from flowise_client.uploads import MB

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from chat.settings import Flow, SettingsError, load_settings
+from chat.setting_sources import SettingsError
+from chat.settings import Flow, load_settings
 
 
 def test_nothing_configured_is_the_demo():

@@ -101,8 +101,8 @@ def test_thoughts_stream_open_then_close_when_the_answer_starts(browser, tmp_pat
 
 
 def test_thoughts_are_in_both_downloads():
+    from chat.conversation import Conversation
     from chat.export import to_json, to_markdown
-    from chat.state import Conversation
 
     turn = Turn("Capital of France?")
     for event in [ThinkingEvent("Paris, surely."), ThinkingEvent("", 2), TokenEvent("Paris."), EndEvent()]:

@@ -305,7 +305,7 @@ def test_flow_settings_flowise_could_not_give_are_asked_again_later(app, wire, m
     at.run()
     assert settings_asked() == asked  # not again on every rerun
     wire.config_failures.clear()
-    monkeypatch.setattr("chat.state.PROBE_RETRY_SECONDS", 0.0)
+    monkeypatch.setattr("chat.flow_facts.PROBE_RETRY_SECONDS", 0.0)
     at.run()
     assert settings_asked() == asked + 1
     assert at.chat_input[0].proto.accept_file != 0
