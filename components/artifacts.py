@@ -4,7 +4,6 @@ download (``fileAnnotations``)."""
 from __future__ import annotations
 
 import html
-import json
 import logging
 from collections.abc import Collection
 from pathlib import PurePosixPath
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from chat.artifacts import IMAGE_TYPES, STORED, ImageSource, image_source
+from chat.display_text import display_text
 from chat.flowise_errors import error_message
 from chat.i18n import Message, Verbatim
 from chat.image_hosts import allowed_image_url
@@ -55,16 +55,14 @@ def render_artifacts(
         if kind in IMAGE_TYPES:
             _render_image(client, flow_id, chat_id, turn, index, image_hosts)
         elif kind == "html":
-            st.iframe(sandboxed_html(_text(artifact.data), t("artifact.html_title")), height=HTML_HEIGHT + 8)
+            st.iframe(
+                sandboxed_html(display_text(artifact.data).text, t("artifact.html_title")), height=HTML_HEIGHT + 8
+            )
         elif kind in ("json", "javascript"):
-            st.code(_text(artifact.data), language=kind, wrap_lines=True)
+            st.code(display_text(artifact.data).text, language=kind, wrap_lines=True)
         else:
             # Markdown, and kinds without a renderer of their own (Flowise's widget does the same).
-            st.markdown(safe_markdown(_text(artifact.data), image_hosts))
-
-
-def _text(data: object) -> str:
-    return data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=2, default=str)
+            st.markdown(safe_markdown(display_text(artifact.data).text, image_hosts))
 
 
 def _render_image(
