@@ -8,9 +8,10 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flowise_client import DEFAULT_MAX_FILE_BYTES
+
+from .http_urls import http_url
 
 IMAGE_TYPES = frozenset({"png", "jpeg", "jpg", "gif", "webp"})
 STORED = "FILE-STORAGE::"
@@ -41,8 +42,5 @@ def image_source(data: object) -> ImageSource | None:
         except (binascii.Error, ValueError):
             return None
     # A link: only http(s), loaded by the reader's browser from a host IMAGE_HOSTS lists, else a link.
-    try:
-        parts = urlsplit(data.strip())
-    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
-        return None
-    return ImageSource(url=data.strip()) if parts.scheme in ("http", "https") and parts.netloc else None
+    url = http_url(data)
+    return ImageSource(url=url) if url else None

@@ -7,11 +7,12 @@ from typing import Any
 
 import streamlit as st
 
+from chat.http_urls import http_url
 from chat.state import t
 from flowise_client.events import SourceDocument
 
 from .long_text import render_long_text
-from .markdown import escape_markdown, http_url, link, visible_text
+from .markdown import escape_markdown, link, visible_text
 
 
 def _location(metadata: Mapping[str, Any]) -> str:

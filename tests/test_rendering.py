@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from chat.display_text import display_text
+from chat.http_urls import http_url
 from chat.turn import Turn
 from components.conversation import answer_caption
-from components.markdown import escape_markdown, http_url
+from components.markdown import escape_markdown
 from components.sources import source_heading
 from flowise_client.events import (
     EndEvent,
