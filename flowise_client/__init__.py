@@ -1,7 +1,7 @@
 """A small client for Flowise's prediction API: typed events from a streamed or JSON answer.
 
 It has no Streamlit dependency, so it can be used and tested on its own. The event dataclasses
-live in :mod:`flowise_client.events`.
+live in :mod:`flowise_client.events`, and :func:`parse_event` reads them from the wire.
 """
 
 from .budget import AnswerBounds
@@ -27,7 +27,8 @@ from .errors import (
     FlowiseTimeoutError,
     FlowiseUnreachableError,
 )
-from .events import FlowiseEvent, parse_event
+from .event_parsing import parse_event
+from .events import FlowiseEvent
 from .human_input import HumanReply
 from .uploads import AttachmentText, FullFileUpload, StoredUpload, Upload, UploadLimit, UploadsConfig
 

@@ -27,7 +27,8 @@ from .errors import (
     FlowiseTimeoutError,
     FlowiseUnreachableError,
 )
-from .events import EndEvent, ErrorEvent, FlowiseEvent, parse_event
+from .event_parsing import parse_event
+from .events import EndEvent, ErrorEvent, FlowiseEvent
 from .human_input import HumanReply
 from .prediction_json import events_from_prediction
 from .sse import MAX_MESSAGE_BYTES, iter_payloads
