@@ -5,16 +5,8 @@ live in :mod:`flowise_client.events`, and :func:`parse_event` reads them from th
 """
 
 from .budget import AnswerBounds
-from .client import (
-    DEFAULT_MAX_ANSWER_CHARS,
-    DEFAULT_MAX_FILE_BYTES,
-    ChatbotConfig,
-    FlowDetails,
-    FlowiseClient,
-    Rating,
-    StoredMessage,
-    Timeouts,
-)
+from .chat_history import StoredMessage
+from .client import DEFAULT_MAX_ANSWER_CHARS, DEFAULT_MAX_FILE_BYTES, FlowiseClient, Rating
 from .errors import (
     FlowiseAnswerTooLongError,
     FlowiseAuthError,
@@ -29,36 +21,38 @@ from .errors import (
 )
 from .event_parsing import parse_event
 from .events import FlowiseEvent
+from .flow_settings import ChatbotConfig, FlowDetails
 from .human_input import HumanReply
+from .transport import Timeouts
 from .uploads import AttachmentText, FullFileUpload, StoredUpload, Upload, UploadLimit, UploadsConfig
 
 __all__ = [
-    "AnswerBounds",
     "DEFAULT_MAX_ANSWER_CHARS",
     "DEFAULT_MAX_FILE_BYTES",
+    "AnswerBounds",
+    "AttachmentText",
     "ChatbotConfig",
     "FlowDetails",
-    "FlowiseClient",
-    "HumanReply",
-    "Rating",
-    "StoredMessage",
-    "Timeouts",
-    "AttachmentText",
-    "FullFileUpload",
-    "StoredUpload",
-    "Upload",
-    "UploadLimit",
-    "UploadsConfig",
-    "FlowiseError",
     "FlowiseAnswerTooLongError",
     "FlowiseAuthError",
+    "FlowiseClient",
     "FlowiseConnectionLostError",
+    "FlowiseError",
+    "FlowiseEvent",
     "FlowiseNotFoundError",
     "FlowiseProtocolError",
     "FlowiseServerError",
     "FlowiseStreamError",
     "FlowiseTimeoutError",
     "FlowiseUnreachableError",
-    "FlowiseEvent",
+    "FullFileUpload",
+    "HumanReply",
+    "Rating",
+    "StoredMessage",
+    "StoredUpload",
+    "Timeouts",
+    "Upload",
+    "UploadLimit",
+    "UploadsConfig",
     "parse_event",
 ]

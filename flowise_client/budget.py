@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from .errors import FlowiseAnswerTooLongError
@@ -90,10 +91,14 @@ def capped(events: Iterable[FlowiseEvent], max_chars: int, bounds: AnswerBounds)
         if isinstance(event, TokenEvent):
             yield from text.take(event.text, TokenEvent)
         elif isinstance(event, ThinkingEvent):
-            yield from thoughts.take(event.text, lambda part, whole=event: replace(whole, text=part))
+            yield from thoughts.take(event.text, partial(_with_text, event))
         else:
             counts.add(event)
             yield event
+
+
+def _with_text(event: ThinkingEvent, text: str) -> FlowiseEvent:
+    return replace(event, text=text)
 
 
 def counted_bytes(chunks: Iterable[bytes], bounds: AnswerBounds) -> Iterator[bytes]:
