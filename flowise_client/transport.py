@@ -168,6 +168,9 @@ class Transport:
         # A JSON answer is one message: the same bound as for one event of a stream.
         try:
             return json.loads(read_body(response, MAX_MESSAGE_BYTES))
+        except FlowiseProtocolError:
+            log.warning("Stopped reading Flowise's reply to %s: it passed %d bytes", _path(response), MAX_MESSAGE_BYTES)
+            raise
         except ValueError as exc:
             log.warning("Flowise's reply to %s is not valid JSON", _path(response))
             raise FlowiseProtocolError.of("not_json", url=self.base_url) from exc
