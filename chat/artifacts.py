@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 
 from flowise_client import DEFAULT_MAX_FILE_BYTES
+from flowise_client.events import Artifact
 
 from .http_urls import http_url
 
 IMAGE_TYPES = frozenset({"png", "jpeg", "jpg", "gif", "webp"})
-STORED = "FILE-STORAGE::"
 _DATA_URL = re.compile(r"^data:image/[\w.+-]+;base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
 
 
@@ -27,12 +27,12 @@ class ImageSource:
     url: str | None = None
 
 
-def image_source(data: object) -> ImageSource | None:
+def image_source(artifact: Artifact) -> ImageSource | None:
+    if artifact.stored_file is not None:
+        return ImageSource(stored_name=artifact.stored_file) if artifact.stored_file else None
+    data = artifact.data
     if not isinstance(data, str):
         return None
-    if data.startswith(STORED):
-        name = data.removeprefix(STORED).strip()
-        return ImageSource(stored_name=name) if name else None
     if match := _DATA_URL.match(data.strip()):
         # Decoded size is 3/4 of the text: a data URL past the file bound is not decoded at all.
         if len(match["data"]) * 3 // 4 > DEFAULT_MAX_FILE_BYTES:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from chat.artifacts import IMAGE_TYPES, STORED, ImageSource, image_source
+from chat.artifacts import IMAGE_TYPES, ImageSource, image_source
 from chat.display_text import display_text
 from chat.flowise_errors import error_message
 from chat.i18n import Message, Verbatim
@@ -72,7 +72,7 @@ def _render_image(
     # Made once: the page is drawn again on every click, and the picture is then shown as it was made.
     picture = turn.pictures.get(index)
     if picture is None:
-        source = image_source(artifact.data)
+        source = image_source(artifact)
         if source is not None and source.url:
             _render_linked_image(source.url, image_hosts)
             return
@@ -80,8 +80,7 @@ def _render_image(
     if picture.content is not None:
         st.image(picture.content, output_format=picture.format)
         return
-    data = artifact.data if isinstance(artifact.data, str) else ""
-    name = plain_text(data.removeprefix(STORED).strip() if data.startswith(STORED) else artifact.type)
+    name = plain_text(artifact.stored_file if artifact.stored_file is not None else artifact.type)
     if picture.too_large:
         st.caption(":material/hide_image: " + t("artifact.image_too_large", name=name, limit=PIXEL_BUDGET_MEGAPIXELS))
     else:

@@ -102,10 +102,23 @@ class ExecutedNode:
         return self.name == HUMAN_INPUT_NODE
 
 
+# How an artifact's data names a file Flowise stored for the conversation (FlowiseChatEmbed
+# ``bubbles/BotBubble.tsx`` reads it so).
+STORED_FILE_PREFIX = "FILE-STORAGE::"
+
+
 @dataclass(frozen=True)
 class Artifact:
     type: str
     data: Any
+
+    @property
+    def stored_file(self) -> str | None:
+        """The name of the file Flowise stored for the conversation that ``data`` refers to
+        (``FILE-STORAGE::<name>``, read through ``get-upload-file``); None when it refers to none."""
+        if isinstance(self.data, str) and self.data.startswith(STORED_FILE_PREFIX):
+            return self.data.removeprefix(STORED_FILE_PREFIX).strip()
+        return None
 
 
 @dataclass(frozen=True)
