@@ -8,12 +8,13 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flowise_client import DEFAULT_MAX_FILE_BYTES
+from flowise_client.events import Artifact
+
+from .http_urls import http_url
 
 IMAGE_TYPES = frozenset({"png", "jpeg", "jpg", "gif", "webp"})
-STORED = "FILE-STORAGE::"
 _DATA_URL = re.compile(r"^data:image/[\w.+-]+;base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
 
 
@@ -26,12 +27,12 @@ class ImageSource:
     url: str | None = None
 
 
-def image_source(data: object) -> ImageSource | None:
+def image_source(artifact: Artifact) -> ImageSource | None:
+    if artifact.stored_file is not None:
+        return ImageSource(stored_name=artifact.stored_file) if artifact.stored_file else None
+    data = artifact.data
     if not isinstance(data, str):
         return None
-    if data.startswith(STORED):
-        name = data.removeprefix(STORED).strip()
-        return ImageSource(stored_name=name) if name else None
     if match := _DATA_URL.match(data.strip()):
         # Decoded size is 3/4 of the text: a data URL past the file bound is not decoded at all.
         if len(match["data"]) * 3 // 4 > DEFAULT_MAX_FILE_BYTES:
@@ -41,8 +42,5 @@ def image_source(data: object) -> ImageSource | None:
         except (binascii.Error, ValueError):
             return None
     # A link: only http(s), loaded by the reader's browser from a host IMAGE_HOSTS lists, else a link.
-    try:
-        parts = urlsplit(data.strip())
-    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
-        return None
-    return ImageSource(url=data.strip()) if parts.scheme in ("http", "https") and parts.netloc else None
+    url = http_url(data)
+    return ImageSource(url=url) if url else None

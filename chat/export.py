@@ -9,6 +9,7 @@ from typing import Any
 from flowise_client.events import ToolUse
 
 from .conversation import Conversation
+from .display_text import display_text
 from .i18n import translate
 from .turn import Turn
 
@@ -30,12 +31,6 @@ def _code_span(text: str) -> str:
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     ticks, pad = "`" * (longest + 1), " " if longest else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def _as_text(value: Any) -> tuple[str, str]:
-    if isinstance(value, str):
-        return value, ""
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str), "json"
 
 
 def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
@@ -74,8 +69,8 @@ def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
         for tool in turn.tools:
             parts += [f"- **{tool.tool}**", ""]
             for label, value in (("tools.input", tool.tool_input), ("tools.output", tool.tool_output)):
-                text, kind = _as_text(value)
-                parts += [f"  {t(label)}:", "", _fence(text, kind), ""]
+                text, kind = display_text(value)
+                parts += [f"  {t(label)}:", "", _fence(text, kind or ""), ""]
     return "\n".join(parts)
 
 

@@ -13,7 +13,7 @@ from .attachments import Attachment, attachment
 from .turn import Turn
 
 # Reads a file Flowise stores with the conversation, by name; None if it cannot.
-FetchFile = Callable[[str], "bytes | None"]
+FetchFile = Callable[[str], bytes | None]
 # What Flowise's widgets send as the question of a reply without a comment (HumanReply.question).
 _REPLY_WORDS = {"Proceed": True, "Reject": False}
 
@@ -46,25 +46,19 @@ def turns_from_history(messages: list[StoredMessage], fetch: FetchFile | None = 
 
 def _attachment(upload: StoredUpload, fetch: FetchFile | None) -> Attachment:
     # Only files in Flowise's storage are read back; a "url" upload points elsewhere.
-    stored = upload.type == "stored-file" and upload.mime.startswith("image/") and fetch is not None
-    return attachment(upload.name, upload.mime, fetch(upload.name) if stored else None)
+    stored = upload.in_storage and upload.mime.startswith("image/")
+    return attachment(upload.name, upload.mime, fetch(upload.name) if stored and fetch is not None else None)
 
 
 def _recall_choices(turn: Turn, events: tuple[FlowiseEvent, ...]) -> None:
     """A reply with a comment does not say whether it approved: the run's Human Input nodes do."""
     nodes = next((e.nodes for e in events if isinstance(e, AgentFlowExecutedDataEvent)), ())
-    kinds = [
-        node.data.get("input", {}).get("type")
-        for node in nodes
-        if node.data.get("name") == "humanInputAgentflow"
-        and node.status == "FINISHED"
-        and isinstance(node.data.get("input"), dict)
-    ]
+    kinds = [node.human_choice for node in nodes if node.is_human_input and node.status == "FINISHED"]
     turn.decisions[:] = [
         replace(decision, approve=kind == "proceed")
         if decision.approve is None and kind in ("proceed", "reject")
         else decision
-        for decision, kind in zip(turn.decisions, kinds + [None] * len(turn.decisions))
+        for decision, kind in zip(turn.decisions, kinds + [""] * len(turn.decisions), strict=False)
     ]
 
 

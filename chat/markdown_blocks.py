@@ -38,26 +38,11 @@ def stable_prefix_length(text: str, start: int = 0) -> int:
         line_start, position = position, position + len(line)
         stripped = line.rstrip("\r\n")
         if stripped == line:
-            # An unfinished line can only tell, once long enough to show its indent and list marker,
-            # whether the block before it has ended.
-            if (
-                after_blank
-                and len(line) >= _DECISIVE_LENGTH
-                and fence is None
-                and not in_math
-                and _block_ends_before(stripped, list_open)
-            ):
+            if after_blank and fence is None and not in_math and _unfinished_line_ends_block(line, list_open):
                 cut = line_start
             break
         if fence is not None:
-            marker = _FENCE.match(stripped)
-            if (
-                marker
-                and marker.group(1)[0] == fence[0]
-                and len(marker.group(1)) >= len(fence)
-                and not stripped[marker.end() :].strip()
-            ):
-                fence = None
+            fence = None if _closes_fence(stripped, fence) else fence
             continue
         if in_math:
             in_math = stripped.count("$$") % 2 == 0
@@ -80,6 +65,24 @@ def stable_prefix_length(text: str, start: int = 0) -> int:
         elif _MATH.match(stripped) and stripped.count("$$") % 2 == 1:
             in_math = True
     return cut
+
+
+def _unfinished_line_ends_block(line: str, list_open: bool) -> bool:
+    # An unfinished line can only tell, once long enough to show its indent and list marker,
+    # whether the block before it has ended.
+    return len(line) >= _DECISIVE_LENGTH and _block_ends_before(line, list_open)
+
+
+def _closes_fence(line: str, fence: str) -> bool:
+    """Whether ``line`` closes the code block that ``fence`` opened: the same character, at least as
+    many of them, and nothing after them."""
+    marker = _FENCE.match(line)
+    return bool(
+        marker
+        and marker.group(1)[0] == fence[0]
+        and len(marker.group(1)) >= len(fence)
+        and not line[marker.end() :].strip()
+    )
 
 
 def _block_ends_before(next_line: str, list_open: bool) -> bool:

@@ -34,7 +34,8 @@ def mono(frames: np.ndarray, dtype: str) -> np.ndarray:
     samples = frames.astype(np.float32)
     if dtype == "u1":
         samples -= 128.0  # 8-bit WAV is unsigned
-    return samples.mean(axis=1) / np.float32(_SCALES[dtype])
+    channel: np.ndarray = samples.mean(axis=1) / np.float32(_SCALES[dtype])
+    return channel
 
 
 def encode(pcm: bytes, channels: int, rate: int, dtype: str) -> bytes:

@@ -11,7 +11,7 @@ with what they did, ``agentFlowEvent`` is the run's state; a multi-agent flow re
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -28,8 +28,6 @@ from flowise_client.events import (
     SourceDocument,
     ToolUse,
     UsedToolsEvent,
-    source_documents,
-    tool_uses,
 )
 
 from .i18n import Message
@@ -73,16 +71,13 @@ class Step:
 
     @classmethod
     def from_node(cls, node: ExecutedNode) -> Step:
-        output = node.data.get("output")
-        output = output if isinstance(output, Mapping) else {}
-        error = node.data.get("error")
         return cls(
             node.node_id,
             node.node_label or node.node_id,
             flowise_state(node.status),
-            tools=tool_uses(output.get("usedTools")),
-            sources=source_documents(output.get("sourceDocuments")),
-            error=error if isinstance(error, str) else "",
+            tools=node.used_tools,
+            sources=node.source_documents,
+            error=node.error,
         )
 
     @classmethod

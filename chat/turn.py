@@ -47,7 +47,7 @@ class Question:
 
 
 def _source_key(doc: SourceDocument) -> tuple[str, str]:
-    return doc.page_content.strip(), str(doc.metadata.get("source", ""))
+    return doc.page_content.strip(), doc.source
 
 
 def _sum_usage(a: UsageMetadataEvent, b: UsageMetadataEvent) -> UsageMetadataEvent:

@@ -170,9 +170,9 @@ def send_files(
     """Hand the files to Flowise as the widget does and return the uploads for the prediction. Files
     for retrieval or whose text Flowise extracts are sent before the question, each kind in one request.
     The files are ones ``policy`` accepts (the question box checked them against it)."""
-    kinds = [(file, policy.kind(file)) for file in files]
-    if refused := [file.name for file, kind in kinds if kind is None]:
+    if refused := [file.name for file in files if policy.kind(file) is None]:
         raise ValueError(f"The flow does not take {', '.join(refused)}; files are checked before they are sent")
+    kinds = [(file, kind) for file in files if (kind := policy.kind(file)) is not None]
     uploads: dict[str, Upload] = {}
     try:
         full = [file for file, kind in kinds if kind == FULL_FILE]

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from chat.display_text import display_text
 from chat.language import language, t
 from chat.steps import FlowSteps, Step, StepState, headline
 from flowise_client.events import SourceDocument, ToolUse
 
 from .markdown import plain_text, safe_markdown
-from .tools import as_code
 
 _ICONS = {
     StepState.RUNNING: ":material/progress_activity:",
@@ -66,7 +66,7 @@ def _draw_steps(steps: FlowSteps, live: bool) -> None:
         _draw_step(step, live)
     if live:
         for tool in steps.calling:
-            shown, _ = as_code(tool.tool_input) if tool.tool_input not in (None, "", {}) else ("", None)
+            shown, _ = display_text(tool.tool_input) if tool.tool_input not in (None, "", {}) else ("", None)
             shown = " ".join(shown.split())
             shown = shown if len(shown) <= _INPUT_CHARS else shown[: _INPUT_CHARS - 1] + "…"
             what = f"**{plain_text(tool.tool)}**" + (f" ({plain_text(shown)})" if shown else "")

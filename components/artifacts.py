@@ -4,7 +4,6 @@ download (``fileAnnotations``)."""
 from __future__ import annotations
 
 import html
-import json
 import logging
 from collections.abc import Collection
 from pathlib import PurePosixPath
@@ -12,7 +11,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from chat.artifacts import IMAGE_TYPES, STORED, ImageSource, image_source
+from chat.artifacts import IMAGE_TYPES, ImageSource, image_source
+from chat.display_text import display_text
 from chat.flowise_errors import error_message
 from chat.i18n import Message, Verbatim
 from chat.image_hosts import allowed_image_url
@@ -55,16 +55,14 @@ def render_artifacts(
         if kind in IMAGE_TYPES:
             _render_image(client, flow_id, chat_id, turn, index, image_hosts)
         elif kind == "html":
-            st.iframe(sandboxed_html(_text(artifact.data), t("artifact.html_title")), height=HTML_HEIGHT + 8)
+            st.iframe(
+                sandboxed_html(display_text(artifact.data).text, t("artifact.html_title")), height=HTML_HEIGHT + 8
+            )
         elif kind in ("json", "javascript"):
-            st.code(_text(artifact.data), language=kind, wrap_lines=True)
+            st.code(display_text(artifact.data).text, language=kind, wrap_lines=True)
         else:
             # Markdown, and kinds without a renderer of their own (Flowise's widget does the same).
-            st.markdown(safe_markdown(_text(artifact.data), image_hosts))
-
-
-def _text(data: object) -> str:
-    return data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=2, default=str)
+            st.markdown(safe_markdown(display_text(artifact.data).text, image_hosts))
 
 
 def _render_image(
@@ -74,7 +72,7 @@ def _render_image(
     # Made once: the page is drawn again on every click, and the picture is then shown as it was made.
     picture = turn.pictures.get(index)
     if picture is None:
-        source = image_source(artifact.data)
+        source = image_source(artifact)
         if source is not None and source.url:
             _render_linked_image(source.url, image_hosts)
             return
@@ -82,8 +80,7 @@ def _render_image(
     if picture.content is not None:
         st.image(picture.content, output_format=picture.format)
         return
-    data = artifact.data if isinstance(artifact.data, str) else ""
-    name = plain_text(data.removeprefix(STORED).strip() if data.startswith(STORED) else artifact.type)
+    name = plain_text(artifact.stored_file if artifact.stored_file is not None else artifact.type)
     if picture.too_large:
         st.caption(":material/hide_image: " + t("artifact.image_too_large", name=name, limit=PIXEL_BUDGET_MEGAPIXELS))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from chat.i18n import Message, Verbatim
 from chat.image_hosts import allowed_image_url
@@ -111,14 +111,6 @@ def safe_markdown(text: str, image_hosts: Collection[str] = ()) -> str:
         return match["slashes"] + "\\!" + (_NO_ALT if match["no_alt"] else "")
 
     return _TARGET.sub(_defuse, _IMAGE_START.sub(unload, visible_text(text)))
-
-
-def http_url(value: object) -> str | None:
-    """The value if it is an http(s) URL, else None: only those may become links."""
-    if not isinstance(value, str):
-        return None
-    parts = urlsplit(value.strip())
-    return value.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def link(label: str, url: str) -> str:

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import partial
-from typing import Any
 
 import streamlit as st
 
+from chat.display_text import display_text
 from chat.language import t
 from flowise_client.events import ToolUse
 
 from .long_text import render_long_text
 from .markdown import plain_text
-
-
-def as_code(value: Any) -> tuple[str, str | None]:
-    """Text and language for showing a tool's input or output: JSON pretty-printed, text as is."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return value, None
-        if not isinstance(value, (dict, list)):
-            return json.dumps(value, ensure_ascii=False), None
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str), "json"
 
 
 def render_tools(tools: Sequence[ToolUse], key: str) -> None:
@@ -39,7 +26,7 @@ def render_tools(tools: Sequence[ToolUse], key: str) -> None:
                 ("input", t("tools.input"), tool.tool_input),
                 ("output", t("tools.output"), tool.tool_output),
             ):
-                text, language = as_code(value)
+                text, language = display_text(value)
                 st.caption(label)
                 show = partial(st.code, language=language, wrap_lines=True)
                 render_long_text(text, f"{key}-tool-{number}-{part}", show)

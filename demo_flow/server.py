@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -13,7 +14,7 @@ from .flow import FLOW_ID, DemoFlow
 
 _START_TIMEOUT = 15.0
 # A backstop only: stop() ends streaming answers itself, so open connections close well within this.
-_GRACEFUL_SHUTDOWN = 2.0
+_GRACEFUL_SHUTDOWN = 2  # uvicorn takes whole seconds
 
 
 class _ThreadedServer(uvicorn.Server):
@@ -23,9 +24,10 @@ class _ThreadedServer(uvicorn.Server):
         super().__init__(config)
         self.ready = threading.Event()
 
-    def capture_signals(self) -> contextlib.AbstractContextManager[None]:
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
         # Signals belong to the host application (Streamlit); this server stops only through stop().
-        return contextlib.nullcontext()
+        yield
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)

@@ -8,13 +8,17 @@ as a whole. Whatever arrived before a bound was passed is handed on first.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from .errors import FlowiseAnswerTooLongError
 from .events import ArtifactsEvent, FlowiseEvent, SourceDocumentsEvent, ThinkingEvent, TokenEvent
 from .uploads import MB
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,14 +90,23 @@ def capped(events: Iterable[FlowiseEvent], max_chars: int, bounds: AnswerBounds)
     brings passes ``bounds``: then FlowiseAnswerTooLongError, after the text that still fitted."""
     text, thoughts = _Text("answer_too_long", max_chars), _Text("thoughts_too_long", max_chars)
     counts = _Counts(bounds)
-    for event in events:
-        if isinstance(event, TokenEvent):
-            yield from text.take(event.text, TokenEvent)
-        elif isinstance(event, ThinkingEvent):
-            yield from thoughts.take(event.text, lambda part, whole=event: replace(whole, text=part))
-        else:
-            counts.add(event)
-            yield event
+    try:
+        for event in events:
+            if isinstance(event, TokenEvent):
+                yield from text.take(event.text, TokenEvent)
+            elif isinstance(event, ThinkingEvent):
+                yield from thoughts.take(event.text, partial(_with_text, event))
+            else:
+                counts.add(event)
+                yield event
+    except FlowiseAnswerTooLongError as exc:
+        bound = ", ".join(f"{name} {value:g}" for name, value in exc.values.items())
+        log.warning("Stopped reading an answer past its bound: %s (%s)", exc.code, bound)
+        raise
+
+
+def _with_text(event: ThinkingEvent, text: str) -> FlowiseEvent:
+    return replace(event, text=text)
 
 
 def counted_bytes(chunks: Iterable[bytes], bounds: AnswerBounds) -> Iterator[bytes]:

@@ -6,7 +6,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .events import EndEvent, FlowiseEvent, ThinkingEvent, TokenEvent, decoded, parse_event
+from .event_parsing import parse_event
+from .events import EndEvent, FlowiseEvent, ThinkingEvent, TokenEvent
+from .lenient import decoded
 
 # Keys of a JSON prediction that a stream sends as events of the same name and shape.
 _EVENT_KEYS = (

@@ -63,6 +63,7 @@ def _messages(chunks: Iterable[bytes], limit: int) -> Iterator[bytes]:
             size += len(rest)
         after_lf = rest.endswith(b"\n")
         if size > limit:
+            log.warning("Stopped reading a stream: one of its events passed %d bytes", limit)
             raise FlowiseProtocolError.too_large("event_too_large", limit)
     if pending:
         yield b"".join(pending)

@@ -19,6 +19,8 @@ IMAGE = "file"
 AUDIO = "audio"
 RAG_FILE = "file:rag"
 FULL_FILE = "file:full"
+# What a question's stored ``fileUploads`` item is: a file whose content Flowise keeps in its storage.
+STORED_FILE = "stored-file"
 
 MB = 1024 * 1024
 
@@ -38,8 +40,8 @@ class UploadLimit:
         size = entry.get("maxUploadSize")
         # Flowise lists a trailing "" (it splits "image/gif;...;image/webp;" on ";").
         types = tuple(t.strip().lower() for t in entry["fileTypes"] if isinstance(t, str) and t.strip())
-        valid_size = isinstance(size, (int, float)) and not isinstance(size, bool) and size > 0
-        return cls(types, float(size) if valid_size else 0.0) if types else None
+        max_mb = float(size) if isinstance(size, (int, float)) and not isinstance(size, bool) and size > 0 else 0.0
+        return cls(types, max_mb) if types else None
 
 
 def _limits(value: Any) -> tuple[UploadLimit, ...]:
@@ -111,6 +113,11 @@ class StoredUpload:
     type: str
     name: str
     mime: str
+
+    @property
+    def in_storage(self) -> bool:
+        """Whether the file itself is in Flowise's storage, where ``get-upload-file`` reads it by name."""
+        return self.type == STORED_FILE
 
     @classmethod
     def many_from_json(cls, value: Any) -> tuple[StoredUpload, ...]:

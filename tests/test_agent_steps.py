@@ -11,6 +11,7 @@ from chat.i18n import translate
 from chat.steps import FlowSteps, StepState, headline
 from chat.turn import Decision, Turn
 from flowise_client import StoredMessage
+from flowise_client.event_parsing import parse_event
 from flowise_client.events import (
     AgentFlowEvent,
     AgentReasoningEvent,
@@ -20,7 +21,6 @@ from flowise_client.events import (
     NextAgentFlowEvent,
     ToolUse,
     UsedToolsEvent,
-    parse_event,
 )
 from flowise_client.sse import iter_payloads
 from tests.flowise_wire import AGENT_REASONING, fixture_bytes

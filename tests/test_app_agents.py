@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat.export import to_markdown
-from flowise_client.events import parse_event
+from flowise_client.event_parsing import parse_event
 from tests.flowise_wire import AGENTS_ANSWER, API_KEY, TOOL_FAILURE
 from tests.page import ask, chat_id, page_text
 

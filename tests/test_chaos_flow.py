@@ -7,8 +7,7 @@ from collections import Counter
 
 import pytest
 
-from flowise_client import FlowiseClient
-from flowise_client.client import Timeouts
+from flowise_client import FlowiseClient, Timeouts
 from flowise_client.errors import FlowiseConnectionLostError, FlowiseStreamError, FlowiseTimeoutError
 from flowise_client.events import TokenEvent
 from tests.flowise_wire import CHAOS_ERROR, Chaos, start_wire

@@ -8,6 +8,7 @@ import socket
 import time
 
 import pytest
+import requests
 
 from flowise_client import (
     ChatbotConfig,
@@ -98,10 +99,11 @@ def test_server_error_carries_flowise_message_without_prefixes(wire):
 
 def test_error_event_in_stream_raises_after_earlier_tokens(wire):
     seen = []
-    with pytest.raises(FlowiseStreamError) as info:
-        with FlowiseClient(wire.url).predict("error-midstream", "Hi", "c") as events:
-            for event in events:
-                seen.append(event)
+    with (
+        pytest.raises(FlowiseStreamError) as info,
+        FlowiseClient(wire.url).predict("error-midstream", "Hi", "c") as events,
+    ):
+        seen.extend(events)
     assert answer(seen) == "Начинаю ответ 🙂 and then"
     assert "Model quota exceeded" in str(info.value)
 
@@ -125,17 +127,15 @@ def test_right_key_is_accepted(wire):
 
 def test_connection_dropped_midstream_keeps_what_arrived(wire):
     seen = []
-    with pytest.raises(FlowiseConnectionLostError):
-        with FlowiseClient(wire.url).predict("drop", "Hi", "c") as events:
-            seen.extend(events)
+    with pytest.raises(FlowiseConnectionLostError), FlowiseClient(wire.url).predict("drop", "Hi", "c") as events:
+        seen.extend(events)
     assert answer(seen) == "Частичный ответ before the drop"
 
 
 def test_stream_closed_without_end_is_reported(wire):
     seen = []
-    with pytest.raises(FlowiseConnectionLostError):
-        with FlowiseClient(wire.url).predict("no-end", "Hi", "c") as events:
-            seen.extend(events)
+    with pytest.raises(FlowiseConnectionLostError), FlowiseClient(wire.url).predict("no-end", "Hi", "c") as events:
+        seen.extend(events)
     assert answer(seen) == "An answer that never ends"
 
 
@@ -152,9 +152,8 @@ def test_silence_inside_stream_uses_the_read_timeout(wire):
     client = FlowiseClient(wire.url, timeouts=Timeouts(connect=2, first_byte=5, read=0.5))
     seen = []
     started = time.monotonic()
-    with pytest.raises(FlowiseTimeoutError) as info:
-        with client.predict("stall", "Hi", "c") as events:
-            seen.extend(events)
+    with pytest.raises(FlowiseTimeoutError) as info, client.predict("stall", "Hi", "c") as events:
+        seen.extend(events)
     assert time.monotonic() - started < 3
     assert answer(seen) == "Started, then silence"
     assert "nothing arrived for 0.5 s" in str(info.value)
@@ -214,7 +213,8 @@ def test_chatbot_config_reads_starter_prompts_and_welcome(wire):
             {
                 "status": 500,
                 "message": (
-                    "SerpAPI API key not set. You can set it as SERPAPI_API_KEY in your .env file, or pass it to SerpAPI."
+                    "SerpAPI API key not set. You can set it as SERPAPI_API_KEY in your .env file, "
+                    "or pass it to SerpAPI."
                 ),
             },
         ),
@@ -293,3 +293,92 @@ def test_a_key_quoted_across_the_cut_of_a_long_error_is_not_shown_in_part():
     shown = str(failure.value) + repr(failure.value.values)
     assert API_KEY[: len(API_KEY) // 2] not in shown
     assert "x" * 100 in shown
+
+
+def client_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("flowise_client") and r.levelno >= 30]
+
+
+def test_an_http_error_is_logged_with_its_status_and_path_but_not_the_key(wire, caplog):
+    """Flowise quotes the key in its error: the operator sees the failure, never the key."""
+    with pytest.raises(FlowiseServerError):
+        collect(FlowiseClient(wire.url, api_key=API_KEY), "quotes-key", question="my private question")
+    (line,) = client_warnings(caplog)
+    assert "HTTP 500" in line and "POST /api/v1/prediction/quotes-key" in line
+    assert "Invalid key [API key] for this tool" in line
+    assert API_KEY not in caplog.text and "my private question" not in caplog.text
+
+
+def test_an_unreachable_server_is_logged_with_the_reason(wire, caplog):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(FlowiseUnreachableError) as info:
+        collect(FlowiseClient(f"http://user:pa55word@127.0.0.1:{port}", api_key=API_KEY), "rag")
+    (line,) = client_warnings(caplog)
+    assert "POST /api/v1/prediction/rag" in line and "unreachable (connection_refused)" in line
+    assert API_KEY not in caplog.text and "pa55word" not in caplog.text
+    # The cause is kept for a traceback, though no message quotes it.
+    assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
+
+
+def test_a_timeout_is_logged_with_the_wait(wire, caplog):
+    client = FlowiseClient(wire.url, api_key=API_KEY, timeouts=Timeouts(connect=2, first_byte=0.5, read=5))
+    with pytest.raises(FlowiseTimeoutError) as info:
+        collect(client, "hang")
+    (line,) = client_warnings(caplog)
+    assert "POST /api/v1/prediction/hang" in line and "first_byte_timeout after 0.5 s" in line
+    assert API_KEY not in caplog.text
+    assert isinstance(info.value.__cause__, requests.exceptions.Timeout)
+
+
+def test_a_silent_stream_is_logged(wire, caplog):
+    client = FlowiseClient(wire.url, timeouts=Timeouts(connect=2, first_byte=5, read=0.5))
+    with pytest.raises(FlowiseTimeoutError) as info:
+        collect(client, "stall")
+    assert client_warnings(caplog) == ["Flowise's answer stopped: nothing arrived for 0.5 s"]
+    assert info.value.__cause__ is not None
+
+
+@pytest.mark.parametrize(
+    ("flow_id", "error", "logged"),
+    [
+        ("drop", FlowiseConnectionLostError, "The connection broke while Flowise's answer streamed"),
+        ("no-end", FlowiseConnectionLostError, "Flowise closed the answer's stream before its end event"),
+        ("error-midstream", FlowiseStreamError, "The flow failed while answering: Model quota exceeded"),
+        ("html", FlowiseProtocolError, "Flowise answered a question with content type 'text/html'"),
+    ],
+)
+def test_a_broken_answer_is_logged_without_the_question(wire, caplog, flow_id, error, logged):
+    with pytest.raises(error):
+        collect(FlowiseClient(wire.url, api_key=API_KEY), flow_id, question="my private question")
+    (line,) = client_warnings(caplog)
+    assert line.startswith(logged)
+    assert API_KEY not in caplog.text and "my private question" not in caplog.text
+
+
+def test_a_reply_that_is_not_json_is_logged_with_its_path(caplog):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class NotJson(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html>sign in</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotJson)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(FlowiseProtocolError) as info:
+            FlowiseClient(f"http://127.0.0.1:{server.server_port}", API_KEY).is_streaming("flow")
+    finally:
+        server.shutdown()
+    assert client_warnings(caplog) == ["Flowise's reply to /api/v1/chatflows-streaming/flow is not valid JSON"]
+    assert isinstance(info.value.__cause__, ValueError)

@@ -123,3 +123,13 @@ def test_an_agentflow_answer_keeps_its_steps_and_the_decision_where_it_was_made(
     data = json.loads(to_json(Conversation(chat_id="c", turns=[turn]), "f", "en"))["turns"][0]
     assert data["decisions"] == [{"approve": False, "feedback": "Not now", "at": 18}]
     assert [step["label"] for step in data["steps"]] == ["Calculator Agent", "Approval"]
+
+
+def test_a_tool_value_is_written_as_the_page_shows_it():
+    """The export follows the page's rule: JSON that came as a string is pretty-printed too."""
+    turn = Turn("q", asked_at=ASKED)
+    turn.apply(UsedToolsEvent((ToolUse("search", '{"query": "Paris"}', "plain words"),)))
+    turn.apply(EndEvent())
+    text = to_markdown(Conversation(chat_id="c", turns=[turn]), "f", "en")
+    assert 'Input:\n\n```json\n{\n  "query": "Paris"\n}\n```' in text
+    assert "Output:\n\n```\nplain words\n```" in text

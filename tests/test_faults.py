@@ -171,3 +171,21 @@ def test_json_answer_that_never_ends_stops_at_the_same_limit(wire):
     assert isinstance(error, FlowiseProtocolError)
     assert str(error).startswith("The server sent a reply larger than 16 MB, more than Flowise ever sends")
     assert wire.client_left.wait(5)
+
+
+def client_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("flowise_client") and r.levelno >= 30]
+
+
+def test_an_answer_cut_at_its_bound_is_logged(wire, caplog):
+    read(FlowiseClient(wire.url, max_answer_chars=50), "endless")
+    assert client_warnings(caplog) == ["Stopped reading an answer past its bound: answer_too_long (limit 50)"]
+
+
+def test_an_event_or_a_json_answer_past_the_size_limit_is_logged(wire, caplog):
+    read(FlowiseClient(wire.url), "giant-event")
+    read(FlowiseClient(wire.url), "json-flood", streaming=False)
+    assert client_warnings(caplog) == [
+        "Stopped reading a stream: one of its events passed 16777216 bytes",
+        "Stopped reading Flowise's reply to /api/v1/prediction/json-flood: it passed 16777216 bytes",
+    ]

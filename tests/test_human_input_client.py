@@ -8,6 +8,7 @@ import json
 import pytest
 
 from flowise_client import FlowiseClient, FlowiseServerError, FlowiseStreamError, HumanReply, StoredMessage
+from flowise_client.event_parsing import parse_event
 from flowise_client.events import (
     ActionEvent,
     AgentFlowEvent,
@@ -17,7 +18,6 @@ from flowise_client.events import (
     TokenEvent,
     ToolUse,
     UnknownEvent,
-    parse_event,
 )
 from flowise_client.sse import iter_payloads
 from tests.flowise_wire import fixture_bytes
@@ -59,9 +59,7 @@ def test_recorded_run_stops_at_the_human_input_node_with_its_action():
     assert text(events) == "Результат: 84 ✅\n\nShall I write the final answer?"
     # The agent's tool use is only in the node's data: it is not the last node.
     last = [e for e in events if isinstance(e, AgentFlowExecutedDataEvent)][-1]
-    assert last.nodes[1].data["output"]["usedTools"] == [
-        {"tool": "calculator", "toolInput": {"input": "12 * 7"}, "toolOutput": "84"}
-    ]
+    assert last.nodes[1].used_tools == (ToolUse("calculator", {"input": "12 * 7"}, "84"),)
 
 
 def test_recorded_continuation_resumes_the_stopped_node():

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from chat.display_text import display_text
+from chat.http_urls import http_url
 from chat.turn import Turn
 from components.conversation import answer_caption
-from components.markdown import escape_markdown, http_url
+from components.markdown import escape_markdown
 from components.sources import source_heading
-from components.tools import as_code
 from flowise_client.events import (
     EndEvent,
     MetadataEvent,
@@ -47,11 +48,11 @@ def test_escape_markdown_neutralises_syntax():
     assert escape_markdown("*a* [b](c) :red[d] $x$") == "\\*a\\* \\[b\\]\\(c\\) \\:red\\[d\\] \\$x\\$"
 
 
-def test_tool_values_as_code():
-    assert as_code({"input": "1+1"}) == ('{\n  "input": "1+1"\n}', "json")
-    assert as_code('{"a": [1]}') == ('{\n  "a": [\n    1\n  ]\n}', "json")
-    assert as_code("20308.59") == ("20308.59", None)
-    assert as_code("plain words") == ("plain words", None)
+def test_tool_values_display_text():
+    assert display_text({"input": "1+1"}) == ('{\n  "input": "1+1"\n}', "json")
+    assert display_text('{"a": [1]}') == ('{\n  "a": [\n    1\n  ]\n}', "json")
+    assert display_text("20308.59") == ("20308.59", None)
+    assert display_text("plain words") == ("plain words", None)
 
 
 def test_turn_collects_answer_sources_tools_and_ignores_start_text():

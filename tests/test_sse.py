@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from flowise_client.event_parsing import parse_event
 from flowise_client.events import (
     EndEvent,
     ErrorEvent,
@@ -15,7 +16,6 @@ from flowise_client.events import (
     TokenEvent,
     UnknownEvent,
     UsedToolsEvent,
-    parse_event,
 )
 from flowise_client.sse import iter_payloads
 from tests.flowise_wire import fixture_bytes, frame

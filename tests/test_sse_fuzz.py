@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flowise_client import FlowiseClient, FlowiseConnectionLostError, FlowiseError
-from flowise_client.events import EndEvent, parse_event
+from flowise_client.event_parsing import parse_event
+from flowise_client.events import EndEvent
 
 BASE_URL = "http://fuzz.test"
 NEWLINES = (b"\n", b"\r\n", b"\r")

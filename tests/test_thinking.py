@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
 from chat.turn import Turn
-from flowise_client.events import EndEvent, ThinkingEvent, TokenEvent, parse_event
+from flowise_client.event_parsing import parse_event
+from flowise_client.events import EndEvent, ThinkingEvent, TokenEvent
 from flowise_client.prediction_json import events_from_prediction
 from tests.browser import assistant_messages, open_page, send, streamlit_app
 from tests.flowise_wire import API_KEY, REASONED_ANSWER, THINKING_SECONDS, THOUGHTS, start_wire
