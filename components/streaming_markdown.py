@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 from chat.markdown_blocks import stable_prefix_length
 
 from .markdown import safe_markdown
+from .streamlit_adapter import unfinished_markdown
 
 
 class StreamingMarkdown:
@@ -66,10 +67,7 @@ class StreamingMarkdown:
             self._tail_element().markdown(safe_markdown(text[self._frozen : cut], self._image_hosts))
             self._tail, self._frozen = None, cut
         if len(text) > self._frozen:
-            # The same rendering st.write_stream uses: unclosed **bold** or `code` shows as closed.
-            self._tail_element()._markdown(
-                safe_markdown(text[self._frozen :], self._image_hosts), unterminated_parsing=True
-            )
+            unfinished_markdown(self._tail_element(), safe_markdown(text[self._frozen :], self._image_hosts))
         self._shown = len(text)
         self._last_flush = self._clock() if now is None else now
 
