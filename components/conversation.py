@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from chat.flow_target import FlowTarget
 from chat.flowise_errors import error_message
 from chat.i18n import Message
-from chat.limits import QuestionLimits, attached_text_too_long, busy
+from chat.limits import attached_text_too_long, busy
 from chat.run_stopped import when_browser_left
 from chat.state import Conversation, flow_streams, request_question, say, streaming_slot, t, withdraw_question
 from chat.turn import Question, Turn
-from chat.uploads import UploadFailed, UploadPolicy, send_files
-from flowise_client import FlowiseAnswerTooLongError, FlowiseClient, FlowiseError, HumanReply
+from chat.uploads import UploadFailed, send_files
+from flowise_client import FlowiseAnswerTooLongError, FlowiseError, HumanReply
 from flowise_client.events import ThinkingEvent
 
 from .agent_steps import LiveSteps, render_steps
@@ -64,22 +63,6 @@ def _reader_zone() -> tzinfo | None:
         return ZoneInfo(st.context.timezone) if st.context.timezone else None
     except (ZoneInfoNotFoundError, ValueError):
         return None
-
-
-@dataclass(frozen=True)
-class FlowTarget:
-    """The flow this page talks to, and how its answers are asked for and drawn."""
-
-    client: FlowiseClient
-    flow_id: str
-    flush_interval: float
-    override_config: Mapping[str, Any]
-    # What a question may cost, checked again once its files' text is known; and how many answers
-    # may stream at once.
-    limits: QuestionLimits
-    upload_policy: UploadPolicy = UploadPolicy()
-    # Hosts whose images an answer may show (IMAGE_HOSTS); any other image is a link.
-    image_hosts: frozenset[str] = frozenset()
 
 
 def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, latest: bool) -> None:

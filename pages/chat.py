@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from chat.demo import demo_server
+from chat.flow_target import FlowTarget
 from chat.health import warn_if_unprotected
 from chat.limits import QuestionLimits
 from chat.settings import Flow, SettingsError
@@ -25,7 +26,7 @@ from chat.state import (
 )
 from chat.streamlit_settings import current_settings
 from components.access import require_access
-from components.conversation import FlowTarget, ask, render_history
+from components.conversation import ask, render_history
 from components.markdown import safe_markdown
 from components.question_box import question_box, render_rejection
 from components.sidebar import choose_flow, render_downloads, render_health, render_language_picker, render_sidebar
