@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 
 from flowise_client import Upload
 from flowise_client.events import (
@@ -78,6 +79,16 @@ class Decision:
         return Message(f"decision.{kind}_comment", {"comment": comment}) if comment else Message(f"decision.{kind}")
 
 
+class AnswerState(Enum):
+    """How far an answer got. One left STREAMING with no run reading it any more was cut short, by a
+    question sent before it finished, say: the history shows it as interrupted."""
+
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    STOPPED = "stopped"  # by the person, with "Stop generating"
+    FAILED = "failed"
+
+
 @dataclass
 class Turn:
     question: str
@@ -111,9 +122,9 @@ class Turn:
     # A reasoning model's thoughts before its answer, and how long it thought in all (whole seconds), once said.
     thinking: str = ""
     thinking_seconds: int | None = None
+    state: AnswerState = AnswerState.STREAMING
+    # Why the answer FAILED; None in any other state.
     error: Message | None = None
-    complete: bool = False
-    stopped: bool = False  # by the person, with "Stop generating"
     # Kept as parts: joining once per render is cheaper than growing one string per token.
     _parts: list[str] = field(default_factory=list)
 
@@ -135,9 +146,7 @@ class Turn:
 
     @property
     def answer(self) -> str:
-        if len(self._parts) > 1:
-            self._parts[:] = ["".join(self._parts)]
-        return self._parts[0] if self._parts else ""
+        return "".join(self._parts)
 
     def apply(self, event: FlowiseEvent) -> str:
         """Record one event; return the text it adds to the answer (often none)."""
@@ -176,12 +185,23 @@ class Turn:
             # the answer took them all.
             self.usage = event if self.usage is None else _sum_usage(self.usage, event)
         elif isinstance(event, EndEvent):
-            self.complete = True
+            if self._end(AnswerState.COMPLETE):
+                # Its text is whole: one string from now on.
+                self._parts[:] = [self.answer]
             # Answered: the files will not be sent again, so their bytes need not be kept.
             self.pending_files.clear()
             self.uploads.clear()
             self.steps.finish()
         return ""
+
+    def _end(self, state: AnswerState) -> bool:
+        """End the answer in ``state``; only one still streaming ends. A run may go on reading for a
+        moment after the person stopped it (Flowise then ends or breaks the stream): the answer stays
+        as they left it."""
+        if self.state is not AnswerState.STREAMING:
+            return False
+        self.state = state
+        return True
 
     def _add_sources(self, documents: tuple[SourceDocument, ...]) -> None:
         known = {_source_key(doc) for doc in self.sources}
@@ -199,7 +219,7 @@ class Turn:
         self.decisions.append(Decision(approve, feedback.strip(), len(self.answer)))
         self.steps.resume()
         self.action = None
-        self.complete = self.stopped = False
+        self.state = AnswerState.STREAMING
         self.error = None
 
     def reopen(self, action: ActionEvent) -> None:
@@ -219,12 +239,19 @@ class Turn:
     def answer_parts(self) -> list[tuple[str, Decision | None]]:
         """The answer's text cut where the person made each decision: each piece with the decision
         that followed it (None for the last)."""
-        parts, start = [], 0
+        answer = self.answer
+        parts: list[tuple[str, Decision | None]] = []
+        start = 0
         for decision in self.decisions:
-            parts.append((self.answer[start : decision.at], decision))
+            parts.append((answer[start : decision.at], decision))
             start = decision.at
-        parts.append((self.answer[start:], None))
+        parts.append((answer[start:], None))
         return parts
 
+    def stop(self) -> None:
+        """The person stopped the answer with "Stop generating"."""
+        self._end(AnswerState.STOPPED)
+
     def fail(self, message: Message) -> None:
-        self.error = message
+        if self._end(AnswerState.FAILED):
+            self.error = message

@@ -16,7 +16,7 @@ from chat.i18n import Message
 from chat.limits import attached_text_too_long, busy
 from chat.run_stopped import when_browser_left
 from chat.state import Conversation, flow_streams, request_question, say, streaming_slot, t, withdraw_question
-from chat.turn import Question, Turn
+from chat.turn import AnswerState, Question, Turn
 from chat.uploads import UploadFailed, send_files
 from flowise_client import FlowiseAnswerTooLongError, FlowiseError, HumanReply
 from flowise_client.events import ThinkingEvent
@@ -80,7 +80,7 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
                 on_click=request_question,
                 args=(turn.again(),),
             )
-    elif turn.complete and not (turn.answer or turn.artifacts or turn.file_annotations):
+    elif turn.state is AnswerState.COMPLETE and not (turn.answer or turn.artifacts or turn.file_annotations):
         st.caption(t("answer.no_text"))
     if latest:
         render_action(turn)
@@ -128,9 +128,9 @@ def render_turn(
         render_steps(turn.steps)
         render_thinking(turn)
         _render_answer_text(turn, flow.image_hosts)
-        if turn.stopped:
+        if turn.state is AnswerState.STOPPED:
             st.caption(f":material/stop_circle: {t('answer.stopped')}")
-        elif not (turn.complete or turn.error):
+        elif turn.state is AnswerState.STREAMING:
             # The run that streamed it was cut short, e.g. by a question sent before it finished.
             st.caption(f":material/pause_circle: {t('answer.interrupted')}")
         render_answer_details(flow, convo, turn, latest)
@@ -150,7 +150,7 @@ def render_history(
 def _continue_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply) -> None:
     turn.resume(reply.approve, reply.feedback)
     _stream_answer(flow, convo, turn, reply)
-    if turn.error:
+    if turn.state is AnswerState.FAILED:
         turn.reopen(reply.action)
 
 
@@ -252,12 +252,12 @@ def _read_answer(
 
 
 def _stop(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
-    turn.stopped = True
+    turn.stop()
     _abort(flow, chat_id)
 
 
 def _abort_unfinished(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
-    if not turn.complete:
+    if turn.state is not AnswerState.COMPLETE:
         _abort(flow, chat_id)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from chat.turn import Turn
+from chat.turn import AnswerState, Turn
 from components.conversation import answer_caption
 from components.markdown import escape_markdown, http_url
 from components.sources import source_heading
@@ -71,7 +71,7 @@ def test_turn_collects_answer_sources_tools_and_ignores_start_text():
     assert turn.answer == "Hello"
     assert [d.metadata["source"] for d in turn.sources] == ["facts.txt", "other.txt"]
     assert turn.tools == [ToolUse("calculator", {"input": "1+1"}, "2")]
-    assert turn.message_id == "m-1" and turn.complete
+    assert turn.message_id == "m-1" and turn.state is AnswerState.COMPLETE
 
 
 def test_heading_shows_control_and_bidi_characters_visibly():
