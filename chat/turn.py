@@ -29,7 +29,6 @@ from flowise_client.events import (
 
 from .attachments import Attachment
 from .i18n import Message
-from .images import Picture
 from .steps import FlowSteps
 from .uploads import PendingFile
 
@@ -89,11 +88,13 @@ class AnswerState(Enum):
     FAILED = "failed"
 
 
-@dataclass
+# Identity, not field by field: a turn is one exchange however alike two of them read, and the
+# session keeps what it fetched for each turn under the turn itself (see chat.answer_files).
+@dataclass(eq=False)
 class Turn:
     question: str
     # Keys this turn's widgets: unique even when the same question is asked twice.
-    id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
     asked_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
     attachments: list[Attachment] = field(default_factory=list)
     spoken: bool = False
@@ -104,11 +105,6 @@ class Turn:
     tools: list[ToolUse] = field(default_factory=list)
     artifacts: list[Artifact] = field(default_factory=list)
     file_annotations: list[FileAnnotation] = field(default_factory=list)
-    # The picture of each image artifact, by its place in ``artifacts``: made once, from its bytes or
-    # the file Flowise stored, and shown as it is on every later run (neither read nor decoded again).
-    pictures: dict[int, Picture] = field(default_factory=dict, repr=False)
-    # Files of file_annotations the person asked to download, by name: their bytes, or why not.
-    downloads: dict[str, bytes | Message] = field(default_factory=dict, repr=False)
     steps: FlowSteps = field(default_factory=FlowSteps)
     # What the flow stopped to ask the person, until they answer it.
     action: ActionEvent | None = None

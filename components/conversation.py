@@ -84,12 +84,12 @@ def render_answer_details(flow: FlowTarget, convo: Conversation, turn: Turn, lat
         st.caption(t("answer.no_text"))
     if latest:
         render_action(turn)
-    render_artifacts(flow.client, flow.flow_id, convo.chat_id, turn, flow.image_hosts)
-    render_file_annotations(flow.client, flow.flow_id, convo.chat_id, turn)
+    render_artifacts(flow, convo.chat_id, turn)
+    render_file_annotations(flow, convo.chat_id, turn)
     render_sources(turn.sources, turn.id)
     render_tools(turn.tools, turn.id)
     st.caption(answer_caption(turn, _reader_zone()))
-    render_feedback(flow.client, flow.flow_id, convo.chat_id, turn)
+    render_feedback(flow, convo.chat_id, turn)
     if latest:
         for number, prompt in enumerate(turn.follow_ups):
             st.button(

@@ -139,7 +139,7 @@ def test_an_artifact_bomb_is_a_caption_and_a_large_picture_is_scaled_once(app, d
     assert "The image png that came with this answer is not shown" in text  # the same bomb as a data URL
     assert all(width * height <= PIXEL_BUDGET for width, height in decoded)
     (turn,) = at.session_state["conversation"].turns
-    (poster,) = [picture for picture in turn.pictures.values() if picture.content]
+    (poster,) = [picture for picture in at.session_state["answer_files"][turn].pictures.values() if picture.content]
     assert Image.open(io.BytesIO(poster.content)).width == DISPLAY_PIXELS
 
     # The page is drawn again on every click: the picture shown is the one made, decoded by no one.
