@@ -121,7 +121,8 @@ class Turn:
     state: AnswerState = AnswerState.STREAMING
     # Why the answer FAILED; None in any other state.
     error: Message | None = None
-    # Kept as parts: joining once per render is cheaper than growing one string per token.
+    # The answer's one buffer, drawn from while it streams. Kept as parts: joining once per flush
+    # is cheaper than growing one string per token.
     _parts: list[str] = field(default_factory=list)
 
     @classmethod

@@ -175,7 +175,9 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
         on_click=_stop,
         args=(flow, convo.chat_id, turn),
     )
-    view = StreamingMarkdown(flow.flush_interval, image_hosts=flow.image_hosts)
+    # What a continued answer already held is drawn above; this shows what comes after it.
+    start = len(turn.answer)
+    view = StreamingMarkdown(lambda: turn.answer[start:], flow.flush_interval, image_hosts=flow.image_hosts)
     try:
         # A closed tab stops the run: the answer would otherwise go on in Flowise, at a cost, for no one.
         # The slot is given back before a stopped run looks for its browser, which may take a moment.
@@ -202,7 +204,7 @@ def _stream_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Hum
         waiting.empty()
         stop.empty()
         view.flush()
-        thinking.close(turn)
+        thinking.close()
         steps.close(turn.steps)
 
 
@@ -237,16 +239,17 @@ def _read_answer(
         uploads=turn.uploads,
     ) as events:
         for event in events:
-            if text := turn.apply(event):
+            if turn.apply(event):
                 if live.view.empty:
                     live.waiting.empty()
-                    live.thinking.close(turn)
-                live.view.write(text)
+                    live.thinking.close()
+                live.view.grew()
             elif isinstance(event, ThinkingEvent):
                 live.waiting.empty()
-                live.thinking.write(event.text)
+                if event.text:
+                    live.thinking.grew()
                 if event.duration is not None:
-                    live.thinking.close(turn)
+                    live.thinking.close()
             else:
                 live.steps.show(turn.steps)
 
