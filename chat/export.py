@@ -11,7 +11,7 @@ from flowise_client.events import ToolUse
 from .conversation import Conversation
 from .display_text import display_text
 from .i18n import translate
-from .turn import Turn
+from .turn import AnswerState, Turn
 
 _BACKTICKS = re.compile("`+")
 _NOT_IN_FILE_NAMES = re.compile(r"[^\w-]+")
@@ -51,9 +51,9 @@ def turn_to_markdown(turn: Turn, number: int, language: str) -> str:
     parts += [] if turn.answer else [t("export.no_text"), ""]
     if turn.error:
         parts += [t("export.error", error=turn.error), ""]
-    elif turn.stopped:
+    elif turn.state is AnswerState.STOPPED:
         parts += [t("export.stopped"), ""]
-    elif not turn.complete:
+    elif turn.state is AnswerState.STREAMING:
         parts += [t("export.interrupted"), ""]
     if turn.steps:
         parts += [f"### {t('steps.done', count=len(turn.steps.steps))}", ""]
@@ -106,8 +106,8 @@ def to_json(convo: Conversation, flow: str, language: str) -> str:
             "thinking": turn.thinking or None,
             "thinkingSeconds": turn.thinking_seconds,
             "answer": turn.answer,
-            "complete": turn.complete,
-            "stopped": turn.stopped,
+            "complete": turn.state is AnswerState.COMPLETE,
+            "stopped": turn.state is AnswerState.STOPPED,
             "error": turn.error.text(language) if turn.error else None,
             "messageId": turn.message_id or None,
             "sources": [{"pageContent": d.page_content, "metadata": dict(d.metadata)} for d in turn.sources],

@@ -10,7 +10,7 @@ from flowise_client import StoredMessage, StoredUpload
 from flowise_client.events import AgentFlowExecutedDataEvent, FlowiseEvent
 
 from .attachments import Attachment, attachment
-from .turn import Turn
+from .turn import AnswerState, Turn
 
 # Reads a file Flowise stores with the conversation, by name; None if it cannot.
 FetchFile = Callable[[str], bytes | None]
@@ -29,14 +29,14 @@ def turns_from_history(messages: list[StoredMessage], fetch: FetchFile | None = 
     run = ""  # the agentflow run of the last answer
     for message in messages:
         if message.role == "userMessage":
-            if run and message.execution_id == run and turns[-1].complete:
+            if run and message.execution_id == run and turns[-1].state is AnswerState.COMPLETE:
                 approve = _REPLY_WORDS.get(message.content)
                 turns[-1].resume(approve, "" if approve is not None else message.content)
                 continue
             files = [_attachment(upload, fetch) for upload in message.file_uploads]
             turns.append(Turn(message.content, asked_at=_when(message.created), attachments=files))
             run = ""
-        elif message.role == "apiMessage" and turns and not turns[-1].complete:
+        elif message.role == "apiMessage" and turns and turns[-1].state is not AnswerState.COMPLETE:
             for event in message.events:
                 turns[-1].apply(event)
             run = message.execution_id

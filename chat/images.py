@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 from PIL import Image
 
@@ -24,8 +25,10 @@ THUMBNAIL_PIXELS = 160
 # Streamlit's widest picture (image_utils.MAXIMUM_CONTENT_WIDTH): st.image decodes and resizes
 # anything wider again on every run of the page. Heights get the same bound.
 DISPLAY_PIXELS = 1460
+# st.image's output_format values.
+ShownFormat = Literal["JPEG", "PNG", "GIF", "auto"]
 # Formats st.image passes on as they are when told the format (GIF it recognises by itself).
-_SHOWN_AS_IS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "auto"}
+_SHOWN_AS_IS: dict[str, ShownFormat] = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "auto"}
 # What Pillow raises for bytes that are not an image it can read, or are a broken one.
 _UNREADABLE = (OSError, ValueError, EOFError, SyntaxError)
 
@@ -36,7 +39,7 @@ class Picture:
     because the image is past the pixel budget (``too_large``) or the bytes are no readable image."""
 
     content: bytes | None = None
-    format: str = "PNG"
+    format: ShownFormat = "PNG"
     too_large: bool = False
 
 

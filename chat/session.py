@@ -38,6 +38,8 @@ QUESTION_INPUT = "question"
 # widget state, which Streamlit drops in a run that does not draw the picker.
 LANGUAGE_CHOICE = "language_choice"
 LANGUAGE_PICKER = "language_picker"
+# The pictures and downloads read for answers, by turn (see chat/answer_files.py).
+ANSWER_FILES = "answer_files"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Literal
 
 from flowise_client.events import (
     AgentFlowEvent,
@@ -185,7 +186,7 @@ class Headline:
 
     key: str
     values: dict[str, object]
-    state: str
+    state: Literal["running", "complete", "error"]
 
 
 def headline(steps: FlowSteps, live: bool) -> Headline:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 
 from flowise_client import Upload
 from flowise_client.events import (
@@ -28,7 +29,6 @@ from flowise_client.events import (
 
 from .attachments import Attachment
 from .i18n import Message
-from .images import Picture
 from .steps import FlowSteps
 from .uploads import PendingFile
 
@@ -78,11 +78,23 @@ class Decision:
         return Message(f"decision.{kind}_comment", {"comment": comment}) if comment else Message(f"decision.{kind}")
 
 
-@dataclass
+class AnswerState(Enum):
+    """How far an answer got. One left STREAMING with no run reading it any more was cut short, by a
+    question sent before it finished, say: the history shows it as interrupted."""
+
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    STOPPED = "stopped"  # by the person, with "Stop generating"
+    FAILED = "failed"
+
+
+# Identity, not field by field: a turn is one exchange however alike two of them read, and the
+# session keeps what it fetched for each turn under the turn itself (see chat.answer_files).
+@dataclass(eq=False)
 class Turn:
     question: str
     # Keys this turn's widgets: unique even when the same question is asked twice.
-    id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
     asked_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
     attachments: list[Attachment] = field(default_factory=list)
     spoken: bool = False
@@ -93,11 +105,6 @@ class Turn:
     tools: list[ToolUse] = field(default_factory=list)
     artifacts: list[Artifact] = field(default_factory=list)
     file_annotations: list[FileAnnotation] = field(default_factory=list)
-    # The picture of each image artifact, by its place in ``artifacts``: made once, from its bytes or
-    # the file Flowise stored, and shown as it is on every later run (neither read nor decoded again).
-    pictures: dict[int, Picture] = field(default_factory=dict, repr=False)
-    # Files of file_annotations the person asked to download, by name: their bytes, or why not.
-    downloads: dict[str, bytes | Message] = field(default_factory=dict, repr=False)
     steps: FlowSteps = field(default_factory=FlowSteps)
     # What the flow stopped to ask the person, until they answer it.
     action: ActionEvent | None = None
@@ -111,10 +118,11 @@ class Turn:
     # A reasoning model's thoughts before its answer, and how long it thought in all (whole seconds), once said.
     thinking: str = ""
     thinking_seconds: int | None = None
+    state: AnswerState = AnswerState.STREAMING
+    # Why the answer FAILED; None in any other state.
     error: Message | None = None
-    complete: bool = False
-    stopped: bool = False  # by the person, with "Stop generating"
-    # Kept as parts: joining once per render is cheaper than growing one string per token.
+    # The answer's one buffer, drawn from while it streams. Kept as parts: joining once per flush
+    # is cheaper than growing one string per token.
     _parts: list[str] = field(default_factory=list)
 
     @classmethod
@@ -135,9 +143,7 @@ class Turn:
 
     @property
     def answer(self) -> str:
-        if len(self._parts) > 1:
-            self._parts[:] = ["".join(self._parts)]
-        return self._parts[0] if self._parts else ""
+        return "".join(self._parts)
 
     def apply(self, event: FlowiseEvent) -> str:
         """Record one event; return the text it adds to the answer (often none)."""
@@ -176,12 +182,23 @@ class Turn:
             # the answer took them all.
             self.usage = event if self.usage is None else _sum_usage(self.usage, event)
         elif isinstance(event, EndEvent):
-            self.complete = True
+            if self._end(AnswerState.COMPLETE):
+                # Its text is whole: one string from now on.
+                self._parts[:] = [self.answer]
             # Answered: the files will not be sent again, so their bytes need not be kept.
             self.pending_files.clear()
             self.uploads.clear()
             self.steps.finish()
         return ""
+
+    def _end(self, state: AnswerState) -> bool:
+        """End the answer in ``state``; only one still streaming ends. A run may go on reading for a
+        moment after the person stopped it (Flowise then ends or breaks the stream): the answer stays
+        as they left it."""
+        if self.state is not AnswerState.STREAMING:
+            return False
+        self.state = state
+        return True
 
     def _add_sources(self, documents: tuple[SourceDocument, ...]) -> None:
         known = {_source_key(doc) for doc in self.sources}
@@ -199,7 +216,7 @@ class Turn:
         self.decisions.append(Decision(approve, feedback.strip(), len(self.answer)))
         self.steps.resume()
         self.action = None
-        self.complete = self.stopped = False
+        self.state = AnswerState.STREAMING
         self.error = None
 
     def reopen(self, action: ActionEvent) -> None:
@@ -219,12 +236,19 @@ class Turn:
     def answer_parts(self) -> list[tuple[str, Decision | None]]:
         """The answer's text cut where the person made each decision: each piece with the decision
         that followed it (None for the last)."""
-        parts, start = [], 0
+        answer = self.answer
+        parts: list[tuple[str, Decision | None]] = []
+        start = 0
         for decision in self.decisions:
-            parts.append((self.answer[start : decision.at], decision))
+            parts.append((answer[start : decision.at], decision))
             start = decision.at
-        parts.append((self.answer[start:], None))
+        parts.append((answer[start:], None))
         return parts
 
+    def stop(self) -> None:
+        """The person stopped the answer with "Stop generating"."""
+        self._end(AnswerState.STOPPED)
+
     def fail(self, message: Message) -> None:
-        self.error = message
+        if self._end(AnswerState.FAILED):
+            self.error = message

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.lib.mutable_status_container import StatusContainer
 
 from chat.display_text import display_text
 from chat.language import language, t
@@ -86,23 +87,15 @@ class LiveSteps:
 
     def __init__(self) -> None:
         self._slot = st.empty()
-        self._box: DeltaGenerator | None = None
-        self._body: DeltaGenerator | None = None
+        # The box and the element inside it that holds the steps, once drawn.
+        self._box: tuple[StatusContainer, DeltaGenerator] | None = None
         self._version: int | None = None
 
     def show(self, steps: FlowSteps) -> None:
         if not steps or steps.version == self._version:
             return
         self._version = steps.version
-        label, state = _label(steps, live=True), headline(steps, live=True).state
-        if self._box is None:
-            self._box = self._slot.status(label, state=state, expanded=True)
-            self._body = self._box.empty()
-        else:
-            # Said each time: an update that leaves it out closes the box.
-            self._box.update(label=label, state=state, expanded=True)
-        with self._body.container():
-            _draw_steps(steps, live=True)
+        self._draw(steps, live=True)
 
     def close(self, steps: FlowSteps) -> None:
         """The answer is done (or cut short): the box says how it ended and closes. A box that only
@@ -110,8 +103,15 @@ class LiveSteps:
         if not steps:
             self._slot.empty()
             return
+        self._draw(steps, live=False)
+
+    def _draw(self, steps: FlowSteps, live: bool) -> None:
+        label, state = _label(steps, live), headline(steps, live).state
         if self._box is None:
-            self.show(steps)
-        self._box.update(label=_label(steps, live=False), state=headline(steps, live=False).state, expanded=False)
-        with self._body.container():
-            _draw_steps(steps, live=False)
+            box = self._slot.status(label, state=state, expanded=live)
+            self._box = (box, box.empty())
+        else:
+            # Said each time: an update that leaves it out closes the box.
+            self._box[0].update(label=label, state=state, expanded=live)
+        with self._box[1].container():
+            _draw_steps(steps, live)

@@ -4,26 +4,23 @@ download (``fileAnnotations``)."""
 from __future__ import annotations
 
 import html
-import logging
 from collections.abc import Collection
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import streamlit as st
 
-from chat.artifacts import IMAGE_TYPES, ImageSource, image_source
+from chat.answer_files import artifact_image, downloaded, fetch_download
+from chat.artifacts import IMAGE_TYPES
 from chat.display_text import display_text
-from chat.flowise_errors import error_message
+from chat.flow_target import FlowTarget
 from chat.i18n import Message, Verbatim
 from chat.image_hosts import allowed_image_url
-from chat.images import PIXEL_BUDGET_MEGAPIXELS, Picture, display_picture
+from chat.images import PIXEL_BUDGET_MEGAPIXELS
 from chat.language import say, t
 from chat.turn import Turn
-from flowise_client import FlowiseClient, FlowiseError
 
 from .markdown import as_written, link, plain_text, safe_markdown, visible_text
-
-log = logging.getLogger(__name__)
 
 # An HTML artifact is shown in a frame of this height; it scrolls inside when longer.
 HTML_HEIGHT = 360
@@ -34,7 +31,8 @@ _FRAME = (
     '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
     "style-src 'unsafe-inline'; img-src data:; font-src data:\"></head>"
     '<body style="margin:0"><iframe sandbox="" title="{title}" srcdoc="{document}" '
-    'style="box-sizing:border-box;width:100%;height:{height}px;border:1px solid rgba(128,128,128,.3);border-radius:.5rem">'
+    'style="box-sizing:border-box;width:100%;height:{height}px;'
+    'border:1px solid rgba(128,128,128,.3);border-radius:.5rem">'
     "</iframe></body></html>"
 )
 
@@ -46,14 +44,11 @@ def sandboxed_html(document: str, title: str) -> str:
     )
 
 
-def render_artifacts(
-    client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, image_hosts: Collection[str] = ()
-) -> None:
-    """``image_hosts``: where images named by a link may be loaded from (IMAGE_HOSTS)."""
+def render_artifacts(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
     for index, artifact in enumerate(turn.artifacts):
         kind = artifact.type.strip().lower()
         if kind in IMAGE_TYPES:
-            _render_image(client, flow_id, chat_id, turn, index, image_hosts)
+            _render_image(flow, chat_id, turn, index)
         elif kind == "html":
             st.iframe(
                 sandboxed_html(display_text(artifact.data).text, t("artifact.html_title")), height=HTML_HEIGHT + 8
@@ -62,40 +57,23 @@ def render_artifacts(
             st.code(display_text(artifact.data).text, language=kind, wrap_lines=True)
         else:
             # Markdown, and kinds without a renderer of their own (Flowise's widget does the same).
-            st.markdown(safe_markdown(display_text(artifact.data).text, image_hosts))
+            st.markdown(safe_markdown(display_text(artifact.data).text, flow.image_hosts))
 
 
-def _render_image(
-    client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, index: int, image_hosts: Collection[str]
-) -> None:
-    artifact = turn.artifacts[index]
-    # Made once: the page is drawn again on every click, and the picture is then shown as it was made.
-    picture = turn.pictures.get(index)
-    if picture is None:
-        source = image_source(artifact)
-        if source is not None and source.url:
-            _render_linked_image(source.url, image_hosts)
-            return
-        picture = turn.pictures[index] = _picture(client, flow_id, chat_id, source)
+def _render_image(flow: FlowTarget, chat_id: str, turn: Turn, index: int) -> None:
+    picture = artifact_image(flow, chat_id, turn, index)
+    if isinstance(picture, str):  # a link to the image
+        _render_linked_image(picture, flow.image_hosts)
+        return
     if picture.content is not None:
         st.image(picture.content, output_format=picture.format)
         return
+    artifact = turn.artifacts[index]
     name = plain_text(artifact.stored_file if artifact.stored_file is not None else artifact.type)
     if picture.too_large:
         st.caption(":material/hide_image: " + t("artifact.image_too_large", name=name, limit=PIXEL_BUDGET_MEGAPIXELS))
     else:
         st.caption(":material/broken_image: " + t("artifact.image_missing", name=name))
-
-
-def _picture(client: FlowiseClient, flow_id: str, chat_id: str, source: ImageSource | None) -> Picture:
-    """The picture to show for an artifact's image: of its bytes, or of the file Flowise stored."""
-    content = source.content if source is not None else None
-    if source is not None and source.stored_name:
-        try:
-            content = client.get_upload_file(flow_id, chat_id, source.stored_name)
-        except FlowiseError as exc:
-            log.warning("An artifact's file could not be read from Flowise: %s", exc)
-    return display_picture(content) if content is not None else Picture()
 
 
 def _render_linked_image(url: str, image_hosts: Collection[str]) -> None:
@@ -108,7 +86,7 @@ def _render_linked_image(url: str, image_hosts: Collection[str]) -> None:
     st.markdown(":material/image: " + link(t("artifact.remote_image", host=visible_text(host)), url))
 
 
-def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn) -> None:
+def render_file_annotations(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
     """A button per file. A click fetches the file from Flowise (in this run's thread, before the page
     is drawn again), and then it is offered to save, or the reason it could not be read is shown."""
     for number, annotation in enumerate(turn.file_annotations):
@@ -116,7 +94,7 @@ def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, t
         if not name:
             continue
         shown = plain_text(name)
-        fetched = turn.downloads.get(name)
+        fetched = downloaded(turn, name)
         if isinstance(fetched, bytes):
             st.download_button(
                 t("artifact.save", name=shown),
@@ -132,17 +110,10 @@ def render_file_annotations(client: FlowiseClient, flow_id: str, chat_id: str, t
             t("artifact.download", name=shown),
             key=f"annotation-{turn.id}-{number}",
             icon=":material/download:",
-            on_click=_fetch_download,
-            args=(client, flow_id, chat_id, turn, name),
+            on_click=fetch_download,
+            args=(flow, chat_id, turn, name),
         )
         if fetched is not None:
             # The reason may quote the server: Markdown, but as safe as an answer.
             failed = Message("artifact.download_failed", {"name": Verbatim(name), "reason": fetched})
             st.caption(":material/error: " + safe_markdown(say(as_written(failed))))
-
-
-def _fetch_download(client: FlowiseClient, flow_id: str, chat_id: str, turn: Turn, name: str) -> None:
-    try:
-        turn.downloads[name] = client.download_file_annotation(flow_id, chat_id, name)
-    except FlowiseError as exc:
-        turn.downloads[name] = error_message(exc)

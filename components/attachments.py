@@ -14,10 +14,10 @@ from .markdown import plain_text, visible_text
 
 
 def render_attachments(attachments: Sequence[Attachment]) -> None:
-    pictures = [a for a in attachments if a.thumbnail]
-    if pictures:
+    thumbnails = [a.thumbnail for a in attachments if a.thumbnail]
+    if thumbnails:
         # Each at its own size: the thumbnails are already small, and a tall one stays as tall as a wide one is wide.
-        st.image([a.thumbnail for a in pictures], width="content", alt=[visible_text(a.name) for a in pictures])
+        st.image(thumbnails, width="content", alt=[visible_text(a.name) for a in attachments if a.thumbnail])
     for image in (a for a in attachments if a.too_large):
         st.caption(
             ":material/hide_image: "

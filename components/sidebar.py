@@ -59,7 +59,7 @@ def render_sidebar(convo: Conversation, flow: Flow, link: FlowLink, is_demo: boo
     """Draws the sidebar and returns the place for the health line, which is filled in last, so
     that checking the server never delays the page."""
     with st.sidebar:
-        if st.button(t("sidebar.new_chat"), icon=":material/add_comment:", use_container_width=True):
+        if st.button(t("sidebar.new_chat"), icon=":material/add_comment:", width="stretch"):
             start_new_conversation(link)
             st.rerun()
         # The flow by its name only: its id and its server's address would let a visitor call Flowise
@@ -108,7 +108,7 @@ def render_downloads(convo: Conversation, flow: Flow, is_demo: bool, flowise_nam
             mime="text/markdown",
             icon=":material/download:",
             on_click="ignore",
-            use_container_width=True,
+            width="stretch",
         )
         st.download_button(
             t("sidebar.download_json"),
@@ -117,5 +117,5 @@ def render_downloads(convo: Conversation, flow: Flow, is_demo: bool, flowise_nam
             mime="application/json",
             icon=":material/data_object:",
             on_click="ignore",
-            use_container_width=True,
+            width="stretch",
         )

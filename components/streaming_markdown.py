@@ -1,7 +1,8 @@
 """A Markdown answer that grows on screen at a cost set by time and size, not by token count.
 
-``st.write_stream`` re-sends the whole answer to the browser for every token. Here tokens are
-gathered and shown at most once per flush interval (the first at once), and each finished block
+``st.write_stream`` re-sends the whole answer to the browser for every token. Here the text, kept
+where it arrives (the turn), is shown at most once per flush interval (the first at once), and each
+finished block
 is written a last time into an element of its own, so an update re-sends only the unfinished tail.
 The text is made safe block by block (:func:`~components.markdown.safe_markdown` gives the same
 result on each block as on the whole), so that too costs only the tail.
@@ -18,34 +19,38 @@ from streamlit.delta_generator import DeltaGenerator
 from chat.markdown_blocks import stable_prefix_length
 
 from .markdown import safe_markdown
+from .streamlit_adapter import unfinished_markdown
 
 
 class StreamingMarkdown:
+    """Draws ``text()``, the text so far, which only ever grows."""
+
     def __init__(
         self,
+        text: Callable[[], str],
         flush_interval: float,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         image_hosts: Collection[str] = (),
     ) -> None:
+        self._text = text
         self._flush_interval = flush_interval
         self._image_hosts = image_hosts
         self._clock = clock
         self._sleep = sleep
         self._blocks = st.container()
         self._tail: DeltaGenerator | None = None
-        self._parts: list[str] = []
         self._frozen = 0  # characters already written for good
         self._shown = 0  # characters on screen
         self._last_flush: float | None = None
 
     @property
     def empty(self) -> bool:
-        return not self._parts
+        """Nothing shown yet."""
+        return self._last_flush is None
 
-    def write(self, text: str) -> None:
-        """Add text; shown at once if nothing was shown for a flush interval."""
-        self._parts.append(text)
+    def grew(self) -> None:
+        """The text grew: shown at once if nothing was shown for a flush interval."""
         now = self._clock()
         if self._last_flush is None or now - self._last_flush >= self._flush_interval:
             self.flush(now)
@@ -55,10 +60,8 @@ class StreamingMarkdown:
             self._sleep(self._flush_interval / 2)
 
     def flush(self, now: float | None = None) -> None:
-        """Show everything received so far."""
-        if len(self._parts) > 1:
-            self._parts[:] = ["".join(self._parts)]
-        text = self._parts[0] if self._parts else ""
+        """Show all the text so far."""
+        text = self._text()
         if len(text) == self._shown:
             return
         cut = stable_prefix_length(text, self._frozen)
@@ -66,10 +69,7 @@ class StreamingMarkdown:
             self._tail_element().markdown(safe_markdown(text[self._frozen : cut], self._image_hosts))
             self._tail, self._frozen = None, cut
         if len(text) > self._frozen:
-            # The same rendering st.write_stream uses: unclosed **bold** or `code` shows as closed.
-            self._tail_element()._markdown(
-                safe_markdown(text[self._frozen :], self._image_hosts), unterminated_parsing=True
-            )
+            unfinished_markdown(self._tail_element(), safe_markdown(text[self._frozen :], self._image_hosts))
         self._shown = len(text)
         self._last_flush = self._clock() if now is None else now
 

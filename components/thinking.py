@@ -24,27 +24,27 @@ class LiveThinking:
     the thoughts it already had there, closed, and the new ones stream into the same box."""
 
     def __init__(self, turn: Turn, flush_interval: float) -> None:
+        self._turn = turn
         self._flush_interval = flush_interval
         self._slot = st.empty()
-        self._before = turn.thinking
         self._view: StreamingMarkdown | None = None
         self._open = True
         if turn.thinking:
             with self._slot.container():
                 render_thinking(turn)
 
-    def write(self, text: str) -> None:
-        if not (self._open and text):
+    def grew(self) -> None:
+        """The turn's thoughts grew: shown open, all of them, until the box closes."""
+        if not self._open:
             return
         if self._view is None:
             with self._slot.container(), st.expander(t("thinking.live"), expanded=True, icon=":material/psychology:"):
-                self._view = StreamingMarkdown(self._flush_interval)
-            text = self._before + text
-        self._view.write(text)
+                self._view = StreamingMarkdown(lambda: self._turn.thinking, self._flush_interval)
+        self._view.grew()
 
-    def close(self, turn: Turn) -> None:
+    def close(self) -> None:
         """The thinking is over (the answer began, or the stream ended): the box closes, with all of it."""
         if self._open:
             self._open = False
             with self._slot.container():
-                render_thinking(turn)
+                render_thinking(self._turn)

@@ -8,6 +8,7 @@ from chat.asking import rejected_question, take_requested_question, take_request
 from chat.conversations import open_or_start_conversation, restore_conversation
 from chat.demo import demo_server
 from chat.flow_facts import chatbot_config, client_for, flow_health, prefetch_flow_streams, upload_policy
+from chat.flow_target import FlowTarget
 from chat.health import warn_if_unprotected
 from chat.language import say, t
 from chat.limits import QuestionLimits
@@ -16,7 +17,7 @@ from chat.setting_sources import SettingsError
 from chat.settings import Flow
 from chat.streamlit_settings import current_settings
 from components.access import require_access
-from components.conversation import FlowTarget, ask, render_history
+from components.conversation import ask, render_history
 from components.markdown import safe_markdown
 from components.question_box import question_box, render_rejection
 from components.sidebar import choose_flow, render_downloads, render_health, render_language_picker, render_sidebar

@@ -9,7 +9,7 @@ from chat.export import to_markdown
 from chat.history import turns_from_history
 from chat.i18n import translate
 from chat.steps import FlowSteps, StepState, headline
-from chat.turn import Decision, Turn
+from chat.turn import AnswerState, Decision, Turn
 from flowise_client import StoredMessage
 from flowise_client.event_parsing import parse_event
 from flowise_client.events import (
@@ -66,7 +66,7 @@ def test_recorded_run_shows_each_node_as_it_starts_and_ends_then_waits():
     assert agent.tools == (ToolUse("calculator", {"input": "12 * 7"}, "84"),)
     # The agent's tool, reported only in its node's data, is the answer's tool too, once.
     assert turn.tools == [ToolUse("calculator", {"input": "12 * 7"}, "84")]
-    assert turn.complete and turn.action is not None and turn.action.node_label == "Approval"
+    assert turn.state is AnswerState.COMPLETE and turn.action is not None and turn.action.node_label == "Approval"
     assert headline(turn.steps, live=False).state == "complete"
 
 
@@ -76,7 +76,7 @@ def test_continuation_resumes_the_stopped_node_in_the_same_turn():
         turn.apply(event)
     first = turn.answer
     turn.resume(True, " Short, please ")
-    assert turn.action is None and not turn.complete
+    assert turn.action is None and turn.state is not AnswerState.COMPLETE
     assert turn.decisions == [Decision(True, "Short, please", len(first))]
     # The stopped node goes on as soon as the person answers.
     assert headline(turn.steps, live=True).values == {"step": "Approval"}
@@ -97,7 +97,7 @@ def test_continuation_resumes_the_stopped_node_in_the_same_turn():
         ("Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)", None),
     ]
     assert headline(turn.steps, live=False).values == {"count": 4}
-    assert turn.complete and len(turn.tools) == 1
+    assert turn.state is AnswerState.COMPLETE and len(turn.tools) == 1
 
 
 def test_a_node_that_runs_again_is_a_new_step_and_a_failure_says_where():
@@ -196,7 +196,7 @@ def test_history_puts_an_approved_run_back_into_one_turn():
         ("Approval", "done"),
         ("Writer", "done"),
     ]
-    assert turn.action is None and turn.complete and turn.message_id
+    assert turn.action is None and turn.state is AnswerState.COMPLETE and turn.message_id
     assert [tool.tool_output for tool in turn.tools] == ["84"]
 
 
@@ -221,7 +221,7 @@ def test_end_clears_what_was_still_being_called():
     turn = Turn("q")
     turn.apply(CalledToolsEvent((ToolUse("search"),)))
     turn.apply(EndEvent())
-    assert turn.steps.calling == () and turn.complete
+    assert turn.steps.calling == () and turn.state is AnswerState.COMPLETE
 
 
 def test_an_unnamed_agent_and_a_run_that_failed_nowhere_in_particular_are_in_the_app_s_words():

@@ -8,6 +8,7 @@ import socket
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from chat.turn import AnswerState
 from tests.flowise_wire import API_KEY, HUGE_TEXT, RUN_ONLY_KEY
 from tests.page import APP, ask, chat_id, page_text
 from tests.test_safe_markdown import browser_scheme, link_targets
@@ -619,7 +620,7 @@ def test_linked_conversation_is_restored_with_its_sources_and_continues(app, wir
     assert f"chatId={linked}" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
     turns = at.session_state["conversation"].turns
     assert [t.question for t in turns] == ["What is the capital of France?"] * 2
-    assert all(t.complete and t.message_id for t in turns)
+    assert all(t.state is AnswerState.COMPLETE and t.message_id for t in turns)
     assert [e.label for e in at.expander] == [f"Sources ({len(t.sources)})" for t in turns]
     assert "Привет! Это детерминированный ответ 🙂" in page_text(at)
     at = ask(at, "One more")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chat.client_place import Connection, ClientPlace, forwarded_hops, parse_networks, place_of, server_trust
+from chat.client_place import ClientPlace, Connection, forwarded_hops, parse_networks, place_of, server_trust
 
 LOOPBACK_DEFAULT = server_trust({})  # Streamlit's web server when FORWARDED_ALLOW_IPS is not set
 PROXY = parse_networks("10.0.0.5")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from chat.display_text import display_text
 from chat.http_urls import http_url
-from chat.turn import Turn
+from chat.turn import AnswerState, Turn
 from components.conversation import answer_caption
 from components.markdown import escape_markdown
 from components.sources import source_heading
@@ -72,7 +72,7 @@ def test_turn_collects_answer_sources_tools_and_ignores_start_text():
     assert turn.answer == "Hello"
     assert [d.metadata["source"] for d in turn.sources] == ["facts.txt", "other.txt"]
     assert turn.tools == [ToolUse("calculator", {"input": "1+1"}, "2")]
-    assert turn.message_id == "m-1" and turn.complete
+    assert turn.message_id == "m-1" and turn.state is AnswerState.COMPLETE
 
 
 def test_heading_shows_control_and_bidi_characters_visibly():

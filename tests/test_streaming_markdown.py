@@ -14,7 +14,10 @@ def stream_script(tokens: list[str], interval: float, step: float) -> None:
 
     ticks = itertools.count()
     updates = []
-    view = StreamingMarkdown(interval, clock=lambda: next(ticks) * step, sleep=lambda seconds: None)
+    parts = []
+    view = StreamingMarkdown(
+        lambda: "".join(parts), interval, clock=lambda: next(ticks) * step, sleep=lambda seconds: None
+    )
     original = view.flush
 
     def counting_flush(now=None):
@@ -25,7 +28,8 @@ def stream_script(tokens: list[str], interval: float, step: float) -> None:
 
     view.flush = counting_flush
     for token in tokens:
-        view.write(token)
+        parts.append(token)
+        view.grew()
     view.flush()
     st.session_state["updates"] = updates
 

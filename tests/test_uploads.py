@@ -16,6 +16,7 @@ from PIL import Image
 from chat.app_wide import LocalSlots
 from chat.history import turns_from_history
 from chat.settings import DEFAULT_MAX_RECORDING_SECONDS
+from chat.turn import AnswerState
 from chat.uploads import PendingFile, UploadFailed, UploadPolicy, send_files
 from chat.voice import MIME as VOICE_MIME
 from chat.voice import recording_upload
@@ -264,7 +265,7 @@ def test_history_gives_back_the_files_of_each_question_with_thumbnails(wire):
     (turn,) = turns_from_history(messages, lambda name: client.get_upload_file("images", "chat-hist", name))
     assert [a.name for a in turn.attachments] == ["wide.png", "x.jpg"]
     assert turn.attachments[0].thumbnail.startswith(b"\x89PNG") and turn.attachments[1].thumbnail is None
-    assert turn.complete and "Uploads: wide.png (file, image/png)" in turn.answer
+    assert turn.state is AnswerState.COMPLETE and "Uploads: wide.png (file, image/png)" in turn.answer
 
 
 def test_history_message_without_uploads_has_none():

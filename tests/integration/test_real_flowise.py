@@ -9,6 +9,11 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from chat.app_wide import LocalSlots
+from chat.history import turns_from_history
+from chat.settings import DEFAULT_MAX_RECORDING_SECONDS
+from chat.turn import AnswerState
+from chat.voice import recording_upload
 from flowise_client import (
     FlowiseAuthError,
     FlowiseClient,
@@ -35,10 +40,6 @@ from flowise_client.events import (
     UnknownEvent,
     UsedToolsEvent,
 )
-from chat.app_wide import LocalSlots
-from chat.history import turns_from_history
-from chat.settings import DEFAULT_MAX_RECORDING_SECONDS
-from chat.voice import recording_upload
 from tests.browser import assistant_messages, open_page, send, streamlit_app
 from tests.flowise_wire import png, wav
 from tests.integration.llm_standin import IMAGE_ANSWER, TRANSCRIPT
@@ -204,7 +205,7 @@ def test_history_gives_back_a_conversation_with_its_sources(flowise):
         ("apiMessage", ANSWER),
     ]
     (turn,) = turns_from_history(history)
-    assert turn.answer == ANSWER and turn.complete
+    assert turn.answer == ANSWER and turn.state is AnswerState.COMPLETE
     assert turn.message_id == only(streamed, MetadataEvent).chat_message_id
     assert [d.page_content for d in turn.sources] == [
         d.page_content for d in only(streamed, SourceDocumentsEvent).documents
