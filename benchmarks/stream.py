@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Streaming speed of the app against the per-token `st.write_stream` baseline, in headless Chromium.
 
-    python benchmarks/stream.py           # the full run: writes docs/benchmarks.md and docs/benchmarks.png
-    python benchmarks/stream.py --quick   # a smaller run to try it out (prints, writes nothing)
+    python -m benchmarks.stream           # the full run: writes docs/benchmarks.md and docs/benchmarks.png
+    python -m benchmarks.stream --quick   # a smaller run to try it out (prints, writes nothing)
 
 Both pages are run with `streamlit run` against a local server that streams a Markdown answer of N
 tokens at R tokens/s in Flowise's wire format. For each answer the browser reports when the first
@@ -18,7 +18,6 @@ import base64
 import json
 import os
 import statistics
-import sys
 import threading
 import time
 import uuid
@@ -31,12 +30,11 @@ import requests
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from flowise_client import FlowiseClient
+from flowise_wire import JSON_MEDIA_TYPE, SSE_HEADERS, end_frame, frame, json_body
+from testbed.browser import CHROMIUM, CHROMIUM_FLAGS, send, streamlit_app
 
-from flowise_client import FlowiseClient  # noqa: E402
-from flowise_wire import JSON_MEDIA_TYPE, SSE_HEADERS, end_frame, frame, json_body  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, send, streamlit_app  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FIRST, LAST = "Alphastart", "Omegafinish"
 VARIANTS = {"app": "app.py", "baseline": "benchmarks/baseline_app.py"}
@@ -350,7 +348,7 @@ def write_report(single: list[Result], concurrent: list[dict], parser: dict, arg
     lines = [
         "# Streaming benchmark",
         "",
-        f"`python benchmarks/stream.py` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: the app against the "
+        f"`python -m benchmarks.stream` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: the app against the "
         "per-token `st.write_stream` baseline (`benchmarks/baseline_app.py`), each in `streamlit run`, in headless "
         f"Chromium. Medians of {args.repeats} runs. *last/stream* is the time until the last token is on screen over "
         "the time a plain HTTP client takes to read the same stream; *MB* and *frames* are what the browser "

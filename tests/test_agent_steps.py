@@ -23,7 +23,8 @@ from flowise_client.events import (
     parse_event,
 )
 from flowise_client.sse import iter_payloads
-from tests.flowise_wire import AGENT_REASONING, fixture_bytes
+from testbed.wire.answers import AGENT_REASONING
+from testbed.wire.recordings import fixture_bytes
 
 
 def recorded(name: str) -> list:

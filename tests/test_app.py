@@ -8,7 +8,8 @@ import socket
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.flowise_wire import API_KEY, HUGE_TEXT, RUN_ONLY_KEY
+from testbed.wire.answers import HUGE_TEXT
+from testbed.wire.flows import API_KEY, RUN_ONLY_KEY
 from tests.page import APP, ask, chat_id, page_text
 from tests.test_safe_markdown import browser_scheme, link_targets
 

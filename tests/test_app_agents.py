@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from chat.export import to_markdown
 from flowise_client.events import parse_event
-from tests.flowise_wire import AGENTS_ANSWER, API_KEY, TOOL_FAILURE
+from testbed.wire.answers import AGENTS_ANSWER, TOOL_FAILURE
+from testbed.wire.flows import API_KEY
 from tests.page import ask, chat_id, page_text
 
 FIRST = "Результат: 84 ✅\n\nShall I write the final answer?"

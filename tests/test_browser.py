@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import API_KEY, FLOW_NAMES
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.wire.flows import API_KEY, FLOW_NAMES
 
 
 def test_answer_streams_and_both_expanders_show_their_content(browser, apps, slow_wire):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, expect
 
-from tests.browser import assistant_messages, open_page, send
-from tests.flowise_wire import start_wire
+from testbed.browser import assistant_messages, open_page, send
+from testbed.wire.server import start_wire
 
 PROCEEDED = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
 

@@ -15,7 +15,7 @@ import requests
 import werkzeug.serving
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser import assistant_messages, send, streamlit_app
+from testbed.browser import assistant_messages, send, streamlit_app
 
 PASSWORD = "a long passphrase, not guessed"
 COOLING = "Too many wrong passwords came from your network address in the last 15 minutes (10)"

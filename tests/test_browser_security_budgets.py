@@ -7,8 +7,8 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from tests.browser import assistant_messages, open_page, send
-from tests.flowise_wire import FlowiseWire
+from testbed.browser import assistant_messages, open_page, send
+from testbed.wire.handler import FlowiseWire
 
 BUSY = "This chat is answering as many questions as it can at once (1). Yours was not sent."
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import assistant_messages, open_page, send
-from tests.flowise_wire import bomb_png, png
+from testbed.browser import assistant_messages, open_page, send
+from testbed.wire.media import bomb_png, png
 from tests.test_browser_uploads import attach
 
 MB = 1024 * 1024

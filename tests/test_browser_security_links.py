@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 from markdown_it import MarkdownIt
 from playwright.sync_api import Page, expect
 
-from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import API_KEY, HIDDEN_FLOW_IDS
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.wire.flows import API_KEY, HIDDEN_FLOW_IDS
 
 SIGNED = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.[0-9a-f]{32}")
 REFUSED = "does not lead to a conversation started in this app"

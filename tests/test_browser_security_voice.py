@@ -14,8 +14,8 @@ import soundfile
 from playwright.sync_api import Browser, Page, Route, expect
 
 from chat.i18n import Message
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, RunningApp, open_page
-from tests.flowise_wire import TRANSCRIPTION
+from testbed.browser import CHROMIUM, CHROMIUM_FLAGS, RunningApp, open_page
+from testbed.wire.uploads import TRANSCRIPTION
 from tests.recordings import crafted_wav, flac, flac_bomb, fmt_chunk, lying_wav, riff
 
 # Chromium grants the microphone without asking and records a beep from a fake device.

@@ -4,11 +4,12 @@ what an answer brings (artifacts, files to download), against the local Flowise-
 from __future__ import annotations
 
 import base64
+
 from playwright.sync_api import Page, expect
 
-from tests.browser import assistant_messages, open_page, send
-from tests.flowise_wire import REPORT_CSV, png
-
+from testbed.browser import assistant_messages, open_page, send
+from testbed.wire.media import png
+from testbed.wire.uploads import REPORT_CSV
 
 # The picture's own size, once the browser has it: img.decode() settles when the image is loaded.
 NATURAL_SIZE = "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])"

@@ -11,7 +11,8 @@ from flowise_client import FlowiseClient
 from flowise_client.client import Timeouts
 from flowise_client.errors import FlowiseConnectionLostError, FlowiseStreamError, FlowiseTimeoutError
 from flowise_client.events import TokenEvent
-from tests.flowise_wire import CHAOS_ERROR, Chaos, start_wire
+from testbed.wire.chaos import CHAOS_ERROR, Chaos
+from testbed.wire.server import start_wire
 
 QUESTIONS = [f"session {s} question {q}" for s in range(100) for q in range(20)]
 

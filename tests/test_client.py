@@ -25,7 +25,7 @@ from flowise_client import (
 )
 from flowise_client.errors import MESSAGES
 from flowise_client.events import EndEvent, SourceDocumentsEvent, TokenEvent, UsedToolsEvent
-from tests.flowise_wire import API_KEY
+from testbed.wire.flows import API_KEY
 
 
 def collect(client, flow_id, question="Hi", chat_id="chat-1", **kwargs):

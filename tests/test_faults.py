@@ -18,7 +18,8 @@ from flowise_client import (
     Timeouts,
 )
 from flowise_client.events import EndEvent, TokenEvent
-from tests.flowise_wire import FlowiseWire, start_wire
+from testbed.wire.handler import FlowiseWire
+from testbed.wire.server import start_wire
 
 ENDLESS_TOKEN = "Бесконечно 🙂 "
 

@@ -11,7 +11,7 @@ import pytest
 from chat.health import Health, check_health
 from demo_flow import start_demo_server
 from flowise_client import FlowiseClient, FlowiseProtocolError, FlowiseUnreachableError
-from tests.flowise_wire import API_KEY, RUN_ONLY_KEY
+from testbed.wire.flows import API_KEY, RUN_ONLY_KEY
 
 
 def free_url() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
 
 # Elements the payloads would create, were any of their markup rendered.
 INJECTED = "script, iframe, object, embed, img[onerror], img[src='x'], [onclick], [onload]"

@@ -20,7 +20,7 @@ from flowise_client.events import (
     parse_event,
 )
 from flowise_client.sse import iter_payloads
-from tests.flowise_wire import fixture_bytes
+from testbed.wire.recordings import fixture_bytes
 
 PROCEED_ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
 REJECT_ANSWER = "Understood: nothing more will be done. Ask again whenever you like."

@@ -14,7 +14,8 @@ from chat.settings import SettingsError, load_settings
 from flowise_client import AnswerBounds, FlowiseAnswerTooLongError, FlowiseClient
 from flowise_client.events import ArtifactsEvent, SourceDocumentsEvent, ThinkingEvent, TokenEvent
 from flowise_client.uploads import MB
-from tests.flowise_wire import ENDLESS_OPENING, png, wav
+from testbed.wire.faults import ENDLESS_OPENING
+from testbed.wire.media import png, wav
 from tests.page import ask, chat_id, page_text
 
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from flowise_client import FlowiseClient, FlowiseError, Rating
-from tests.flowise_wire import API_KEY
+from testbed.wire.flows import API_KEY
 
 TRAVERSAL = "../../../chatflows/X"
 

@@ -20,7 +20,8 @@ from chat.markdown_blocks import stable_prefix_length
 from chat.settings import SettingsError, load_settings
 from components.markdown import safe_markdown
 from flowise_client import StoredMessage
-from tests.flowise_wire import bomb_png, png, remote_images_answer
+from testbed.wire.media import bomb_png, png
+from testbed.wire.uploads import remote_images_answer
 from tests.page import ask, page_text
 
 # CommonMark as a browser would get it, with no filter of its own on what may be a link or a picture.

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat.links import link_signer
-from tests.flowise_wire import API_KEY
+from testbed.wire.flows import API_KEY
 from tests.log_capture import fresh_log, warnings_of  # noqa: F401 (a fixture)
 from tests.page import APP, chat_id
 

@@ -17,7 +17,7 @@ from chat.settings import DEFAULT_MAX_RECORDING_SECONDS, SettingsError, load_set
 from chat.voice import ENCODERS_AT_ONCE, ENCODERS_KEY, ogg_opus, recording_upload
 from chat.wav_recording import RecordingRefused, read_recording
 from flowise_client.uploads import MB
-from tests.flowise_wire import wav
+from testbed.wire.media import wav
 from tests.recordings import crafted_wav, flac, flac_bomb, fmt_chunk, lying_wav, recorder_wav, riff
 from tests.test_isolated import script
 

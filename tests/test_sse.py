@@ -18,7 +18,8 @@ from flowise_client.events import (
     parse_event,
 )
 from flowise_client.sse import iter_payloads
-from tests.flowise_wire import fixture_bytes, frame
+from flowise_wire import frame
+from testbed.wire.recordings import fixture_bytes
 
 RECORDED = [
     "plain.stream.sse",

@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 from chat.turn import Turn
 from flowise_client.events import EndEvent, ThinkingEvent, TokenEvent, parse_event
 from flowise_client.prediction_json import events_from_prediction
-from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import API_KEY, REASONED_ANSWER, THINKING_SECONDS, THOUGHTS, start_wire
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.wire.answers import REASONED_ANSWER, THINKING_SECONDS, THOUGHTS
+from testbed.wire.flows import API_KEY
+from testbed.wire.server import start_wire
 from tests.page import ask, chat_id, page_text
 
 

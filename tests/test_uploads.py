@@ -31,7 +31,10 @@ from flowise_client import (
     UploadsConfig,
 )
 from flowise_client.uploads import FULL_FILE, IMAGE, MB, RAG_FILE
-from tests.flowise_wire import API_KEY, FIXTURES, TRANSCRIPTION, png, wav
+from testbed.wire.flows import API_KEY
+from testbed.wire.media import png, wav
+from testbed.wire.recordings import FIXTURES
+from testbed.wire.uploads import TRANSCRIPTION
 from tests.page import chat_id, page_text
 
 

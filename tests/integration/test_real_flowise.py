@@ -9,6 +9,10 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from chat.app_wide import LocalSlots
+from chat.history import turns_from_history
+from chat.settings import DEFAULT_MAX_RECORDING_SECONDS
+from chat.voice import recording_upload
 from flowise_client import (
     FlowiseAuthError,
     FlowiseClient,
@@ -35,13 +39,9 @@ from flowise_client.events import (
     UnknownEvent,
     UsedToolsEvent,
 )
-from chat.app_wide import LocalSlots
-from chat.history import turns_from_history
-from chat.settings import DEFAULT_MAX_RECORDING_SECONDS
-from chat.voice import recording_upload
-from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import png, wav
-from tests.integration.llm_standin import IMAGE_ANSWER, TRANSCRIPT
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.llm_standin import IMAGE_ANSWER, TRANSCRIPT
+from testbed.wire.media import png, wav
 
 pytestmark = pytest.mark.flowise
 ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
