@@ -38,6 +38,7 @@ from playwright.sync_api import Error as PlaywrightError
 from benchmarks.stream import memory_mb, settle
 from testbed.browser import CHROMIUM, CHROMIUM_FLAGS, assistant_messages, open_page, send, streamlit_app
 from testbed.wire.chaos import Chaos
+from testbed.wire.flows import Scenario
 from testbed.wire.server import start_wire
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -426,7 +427,7 @@ def run(args: argparse.Namespace) -> Report:
             streamlit_app(
                 tmp,
                 FLOWISE_URL=wire.url,
-                FLOWISE_FLOW_ID="chaos",
+                FLOWISE_FLOW_ID=Scenario.CHAOS,
                 TOTAL_QUESTIONS_PER_MINUTE="0",
                 FLOWISE_READ_TIMEOUT=f"{args.read_timeout:g}",
             ) as app,

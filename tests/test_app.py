@@ -9,13 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from testbed.wire.answers import HUGE_TEXT
-from testbed.wire.flows import API_KEY, RUN_ONLY_KEY
+from testbed.wire.flows import API_KEY, RUN_ONLY_KEY, Scenario
 from tests.page import APP, ask, chat_id, page_text
 from tests.test_safe_markdown import browser_scheme, link_targets
 
 
 def test_answer_streams_with_deduplicated_sources(app, wire):
-    at = ask(app("rag"), "What is the capital of France?")
+    at = ask(app(Scenario.RAG), "What is the capital of France?")
     assert not at.exception
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
     assert "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)" in page_text(at)
@@ -23,13 +23,13 @@ def test_answer_streams_with_deduplicated_sources(app, wire):
     assert sources.label == "Sources (1)"
     assert "facts\\.txt" in sources.markdown[0].value
     assert "Париж — столица Франции" in sources.text[0].value
-    request = wire.predictions("rag")[-1]
+    request = wire.predictions(Scenario.RAG)[-1]
     assert request.body["streaming"] is True
     assert request.body["chatId"] == chat_id(at)
 
 
 def test_tools_expander_shows_name_input_and_output(app):
-    at = ask(app("agent"), "What is 2140526 / 105.4 ?")
+    at = ask(app(Scenario.AGENT), "What is 2140526 / 105.4 ?")
     (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
     assert tools.label == "Tools used (1)"
     assert "calculator" in tools.markdown[0].value
@@ -39,7 +39,7 @@ def test_tools_expander_shows_name_input_and_output(app):
 
 @pytest.mark.parametrize("streaming", [True, False])
 def test_agentflow_answer_is_shown(app, monkeypatch, streaming):
-    at = app("agentflow")
+    at = app(Scenario.AGENTFLOW)
     at.session_state["conversation"].streaming = streaming
     at = ask(at, "What is the capital of France?")
     assert not at.exception and not at.error
@@ -47,28 +47,28 @@ def test_agentflow_answer_is_shown(app, monkeypatch, streaming):
 
 
 def test_history_and_chat_id_survive_reruns(app, wire):
-    at = ask(app("rag"), "First question")
+    at = ask(app(Scenario.RAG), "First question")
     first_id = chat_id(at)
     at = ask(at, "Second question")
     at.run()
     assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
     assert [e.label for e in at.expander] == ["Sources (1)", "Sources (1)"]
-    assert [r.body["chatId"] for r in wire.predictions("rag")[-2:]] == [first_id, first_id]
+    assert [r.body["chatId"] for r in wire.predictions(Scenario.RAG)[-2:]] == [first_id, first_id]
     assert "First question" in page_text(at) and "Second question" in page_text(at)
 
 
 def test_new_chat_starts_a_new_conversation(app, wire):
-    at = ask(app("rag"), "Before")
+    at = ask(app(Scenario.RAG), "Before")
     old_id = chat_id(at)
     at = at.sidebar.button[0].click().run()
     assert chat_id(at) != old_id
     assert not at.chat_message
     at = ask(at, "After")
-    assert wire.predictions("rag")[-1].body["chatId"] == chat_id(at)
+    assert wire.predictions(Scenario.RAG)[-1].body["chatId"] == chat_id(at)
 
 
 def test_two_sessions_have_different_chat_ids(app, wire):
-    first, second = ask(app("rag"), "one"), ask(app("rag"), "two")
+    first, second = ask(app(Scenario.RAG), "one"), ask(app(Scenario.RAG), "two")
     assert chat_id(first) != chat_id(second)
 
 
@@ -76,9 +76,9 @@ def test_two_sessions_have_different_chat_ids(app, wire):
     ("flow_id", "expected"),
     [
         ("no-such-flow", "Flowise does not know this flow"),
-        ("server-error", "SerpAPI API key not set"),
-        ("protected", "This flow needs an API key"),
-        ("html", "instead of a Flowise answer"),
+        (Scenario.SERVER_ERROR, "SerpAPI API key not set"),
+        (Scenario.PROTECTED, "This flow needs an API key"),
+        (Scenario.HTML, "instead of a Flowise answer"),
     ],
 )
 def test_errors_show_a_message_and_the_next_question_works(app, wire, monkeypatch, flow_id, expected):
@@ -86,14 +86,14 @@ def test_errors_show_a_message_and_the_next_question_works(app, wire, monkeypatc
     assert not at.exception
     assert len(at.error) == 1 and expected in at.error[0].value
     assert "Traceback" not in page_text(at)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.RAG)
     at = ask(at, "And now?")
     assert not at.error  # another flow: a conversation of its own, whose answer has no error
     assert "The capital of France is Paris" in page_text(at)
 
 
 def test_error_mid_stream_keeps_the_partial_answer(app):
-    at = ask(app("error-midstream"), "Hello?")
+    at = ask(app(Scenario.ERROR_MIDSTREAM), "Hello?")
     assert "Начинаю ответ 🙂 and then" in page_text(at)
     assert "Model quota exceeded" in at.error[0].value
     at.run()
@@ -101,13 +101,13 @@ def test_error_mid_stream_keeps_the_partial_answer(app):
 
 
 def test_dropped_connection_keeps_the_partial_answer(app):
-    at = ask(app("drop"), "Hello?")
+    at = ask(app(Scenario.DROP), "Hello?")
     assert "Частичный ответ before the drop" in page_text(at)
     assert "connection to Flowise broke" in at.error[0].value
 
 
 def test_answer_over_the_cap_is_cut_with_a_message_and_the_next_question_works(app, wire, monkeypatch):
-    at = ask(app("endless", FLOWISE_MAX_ANSWER_CHARS="50"), "Hello?")
+    at = ask(app(Scenario.ENDLESS, FLOWISE_MAX_ANSWER_CHARS="50"), "Hello?")
     assert wire.received[-1].method == "PUT"  # and Flowise is asked to stop producing it
     assert wire.received[-1].path == f"/api/v1/chatmessage/abort/endless/{chat_id(at)}"
     kept = ("Бесконечно 🙂 " * 4)[:50].strip()  # the first 50 characters, as Markdown shows them
@@ -123,15 +123,15 @@ def test_answer_over_the_cap_is_cut_with_a_message_and_the_next_question_works(a
 
 
 def test_wrong_api_key_is_reported_and_never_shown(app):
-    at = ask(app("protected", FLOWISE_API_KEY="sk-wrong-secret-1234"), "Hello?")
+    at = ask(app(Scenario.PROTECTED, FLOWISE_API_KEY="sk-wrong-secret-1234"), "Hello?")
     assert "rejected the API key" in at.error[0].value
     assert "sk-wrong-secret-1234" not in page_text(at)
 
 
 def test_right_api_key_is_sent(app, wire):
-    at = ask(app("protected", FLOWISE_API_KEY=API_KEY), "Hello?")
+    at = ask(app(Scenario.PROTECTED, FLOWISE_API_KEY=API_KEY), "Hello?")
     assert not at.error
-    assert wire.predictions("protected")[-1].headers["Authorization"] == f"Bearer {API_KEY}"
+    assert wire.predictions(Scenario.PROTECTED)[-1].headers["Authorization"] == f"Bearer {API_KEY}"
     assert API_KEY not in page_text(at)
 
 
@@ -141,7 +141,7 @@ def unreachable_app(monkeypatch) -> AppTest:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("FLOWISE_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.RAG)
     return AppTest.from_file(APP, default_timeout=30).run()
 
 
@@ -152,14 +152,14 @@ def test_unreachable_server(monkeypatch):
 
 
 def test_flow_that_cannot_stream_is_asked_for_json(app, wire):
-    at = ask(app("json-only"), "Hello?")
-    assert wire.predictions("json-only")[-1].body["streaming"] is False
+    at = ask(app(Scenario.JSON_ONLY), "Hello?")
+    assert wire.predictions(Scenario.JSON_ONLY)[-1].body["streaming"] is False
     assert "The capital of France is Paris." in page_text(at)
     assert [e.label for e in at.expander] == ["Sources (1)"]
 
 
 def test_user_text_is_shown_as_typed(app):
-    at = ask(app("echo"), "2 * 3 * 4 = **24** <b>bold</b>")
+    at = ask(app(Scenario.ECHO), "2 * 3 * 4 = **24** <b>bold</b>")
     assert at.chat_message[0].markdown[0].value == "2 \\* 3 \\* 4 = \\*\\*24\\*\\* \\<b\\>bold\\</b\\>"
 
 
@@ -167,17 +167,17 @@ def test_secrets_are_used_when_environment_is_empty(wire, monkeypatch):
     monkeypatch.setenv("FLOWISE_URL", "")  # empty counts as unset
     at = AppTest.from_file(APP, default_timeout=30)
     at.secrets["APP_URL"] = wire.url
-    at.secrets["FLOW_ID"] = "echo"
+    at.secrets["FLOW_ID"] = Scenario.ECHO
     at = ask(at.run(), "via secrets")
     assert "You asked: via secrets" in page_text(at)
 
 
 def test_environment_wins_over_secrets(wire, monkeypatch):
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.ECHO)
     at = AppTest.from_file(APP, default_timeout=30)
     at.secrets["FLOWISE_URL"] = "http://127.0.0.1:9"
-    at.secrets["FLOWISE_FLOW_ID"] = "rag"
+    at.secrets["FLOWISE_FLOW_ID"] = Scenario.RAG
     at = ask(at.run(), "via env")
     assert "You asked: via env" in page_text(at)
 
@@ -219,7 +219,7 @@ def test_interrupted_answer_stays_in_history_marked_as_such(app):
     from chat.turn import Turn
     from flowise_client.events import TokenEvent
 
-    at = app("rag")
+    at = app(Scenario.RAG)
     turn = Turn("Long question")
     turn.apply(TokenEvent("Half an ans"))
     at.session_state["conversation"].turns.append(turn)
@@ -233,7 +233,7 @@ def test_streaming_check_is_done_before_the_first_question(app, wire):
         return sum(r.path == "/api/v1/chatflows-streaming/echo" for r in wire.received)
 
     before = checks()
-    at = app("echo")
+    at = app(Scenario.ECHO)
     assert checks() == before + 1
     ask(ask(at, "one"), "two")
     assert checks() == before + 1
@@ -265,7 +265,7 @@ def enter_password(at: AppTest, attempt: str) -> AppTest:
 
 def test_password_gate_keeps_the_chat_closed_until_the_right_password(app, wire):
     before = len(wire.received)
-    at = app("echo", APP_PASSWORD=PASSWORD)
+    at = app(Scenario.ECHO, APP_PASSWORD=PASSWORD)
     assert not at.chat_input and not at.sidebar.button
     assert at.text_input[0].label == "Password" and at.text_input[0].proto.type == at.text_input[0].proto.PASSWORD
     at = enter_password(at, "s3cret")
@@ -280,7 +280,7 @@ def test_password_gate_keeps_the_chat_closed_until_the_right_password(app, wire)
 
 
 def test_five_wrong_passwords_lock_the_session(app, wire):
-    at = app("echo", APP_PASSWORD=PASSWORD)
+    at = app(Scenario.ECHO, APP_PASSWORD=PASSWORD)
     for attempt in ["a", "b", "c", "d"]:
         at = enter_password(at, attempt)
     assert at.error[0].value == "Wrong password. 1 try left."
@@ -293,12 +293,12 @@ def test_five_wrong_passwords_lock_the_session(app, wire):
         assert f'"{attempt}"' not in sent_to_browser(at)
     assert PASSWORD not in sent_to_browser(at)
     # Another browser session has its own tries.
-    assert app("echo", APP_PASSWORD=PASSWORD).text_input[0].label == "Password"
+    assert app(Scenario.ECHO, APP_PASSWORD=PASSWORD).text_input[0].label == "Password"
 
 
 def test_password_from_secrets_and_never_in_the_page(wire, monkeypatch):
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.ECHO)
     at = AppTest.from_file(APP, default_timeout=30)
     at.secrets["APP_PASSWORD"] = PASSWORD
     at = enter_password(at.run(), "nope")
@@ -317,7 +317,7 @@ AUTH = {
 
 def auth_app(wire, monkeypatch, user: dict) -> AppTest:
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.ECHO)
     at = AppTest.from_file(APP, default_timeout=30)
     at.secrets["auth"] = AUTH
     at.user = user
@@ -350,28 +350,28 @@ def test_logged_in_user_chats_and_can_log_out(wire, monkeypatch):
 
 
 def test_too_long_question_is_not_sent_and_given_back(app, wire):
-    at = app("echo", MAX_QUESTION_CHARS="20")
-    sent = len(wire.predictions("echo"))
+    at = app(Scenario.ECHO, MAX_QUESTION_CHARS="20")
+    sent = len(wire.predictions(Scenario.ECHO))
     long_question = "Why is the sky blue at noon?"  # 28 characters
     at = ask(at, long_question)
-    assert len(wire.predictions("echo")) == sent
+    assert len(wire.predictions(Scenario.ECHO)) == sent
     (warning,) = at.warning
     assert "28 characters long" in warning.value and "at most 20" in warning.value and "Shorten it" in warning.value
     assert [c.value for c in at.code] == [long_question]
     assert at.chat_input[0].proto.value == long_question and at.chat_input[0].proto.set_value
     assert not at.chat_message
     at = ask(at, "Why is it blue?")
-    assert len(wire.predictions("echo")) == sent + 1
+    assert len(wire.predictions(Scenario.ECHO)) == sent + 1
     assert not at.warning and not at.code
     assert "You asked: Why is it blue?" in page_text(at)
 
 
 def test_questions_over_the_rate_are_not_sent(app, wire):
-    at = app("echo", QUESTIONS_PER_MINUTE="2")
-    sent = len(wire.predictions("echo"))
+    at = app(Scenario.ECHO, QUESTIONS_PER_MINUTE="2")
+    sent = len(wire.predictions(Scenario.ECHO))
     at = ask(ask(at, "one"), "two")
     at = ask(at, "three, too soon")
-    assert len(wire.predictions("echo")) == sent + 2
+    assert len(wire.predictions(Scenario.ECHO)) == sent + 2
     (warning,) = at.warning
     assert "as many questions in the last minute as this chat accepts (2)" in warning.value
     assert re.search(r"Wait (\d+) seconds?, then send it again", warning.value)
@@ -390,7 +390,7 @@ def test_health_line_shows_reached_flow_name_and_streaming(app, wire):
         return sum(r.path == "/api/v1/ping" for r in wire.received)
 
     before = pings()
-    at = app("echo", FLOWISE_API_KEY=API_KEY)
+    at = app(Scenario.ECHO, FLOWISE_API_KEY=API_KEY)
     line = health_line(at)
     assert "Flowise reached" in line
     assert "Flow name: Echo \\*test\\* \\[flow\\]" in line  # shown as typed, not as Markdown
@@ -400,7 +400,7 @@ def test_health_line_shows_reached_flow_name_and_streaming(app, wire):
 
 
 def test_health_line_without_a_key_that_may_read_the_flow(app):
-    for at in (app("json-only"), app("json-only", FLOWISE_API_KEY=RUN_ONLY_KEY)):
+    for at in (app(Scenario.JSON_ONLY), app(Scenario.JSON_ONLY, FLOWISE_API_KEY=RUN_ONLY_KEY)):
         line = health_line(at)
         assert "Flowise reached" in line and "Flow name" not in line
         assert "Answers arrive in one piece" in line
@@ -424,11 +424,11 @@ def retry_buttons(at: AppTest) -> list:
 
 
 def test_failed_turn_can_be_retried_and_both_turns_stay(app, wire):
-    at = ask(app("fails-once"), "Will it work?")
+    at = ask(app(Scenario.FAILS_ONCE), "Will it work?")
     assert "Model quota exceeded" in at.error[0].value
     (retry,) = retry_buttons(at)
     at = retry.click().run()
-    first, second = wire.predictions("fails-once")[-2:]
+    first, second = wire.predictions(Scenario.FAILS_ONCE)[-2:]
     assert second.body["question"] == first.body["question"] == "Will it work?"
     assert second.body["chatId"] == first.body["chatId"] == chat_id(at)
     assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
@@ -442,9 +442,9 @@ def test_failed_turn_can_be_retried_and_both_turns_stay(app, wire):
 
 
 def test_retry_is_offered_on_the_last_failed_turn_only(app, wire):
-    at = ask(app("server-error"), "Hello?")
+    at = ask(app(Scenario.SERVER_ERROR), "Hello?")
     at = retry_buttons(at)[0].click().run()
-    assert len(wire.predictions("server-error")) >= 2
+    assert len(wire.predictions(Scenario.SERVER_ERROR)) >= 2
     assert len(at.error) == 2
     assert len(retry_buttons(at)) == 1
     assert "Retry" in [b.label for b in at.chat_message[3].button]
@@ -454,7 +454,7 @@ def test_retry_is_offered_on_the_last_failed_turn_only(app, wire):
 
 
 def test_hostile_answer_links_only_to_http_while_streaming_and_in_history(app):
-    at = ask(app("hostile"), "Report?")
+    at = ask(app(Scenario.HOSTILE), "Report?")
     for _ in range(2):  # first as streamed, then as the history draws it
         answer = "\n\n".join(m.value for m in at.chat_message[1].markdown)
         assert "[Click me]\\(javascript:" in answer and "\\<javascript:alert" in answer
@@ -468,7 +468,7 @@ def test_hostile_answer_links_only_to_http_while_streaming_and_in_history(app):
 
 
 def test_huge_source_and_tool_texts_are_cut_until_shown_in_full(app):
-    at = ask(app("huge"), "Everything?")
+    at = ask(app(Scenario.HUGE), "Everything?")
     (sources,) = [e for e in at.expander if e.label.startswith("Sources")]
     (tools,) = [e for e in at.expander if e.label.startswith("Tools used")]
     assert sources.text[0].value == HUGE_TEXT[:3000] + "…"
@@ -489,7 +489,7 @@ def test_huge_source_and_tool_texts_are_cut_until_shown_in_full(app):
 
 
 def test_each_answer_has_its_time_and_token_counts_when_the_server_sends_them(app):
-    at = ask(app("agentflow"), "What is the capital of France?")
+    at = ask(app(Scenario.AGENTFLOW), "What is the capital of France?")
     turn = at.session_state["conversation"].turns[-1]
     at = ask(at, "And again?")
     at.run()  # both answers drawn from the history
@@ -500,7 +500,7 @@ def test_each_answer_has_its_time_and_token_counts_when_the_server_sends_them(ap
 
 
 def test_answer_without_usage_shows_its_time_only(app):
-    at = ask(app("rag"), "What is the capital of France?")
+    at = ask(app(Scenario.RAG), "What is the capital of France?")
     turn = at.session_state["conversation"].turns[-1]
     (answer,) = (m for m in at.chat_message if m.name == "assistant")
     assert answer.caption[-1].value == f"{turn.asked_at:%H:%M}"
@@ -508,22 +508,22 @@ def test_answer_without_usage_shows_its_time_only(app):
 
 def test_override_config_from_secrets_goes_with_every_question_under_the_chat_id(wire, monkeypatch):
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.ECHO)
     at = AppTest.from_file(APP, default_timeout=30)
     at.secrets["FLOWISE_OVERRIDE_CONFIG"] = {"temperature": 0.2, "vars": {"team": "sales"}, "sessionId": "shared"}
     at = ask(ask(at.run(), "First"), "Second")
-    first, second = wire.predictions("echo")[-2:]
+    first, second = wire.predictions(Scenario.ECHO)[-2:]
     expected = {"temperature": 0.2, "vars": {"team": "sales"}, "sessionId": chat_id(at)}
     assert first.body["overrideConfig"] == second.body["overrideConfig"] == expected
 
 
 def test_no_override_config_sends_none(app, wire):
-    ask(app("echo"), "Plain")
-    assert "overrideConfig" not in wire.predictions("echo")[-1].body
+    ask(app(Scenario.ECHO), "Plain")
+    assert "overrideConfig" not in wire.predictions(Scenario.ECHO)[-1].body
 
 
 def test_conversation_can_be_downloaded_once_there_is_one(app):
-    at = app("rag")
+    at = app(Scenario.RAG)
     assert not at.get("download_button")
     at = ask(at, "What is the capital of France?")
     labels = [b.proto.label for b in at.get("download_button")]
@@ -535,7 +535,7 @@ def feedback_sent(wire) -> list:
 
 
 def test_feedback_is_sent_then_updated_with_a_comment(app, wire):
-    at = ask(app("rag"), "What is the capital of France?")
+    at = ask(app(Scenario.RAG), "What is the capital of France?")
     turn = at.session_state["conversation"].turns[-1]
     assert turn.message_id  # from the recorded stream's metadata event
     before = len(feedback_sent(wire))
@@ -543,7 +543,7 @@ def test_feedback_is_sent_then_updated_with_a_comment(app, wire):
     (created,) = feedback_sent(wire)[before:]
     assert (created.method, created.path) == ("POST", "/api/v1/feedback")
     assert created.body == {
-        "chatflowid": "rag",
+        "chatflowid": Scenario.RAG,
         "chatId": chat_id(at),
         "messageId": turn.message_id,
         "rating": "THUMBS_UP",
@@ -564,25 +564,25 @@ def test_feedback_is_sent_then_updated_with_a_comment(app, wire):
 
 
 def test_no_feedback_for_an_answer_flowise_did_not_store(app):
-    at = ask(app("error-midstream"), "Will it fail?")
+    at = ask(app(Scenario.ERROR_MIDSTREAM), "Will it fail?")
     assert not at.get("feedback")
 
 
 def test_welcome_message_and_starter_prompts_on_an_empty_chat(app, wire):
-    at = app("welcome")
+    at = app(Scenario.WELCOME)
     (welcome,) = at.chat_message
     assert welcome.markdown[0].value == "Здравствуйте! 👋 Ask me *anything*."
     starters = [b for b in at.button if b.key and b.key.startswith("starter-")]
     assert [b.label for b in starters] == ["What can you do?", "Что такое \\*\\*Flowise\\*\\*?"]
     at = starters[1].click().run()
-    assert wire.predictions("welcome")[-1].body["question"] == "Что такое **Flowise**?"
+    assert wire.predictions(Scenario.WELCOME)[-1].body["question"] == "Что такое **Flowise**?"
     assert "You asked: Что такое **Flowise**?" in page_text(at)
     assert not [b for b in at.button if b.key and b.key.startswith("starter-")]
     assert at.chat_message[0].markdown[0].value == "Здравствуйте! 👋 Ask me *anything*."  # the welcome stays first
 
 
 def test_flow_without_chat_settings_has_no_welcome_or_starters(app):
-    at = app("rag")
+    at = app(Scenario.RAG)
     assert not at.chat_message
     assert not [b for b in at.button if b.key and b.key.startswith("starter-")]
 
@@ -592,10 +592,10 @@ def follow_up_buttons(at: AppTest) -> list:
 
 
 def test_follow_up_prompts_under_the_last_answer_ask_with_a_click(app, wire):
-    at = ask(app("follow-ups"), "The capital of France?")
+    at = ask(app(Scenario.FOLLOW_UPS), "The capital of France?")
     assert [b.label for b in follow_up_buttons(at)] == ["Почему Париж?", "And \\*Lyon\\*?"]
     at = follow_up_buttons(at)[1].click().run()
-    assert wire.predictions("follow-ups")[-1].body["question"] == "And *Lyon*?"
+    assert wire.predictions(Scenario.FOLLOW_UPS)[-1].body["question"] == "And *Lyon*?"
     assert "About And *Lyon*?" in page_text(at)
     # Only the newest answer offers its follow-ups, also when drawn again from the history.
     turn_ids = [t.id for t in at.session_state["conversation"].turns]
@@ -604,7 +604,7 @@ def test_follow_up_prompts_under_the_last_answer_ask_with_a_click(app, wire):
 
 
 def test_conversation_id_is_in_the_url(app):
-    at = app("rag")
+    at = app(Scenario.RAG)
     assert at.query_params["chat"] == chat_id(at)
     first = chat_id(at)
     at = at.sidebar.button[0].click().run()  # New chat
@@ -613,8 +613,8 @@ def test_conversation_id_is_in_the_url(app):
 
 def test_linked_conversation_is_restored_with_its_sources_and_continues(app, wire):
     # The wire server's rag flow has the recorded conversation under any id: here, one the app made.
-    linked = app("rag", FLOWISE_API_KEY=API_KEY).query_params["chat"]
-    at = app("rag", chat=linked, FLOWISE_API_KEY=API_KEY)
+    linked = app(Scenario.RAG, FLOWISE_API_KEY=API_KEY).query_params["chat"]
+    at = app(Scenario.RAG, chat=linked, FLOWISE_API_KEY=API_KEY)
     assert chat_id(at) == linked
     history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/rag")][-1]
     assert f"chatId={linked}" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
@@ -624,12 +624,12 @@ def test_linked_conversation_is_restored_with_its_sources_and_continues(app, wir
     assert [e.label for e in at.expander] == [f"Sources ({len(t.sources)})" for t in turns]
     assert "Привет! Это детерминированный ответ 🙂" in page_text(at)
     at = ask(at, "One more")
-    assert wire.predictions("rag")[-1].body["chatId"] == linked
+    assert wire.predictions(Scenario.RAG)[-1].body["chatId"] == linked
 
 
 def test_linked_conversation_without_history_access_starts_fresh_and_says_so(app):
-    linked = app("rag").query_params["chat"]
-    at = app("rag", chat=linked)
+    linked = app(Scenario.RAG).query_params["chat"]
+    at = app(Scenario.RAG, chat=linked)
     assert chat_id(at) != linked and at.query_params["chat"] == chat_id(at)
     assert "could not be restored (the API key may not read chat history)" in at.info[0].value
     assert not at.session_state["conversation"].turns
@@ -641,12 +641,12 @@ SECOND_KEY = "sk-second-flow-5c1e"
 TWO_FLOWS = [
     {
         "name": "Greeter *one*",
-        "id": "welcome",
+        "id": Scenario.WELCOME,
         "description": "Says **hello**",
         "api_key": API_KEY,
         "override_config": {"temperature": 0.1},
     },
-    {"name": "Facts", "id": "json-only", "api_key": SECOND_KEY, "overrideConfig": {"vars": {"team": "facts"}}},
+    {"name": "Facts", "id": Scenario.JSON_ONLY, "api_key": SECOND_KEY, "overrideConfig": {"vars": {"team": "facts"}}},
 ]
 
 
@@ -667,7 +667,7 @@ def flow_selector(at: AppTest):
 def test_two_flows_each_keep_their_own_conversation_key_and_override_config(wire):
     at = flows_app(wire, TWO_FLOWS)
     selector = flow_selector(at)
-    assert selector.label == "Flow" and selector.value == "welcome"
+    assert selector.label == "Flow" and selector.value == Scenario.WELCOME
     assert selector.options == ["Greeter \\*one\\*", "Facts"]  # names as written, not as Markdown
     assert list(selector.proto.captions) == ["Says **hello**", ""]
     greeter_chat = chat_id(at)
@@ -675,12 +675,12 @@ def test_two_flows_each_keep_their_own_conversation_key_and_override_config(wire
     assert (at.query_params["flow"], at.query_params["chat"]) == ("greeter-one", greeter_chat)
     assert [b.label for b in at.button if b.key and b.key.startswith("starter-")]  # the greeter's own prompts
     at = ask(at, "Hello, greeter")
-    greeting = wire.predictions("welcome")[-1]
+    greeting = wire.predictions(Scenario.WELCOME)[-1]
     assert greeting.headers["Authorization"] == f"Bearer {API_KEY}"
     assert greeting.body["overrideConfig"] == {"temperature": 0.1, "sessionId": greeter_chat}
     assert greeting.body["streaming"] is True
 
-    at = flow_selector(at).set_value("json-only").run()
+    at = flow_selector(at).set_value(Scenario.JSON_ONLY).run()
     facts_chat = chat_id(at)
     assert facts_chat != greeter_chat
     assert (at.query_params["flow"], at.query_params["chat"]) == ("facts", facts_chat)
@@ -688,24 +688,24 @@ def test_two_flows_each_keep_their_own_conversation_key_and_override_config(wire
     assert not [b for b in at.button if b.key and b.key.startswith("starter-")]
     assert "Answers arrive in one piece" in health_line(at)  # this flow's own streaming check
     at = ask(at, "Capital?")
-    fact = wire.predictions("json-only")[-1]
+    fact = wire.predictions(Scenario.JSON_ONLY)[-1]
     assert fact.headers["Authorization"] == f"Bearer {SECOND_KEY}"
     assert fact.body["overrideConfig"] == {"vars": {"team": "facts"}, "sessionId": facts_chat}
     assert fact.body["streaming"] is False and fact.body["chatId"] == facts_chat
     assert "The capital of France is Paris." in page_text(at) and "You asked" not in page_text(at)
     at.get("feedback")[0].set_value(1).run()
     rated = feedback_sent(wire)[-1]  # feedback goes to this flow; it is public in Flowise, so without a key
-    assert rated.body["chatflowid"] == "json-only" and rated.body["chatId"] == facts_chat
+    assert rated.body["chatflowid"] == Scenario.JSON_ONLY and rated.body["chatId"] == facts_chat
     assert "Authorization" not in rated.headers
 
-    at = flow_selector(at).set_value("welcome").run()
+    at = flow_selector(at).set_value(Scenario.WELCOME).run()
     assert chat_id(at) == greeter_chat and at.query_params["flow"] == "greeter-one"
     assert [t.question for t in at.session_state["conversation"].turns] == ["Hello, greeter"]
     assert "You asked: Hello, greeter" in page_text(at) and "Capital?" not in page_text(at)
     assert "Answers stream as they are written" in health_line(at)
     at = at.sidebar.button[0].click().run()  # New chat: for the greeter only
     assert chat_id(at) != greeter_chat and not at.session_state["conversation"].turns
-    at = flow_selector(at).set_value("json-only").run()
+    at = flow_selector(at).set_value(Scenario.JSON_ONLY).run()
     assert chat_id(at) == facts_chat and "The capital of France is Paris." in page_text(at)
     assert API_KEY not in sent_to_browser(at) and SECOND_KEY not in sent_to_browser(at)
 
@@ -714,33 +714,33 @@ def test_one_listed_flow_has_no_selector_and_the_url_as_for_a_single_flow(wire):
     at = ask(flows_app(wire, TWO_FLOWS[1:]), "Only one")
     assert not at.sidebar.radio
     assert "flow" not in at.query_params and at.query_params["chat"] == chat_id(at)
-    assert wire.predictions("json-only")[-1].headers["Authorization"] == f"Bearer {SECOND_KEY}"
+    assert wire.predictions(Scenario.JSON_ONLY)[-1].headers["Authorization"] == f"Bearer {SECOND_KEY}"
 
 
 def test_a_single_flow_id_has_no_selector(app):
-    at = app("echo")
+    at = app(Scenario.ECHO)
     assert not at.sidebar.radio and "flow" not in at.query_params
 
 
 def test_a_link_opens_its_flow_and_restores_the_conversation_with_that_flows_key(wire):
-    flows = [{**TWO_FLOWS[0], "api_key": SECOND_KEY}, {**TWO_FLOWS[1], "id": "rag", "api_key": API_KEY}]
+    flows = [{**TWO_FLOWS[0], "api_key": SECOND_KEY}, {**TWO_FLOWS[1], "id": Scenario.RAG, "api_key": API_KEY}]
     # The link the app showed for the rag flow's new conversation (Facts is the second flow).
-    shown = flow_selector(flows_app(wire, flows)).set_value("rag").run().query_params
+    shown = flow_selector(flows_app(wire, flows)).set_value(Scenario.RAG).run().query_params
     assert shown["flow"] == "facts"
     at = flows_app(wire, flows, {"flow": shown["flow"], "chat": shown["chat"]})
-    assert flow_selector(at).value == "rag" and chat_id(at) == shown["chat"]
+    assert flow_selector(at).value == Scenario.RAG and chat_id(at) == shown["chat"]
     history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/")][-1]
     assert (
         history.path.startswith("/api/v1/chatmessage/rag?") and history.headers["Authorization"] == f"Bearer {API_KEY}"
     )
     assert [t.question for t in at.session_state["conversation"].turns] == ["What is the capital of France?"] * 2
-    at = flow_selector(at).set_value("welcome").run()
+    at = flow_selector(at).set_value(Scenario.WELCOME).run()
     assert chat_id(at) != shown["chat"] and not at.session_state["conversation"].turns
 
 
 def test_a_link_to_a_flow_not_offered_starts_afresh_and_says_so(wire):
     at = flows_app(wire, TWO_FLOWS, {"flow": "gone", "chat": "old-chat"})
-    assert flow_selector(at).value == "welcome"
+    assert flow_selector(at).value == Scenario.WELCOME
     assert chat_id(at) != "old-chat" and at.query_params["flow"] == "greeter-one"
     assert "The link names a flow this app does not offer" in at.info[0].value
 
@@ -767,8 +767,8 @@ def russian_app(wire, monkeypatch, flow_id: str, **env: str) -> AppTest:
 
 
 def test_russian_picked_in_the_sidebar_words_the_interface_and_leaves_the_flow_s_words_as_sent(app, wire):
-    english = ask(app("rag"), "What is the capital of France?")
-    at = app("rag")
+    english = ask(app(Scenario.RAG), "What is the capital of France?")
+    at = app(Scenario.RAG)
     (picker,) = at.sidebar.selectbox
     assert picker.label == "Language" and picker.options == ["Auto (browser)", "English", "Русский"]
     at = picker.select("ru").run()
@@ -779,7 +779,7 @@ def test_russian_picked_in_the_sidebar_words_the_interface_and_leaves_the_flow_s
     assert at.chat_input[0].placeholder == "Задайте вопрос сценарию"
     at = ask(at, "What is the capital of France?")
     assert not at.exception
-    assert wire.predictions("rag")[-1].body["question"] == "What is the capital of France?"
+    assert wire.predictions(Scenario.RAG)[-1].body["question"] == "What is the capital of France?"
     # The flow's answer and its document are shown exactly as in English: they are never translated.
     answer = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
     assert at.chat_message[1].markdown[0].value == english.chat_message[1].markdown[0].value == answer
@@ -807,7 +807,7 @@ def test_russian_picked_in_the_sidebar_words_the_interface_and_leaves_the_flow_s
 )
 def test_the_browser_s_locale_picks_the_language(wire, monkeypatch, locale, title, placeholder):
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.RAG)
     at = AppTest.from_file(APP, default_timeout=30)
     at.context["locale"] = locale
     at = at.run()
@@ -815,7 +815,7 @@ def test_the_browser_s_locale_picks_the_language(wire, monkeypatch, locale, titl
 
 
 def test_a_language_picked_in_the_sidebar_wins_over_the_browser_s_until_auto_again(wire, monkeypatch):
-    at = russian_app(wire, monkeypatch, "rag")
+    at = russian_app(wire, monkeypatch, Scenario.RAG)
     assert at.sidebar.selectbox[0].value == "auto" and at.title[0].value == "Чат Flowise"
     at = at.sidebar.selectbox[0].select("en").run()
     assert at.title[0].value == "Flowise chat"
@@ -829,11 +829,11 @@ def test_a_language_picked_in_the_sidebar_wins_over_the_browser_s_until_auto_aga
     ("flow_id", "expected"),
     [
         ("no-such-flow", "Flowise не знает такого сценария"),
-        ("server-error", "Flowise ответил ошибкой (HTTP 500): SerpAPI API key not set"),
-        ("protected", "Этому сценарию нужен API-ключ"),
-        ("html", "вместо ответа Flowise"),
-        ("drop", "Соединение с Flowise оборвалось до конца ответа"),
-        ("error-midstream", "Сценарий завершился с ошибкой во время ответа: Model quota exceeded"),
+        (Scenario.SERVER_ERROR, "Flowise ответил ошибкой (HTTP 500): SerpAPI API key not set"),
+        (Scenario.PROTECTED, "Этому сценарию нужен API-ключ"),
+        (Scenario.HTML, "вместо ответа Flowise"),
+        (Scenario.DROP, "Соединение с Flowise оборвалось до конца ответа"),
+        (Scenario.ERROR_MIDSTREAM, "Сценарий завершился с ошибкой во время ответа: Model quota exceeded"),
     ],
 )
 def test_errors_read_in_russian_with_the_server_s_own_words_kept(wire, monkeypatch, flow_id, expected):
@@ -845,13 +845,13 @@ def test_errors_read_in_russian_with_the_server_s_own_words_kept(wire, monkeypat
 
 
 def test_a_wrong_key_is_reported_in_russian_and_never_shown(wire, monkeypatch):
-    at = ask(russian_app(wire, monkeypatch, "protected", FLOWISE_API_KEY="sk-wrong-secret-1234"), "Привет?")
+    at = ask(russian_app(wire, monkeypatch, Scenario.PROTECTED, FLOWISE_API_KEY="sk-wrong-secret-1234"), "Привет?")
     assert "Flowise отклонил API-ключ" in at.error[0].value
     assert "sk-wrong-secret-1234" not in sent_to_browser(at)
 
 
 def test_limits_password_and_settings_speak_russian(wire, monkeypatch):
-    at = russian_app(wire, monkeypatch, "echo", APP_PASSWORD=PASSWORD, MAX_QUESTION_CHARS="10")
+    at = russian_app(wire, monkeypatch, Scenario.ECHO, APP_PASSWORD=PASSWORD, MAX_QUESTION_CHARS="10")
     # The password page has the language picker too.
     assert at.sidebar.selectbox[0].label == "Язык"
     assert at.text_input[0].label == "Пароль" and at.button[0].label == "Войти"
@@ -870,20 +870,20 @@ def test_limits_password_and_settings_speak_russian(wire, monkeypatch):
 
 
 def test_what_comes_with_an_answer_speaks_russian(wire, monkeypatch):
-    at = ask(russian_app(wire, monkeypatch, "agentflow"), "What is the capital of France?")
+    at = ask(russian_app(wire, monkeypatch, Scenario.AGENTFLOW), "What is the capital of France?")
     (answer,) = (m for m in at.chat_message if m.name == "assistant")
     assert answer.caption[-1].value.endswith(" · токенов: 10 на входе, 10 на выходе")
-    at = ask(russian_app(wire, monkeypatch, "agent"), "What is 2140526 / 105.4 ?")
+    at = ask(russian_app(wire, monkeypatch, Scenario.AGENT), "What is 2140526 / 105.4 ?")
     (tools,) = at.expander
     assert tools.label == "Использованные инструменты (1)"
     assert [c.value for c in tools.caption] == ["Входные данные", "Результат"]
-    at = ask(russian_app(wire, monkeypatch, "huge"), "Everything?")
+    at = ask(russian_app(wire, monkeypatch, Scenario.HUGE), "Everything?")
     count = f"{len(HUGE_TEXT):,}".replace(",", "\u00a0")
     assert at.toggle[0].label == f"Показать весь текст (символов: {count})"
 
 
 def test_a_key_quoted_by_the_server_is_never_shown_in_either_language(wire, monkeypatch):
-    at = ask(russian_app(wire, monkeypatch, "quotes-key", FLOWISE_API_KEY=API_KEY), "Привет?")
+    at = ask(russian_app(wire, monkeypatch, Scenario.QUOTES_KEY, FLOWISE_API_KEY=API_KEY), "Привет?")
     assert "Flowise ответил ошибкой (HTTP 500): Invalid key [API key] for this tool" in at.error[0].value
     assert API_KEY not in sent_to_browser(at)
     at = at.sidebar.selectbox[0].select("en").run()
@@ -904,7 +904,7 @@ def test_the_flow_choice_speaks_russian_and_the_flow_names_stay_as_written(wire)
 
 def test_credentials_in_the_address_never_reach_the_page(app, wire):
     host = wire.url.removeprefix("http://")
-    at = ask(app("rag", FLOWISE_URL=f"http://proxy-user:hunter2@{host}"), "What is the capital of France?")
+    at = ask(app(Scenario.RAG, FLOWISE_URL=f"http://proxy-user:hunter2@{host}"), "What is the capital of France?")
     assert "Paris" in page_text(at)
     sidebar = " ".join(c.value for c in at.sidebar.caption)
     assert "Flowise reached" in sidebar and host not in sidebar  # nor where Flowise is

@@ -6,13 +6,14 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.wire.flows import Scenario
 
 # Elements the payloads would create, were any of their markup rendered.
 INJECTED = "script, iframe, object, embed, img[onerror], img[src='x'], [onclick], [onload]"
 
 
 def test_hostile_answer_sources_and_tools_are_inert_text(browser, wire, tmp_path):
-    with streamlit_app(tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="hostile") as app:
+    with streamlit_app(tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID=Scenario.HOSTILE) as app:
         page = open_page(browser, app.url)
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

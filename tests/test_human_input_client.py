@@ -20,6 +20,7 @@ from flowise_client.events import (
     parse_event,
 )
 from flowise_client.sse import iter_payloads
+from testbed.wire.flows import Scenario
 from testbed.wire.recordings import fixture_bytes
 
 PROCEED_ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
@@ -105,11 +106,11 @@ def test_sequential_agent_reply_sends_the_button_label_with_the_action():
 
 def test_reply_goes_on_in_the_same_chat(wire):
     client = FlowiseClient(wire.url)
-    with client.predict("human-input", "What is 12 * 7 ?", "chat-hitl-1") as events:
+    with client.predict(Scenario.HUMAN_INPUT, "What is 12 * 7 ?", "chat-hitl-1") as events:
         action = the(list(events), ActionEvent)
-    with client.predict("human-input", HumanReply(action, True, "Short, please"), "chat-hitl-1") as events:
+    with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, True, "Short, please"), "chat-hitl-1") as events:
         assert text(list(events)) == PROCEED_ANSWER
-    assert wire.predictions("human-input")[-1].body == {
+    assert wire.predictions(Scenario.HUMAN_INPUT)[-1].body == {
         "question": "Short, please",
         "chatId": "chat-hitl-1",
         "streaming": True,
@@ -117,19 +118,19 @@ def test_reply_goes_on_in_the_same_chat(wire):
     }
     # That run has gone on: answering it again is refused, as Flowise refuses it.
     with pytest.raises(FlowiseStreamError, match="No previous execution found for session chat-hitl-1"):
-        with client.predict("human-input", HumanReply(action, False), "chat-hitl-1") as events:
+        with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-1") as events:
             list(events)
 
 
 def test_reply_without_streaming(wire):
     client = FlowiseClient(wire.url)
-    with client.predict("human-input", "What is 5 * 5 ?", "chat-hitl-2", streaming=False) as events:
+    with client.predict(Scenario.HUMAN_INPUT, "What is 5 * 5 ?", "chat-hitl-2", streaming=False) as events:
         action = the(list(events), ActionEvent)
-    with client.predict("human-input", HumanReply(action, False), "chat-hitl-2", streaming=False) as events:
+    with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-2", streaming=False) as events:
         assert text(list(events)) == REJECT_ANSWER
-    assert wire.predictions("human-input")[-1].body["humanInput"]["type"] == "reject"
+    assert wire.predictions(Scenario.HUMAN_INPUT)[-1].body["humanInput"]["type"] == "reject"
     with pytest.raises(FlowiseServerError, match="No previous execution"):
-        with client.predict("human-input", HumanReply(action, False), "chat-hitl-2", streaming=False):
+        with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-2", streaming=False):
             pass
 
 

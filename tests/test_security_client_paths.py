@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from flowise_client import FlowiseClient, FlowiseError, Rating
-from testbed.wire.flows import API_KEY
+from testbed.wire.flows import API_KEY, Scenario
 
 TRAVERSAL = "../../../chatflows/X"
 
@@ -81,7 +81,7 @@ def test_every_call_goes_to_its_endpoint_with_each_id_encoded(wire):
 def test_a_dot_segment_is_never_sent(wire, segment):
     before = len(wire.received)
     with pytest.raises(ValueError):
-        FlowiseClient(wire.url, api_key=API_KEY).abort("rag", segment)
+        FlowiseClient(wire.url, api_key=API_KEY).abort(Scenario.RAG, segment)
     assert len(wire.received) == before
 
 
@@ -91,7 +91,7 @@ KEYED = ("/api/v1/prediction/", "/api/v1/chatmessage/rag?", "/api/v1/chatflows/r
 def test_the_api_key_goes_only_to_the_endpoints_that_need_it(wire):
     client = FlowiseClient(wire.url, api_key=API_KEY)
     before = len(wire.received)
-    every_request(client, "rag", str(uuid.uuid4()), "fb-1")
+    every_request(client, Scenario.RAG, str(uuid.uuid4()), "fb-1")
     client.ping()
     received = wire.received[before:]
     assert len(received) == 13

@@ -20,6 +20,7 @@ from chat.markdown_blocks import stable_prefix_length
 from chat.settings import SettingsError, load_settings
 from components.markdown import safe_markdown
 from flowise_client import StoredMessage
+from testbed.wire.flows import Scenario
 from testbed.wire.media import bomb_png, png
 from testbed.wire.uploads import remote_images_answer
 from tests.page import ask, page_text
@@ -134,7 +135,7 @@ def test_a_picture_is_made_to_fit_the_page_and_a_small_one_is_kept_as_it_came():
 
 
 def test_an_artifact_bomb_is_a_caption_and_a_large_picture_is_scaled_once(app, decoded):
-    at = ask(app("image-bomb"), "Draw me something")
+    at = ask(app(Scenario.IMAGE_BOMB), "Draw me something")
     text = page_text(at)
     assert "The image bomb\\.png that came with this answer is not shown: it has more than 25 million pixels." in text
     assert "The image png that came with this answer is not shown" in text  # the same bomb as a data URL

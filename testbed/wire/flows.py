@@ -18,12 +18,15 @@ class Scenario(StrEnum):
     RAG = "rag"
     AGENT = "agent"
     AGENTFLOW = "agentflow"
+    # The human-input agentflow (recorded), one with a second Human Input node, a multi-agent flow and
+    # an agentflow whose tool fails.
     HUMAN_INPUT = "human-input"
     HUMAN_INPUT_TWICE = "human-input-twice"
     AGENTS = "agents"
     AGENTFLOW_ERROR = "agentflow-error"
     # Flowise says it does not stream; it replays rag.
     JSON_ONLY = "json-only"
+    # A flow that fails while building (recorded).
     BUILD_ERROR = "build-error"
     # Runs only with API_KEY, as a flow assigned a key: else Flowise's Unauthorized error.
     PROTECTED = "protected"
@@ -78,8 +81,6 @@ class Scenario(StrEnum):
 
 
 API_KEY = "sk-test-7f3a9c1e5b"
-
-
 # A valid key without Flowise's chatflows:view permission: it may run flows but not read them.
 RUN_ONLY_KEY = "sk-run-only-2d8e4a"
 
@@ -135,11 +136,7 @@ NO_UPLOADS = {
     "imgUploadSizeAndTypes": [],
     "fileUploadSizeAndTypes": [],
 }
-
-
 IMAGE_UPLOADS = json.loads(fixture_bytes("chatflows-uploads.json"))
-
-
 UPLOADS_CONFIGS = {
     Scenario.IMAGES: IMAGE_UPLOADS,
     # A vector store with "file upload" on, fed by a text loader (utils/getUploadsConfig.ts: 500 MB).
