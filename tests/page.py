@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from chat.state import Conversation
+
 APP = str(Path(__file__).parent.parent / "app.py")
 
 
@@ -19,5 +21,10 @@ def page_text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def conversation_of(at: AppTest) -> Conversation:
+    """The conversation the page holds; the session-state key is the app's, read only here."""
+    return at.session_state["conversation"]
+
+
 def chat_id(at: AppTest) -> str:
-    return at.session_state["conversation"].chat_id
+    return conversation_of(at).chat_id

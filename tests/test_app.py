@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from testbed.wire.answers import HUGE_TEXT
 from testbed.wire.flows import API_KEY, RUN_ONLY_KEY, Scenario
-from tests.page import APP, ask, chat_id, page_text
+from testbed.wire.recordings import RECORDED_ANSWER, RECORDED_GREETING, RECORDED_SECOND_TURN
+from tests.page import APP, ask, chat_id, conversation_of, page_text
 from tests.test_safe_markdown import browser_scheme, link_targets
 
 
@@ -18,7 +19,7 @@ def test_answer_streams_with_deduplicated_sources(app, wire):
     at = ask(app(Scenario.RAG), "What is the capital of France?")
     assert not at.exception
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
-    assert "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)" in page_text(at)
+    assert RECORDED_SECOND_TURN in page_text(at)
     (sources,) = [e for e in at.expander if e.label.startswith("Sources")]
     assert sources.label == "Sources (1)"
     assert "facts\\.txt" in sources.markdown[0].value
@@ -40,10 +41,10 @@ def test_tools_expander_shows_name_input_and_output(app):
 @pytest.mark.parametrize("streaming", [True, False])
 def test_agentflow_answer_is_shown(app, monkeypatch, streaming):
     at = app(Scenario.AGENTFLOW)
-    at.session_state["conversation"].streaming = streaming
+    conversation_of(at).streaming = streaming
     at = ask(at, "What is the capital of France?")
     assert not at.exception and not at.error
-    assert "Привет! Это детерминированный ответ 🙂. The capital of France is Paris." in page_text(at)
+    assert RECORDED_ANSWER in page_text(at)
 
 
 def test_history_and_chat_id_survive_reruns(app, wire):
@@ -210,7 +211,7 @@ def test_demo_flow_welcomes_suggests_follow_ups_and_restores_a_linked_conversati
     linked = AppTest.from_file(APP, default_timeout=30)
     linked.query_params["chat"] = chat_id(at)
     linked = linked.run()
-    questions = [t.question for t in linked.session_state["conversation"].turns]
+    questions = [t.question for t in conversation_of(linked).turns]
     assert questions == ["How do I deploy to Streamlit Community Cloud?", follow_ups[0]]
     assert "Push the repository to GitHub" in page_text(linked)
 
@@ -222,7 +223,7 @@ def test_interrupted_answer_stays_in_history_marked_as_such(app):
     at = app(Scenario.RAG)
     turn = Turn("Long question")
     turn.apply(TokenEvent("Half an ans"))
-    at.session_state["conversation"].turns.append(turn)
+    conversation_of(at).turns.append(turn)
     at.run()
     assert "Half an ans" in page_text(at)
     assert "interrupted before it was complete" in page_text(at)
@@ -450,7 +451,7 @@ def test_retry_is_offered_on_the_last_failed_turn_only(app, wire):
     assert "Retry" in [b.label for b in at.chat_message[3].button]
     at = ask(at, "Something else")  # a new question instead: the failed turn is history
     assert len(at.error) == 3 and len(retry_buttons(at)) == 1
-    assert [t.question for t in at.session_state["conversation"].turns] == ["Hello?", "Hello?", "Something else"]
+    assert [t.question for t in conversation_of(at).turns] == ["Hello?", "Hello?", "Something else"]
 
 
 def test_hostile_answer_links_only_to_http_while_streaming_and_in_history(app):
@@ -490,7 +491,7 @@ def test_huge_source_and_tool_texts_are_cut_until_shown_in_full(app):
 
 def test_each_answer_has_its_time_and_token_counts_when_the_server_sends_them(app):
     at = ask(app(Scenario.AGENTFLOW), "What is the capital of France?")
-    turn = at.session_state["conversation"].turns[-1]
+    turn = conversation_of(at).turns[-1]
     at = ask(at, "And again?")
     at.run()  # both answers drawn from the history
     first, second = (m for m in at.chat_message if m.name == "assistant")
@@ -501,7 +502,7 @@ def test_each_answer_has_its_time_and_token_counts_when_the_server_sends_them(ap
 
 def test_answer_without_usage_shows_its_time_only(app):
     at = ask(app(Scenario.RAG), "What is the capital of France?")
-    turn = at.session_state["conversation"].turns[-1]
+    turn = conversation_of(at).turns[-1]
     (answer,) = (m for m in at.chat_message if m.name == "assistant")
     assert answer.caption[-1].value == f"{turn.asked_at:%H:%M}"
 
@@ -536,7 +537,7 @@ def feedback_sent(wire) -> list:
 
 def test_feedback_is_sent_then_updated_with_a_comment(app, wire):
     at = ask(app(Scenario.RAG), "What is the capital of France?")
-    turn = at.session_state["conversation"].turns[-1]
+    turn = conversation_of(at).turns[-1]
     assert turn.message_id  # from the recorded stream's metadata event
     before = len(feedback_sent(wire))
     at.get("feedback")[0].set_value(1).run()
@@ -553,7 +554,7 @@ def test_feedback_is_sent_then_updated_with_a_comment(app, wire):
     (comment_box,) = [t for t in at.text_input if t.label.startswith("Anything to add")]
     comment_box.input("Too short").run()
     changed, commented = feedback_sent(wire)[before + 1 :]
-    feedback_id = at.session_state["conversation"].turns[-1].feedback_id
+    feedback_id = conversation_of(at).turns[-1].feedback_id
     assert (changed.method, changed.path) == ("PUT", f"/api/v1/feedback/{feedback_id}")
     assert changed.body["rating"] == "THUMBS_DOWN"
     assert (commented.method, commented.body["rating"], commented.body["content"]) == (
@@ -598,7 +599,7 @@ def test_follow_up_prompts_under_the_last_answer_ask_with_a_click(app, wire):
     assert wire.predictions(Scenario.FOLLOW_UPS)[-1].body["question"] == "And *Lyon*?"
     assert "About And *Lyon*?" in page_text(at)
     # Only the newest answer offers its follow-ups, also when drawn again from the history.
-    turn_ids = [t.id for t in at.session_state["conversation"].turns]
+    turn_ids = [t.id for t in conversation_of(at).turns]
     at.run()
     assert {b.key.split("-")[2] for b in follow_up_buttons(at)} == {turn_ids[-1]}
 
@@ -618,11 +619,11 @@ def test_linked_conversation_is_restored_with_its_sources_and_continues(app, wir
     assert chat_id(at) == linked
     history = [r for r in wire.received if r.path.startswith("/api/v1/chatmessage/rag")][-1]
     assert f"chatId={linked}" in history.path and history.headers["Authorization"] == f"Bearer {API_KEY}"
-    turns = at.session_state["conversation"].turns
+    turns = conversation_of(at).turns
     assert [t.question for t in turns] == ["What is the capital of France?"] * 2
     assert all(t.complete and t.message_id for t in turns)
     assert [e.label for e in at.expander] == [f"Sources ({len(t.sources)})" for t in turns]
-    assert "Привет! Это детерминированный ответ 🙂" in page_text(at)
+    assert RECORDED_GREETING in page_text(at)
     at = ask(at, "One more")
     assert wire.predictions(Scenario.RAG)[-1].body["chatId"] == linked
 
@@ -632,7 +633,7 @@ def test_linked_conversation_without_history_access_starts_fresh_and_says_so(app
     at = app(Scenario.RAG, chat=linked)
     assert chat_id(at) != linked and at.query_params["chat"] == chat_id(at)
     assert "could not be restored (the API key may not read chat history)" in at.info[0].value
-    assert not at.session_state["conversation"].turns
+    assert not conversation_of(at).turns
 
 
 # Two flows that answer differently: "welcome" echoes the question and has starter prompts, "json-only"
@@ -700,11 +701,11 @@ def test_two_flows_each_keep_their_own_conversation_key_and_override_config(wire
 
     at = flow_selector(at).set_value(Scenario.WELCOME).run()
     assert chat_id(at) == greeter_chat and at.query_params["flow"] == "greeter-one"
-    assert [t.question for t in at.session_state["conversation"].turns] == ["Hello, greeter"]
+    assert [t.question for t in conversation_of(at).turns] == ["Hello, greeter"]
     assert "You asked: Hello, greeter" in page_text(at) and "Capital?" not in page_text(at)
     assert "Answers stream as they are written" in health_line(at)
     at = at.sidebar.button[0].click().run()  # New chat: for the greeter only
-    assert chat_id(at) != greeter_chat and not at.session_state["conversation"].turns
+    assert chat_id(at) != greeter_chat and not conversation_of(at).turns
     at = flow_selector(at).set_value(Scenario.JSON_ONLY).run()
     assert chat_id(at) == facts_chat and "The capital of France is Paris." in page_text(at)
     assert API_KEY not in sent_to_browser(at) and SECOND_KEY not in sent_to_browser(at)
@@ -733,9 +734,9 @@ def test_a_link_opens_its_flow_and_restores_the_conversation_with_that_flows_key
     assert (
         history.path.startswith("/api/v1/chatmessage/rag?") and history.headers["Authorization"] == f"Bearer {API_KEY}"
     )
-    assert [t.question for t in at.session_state["conversation"].turns] == ["What is the capital of France?"] * 2
+    assert [t.question for t in conversation_of(at).turns] == ["What is the capital of France?"] * 2
     at = flow_selector(at).set_value(Scenario.WELCOME).run()
-    assert chat_id(at) != shown["chat"] and not at.session_state["conversation"].turns
+    assert chat_id(at) != shown["chat"] and not conversation_of(at).turns
 
 
 def test_a_link_to_a_flow_not_offered_starts_afresh_and_says_so(wire):
@@ -781,7 +782,7 @@ def test_russian_picked_in_the_sidebar_words_the_interface_and_leaves_the_flow_s
     assert not at.exception
     assert wire.predictions(Scenario.RAG)[-1].body["question"] == "What is the capital of France?"
     # The flow's answer and its document are shown exactly as in English: they are never translated.
-    answer = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
+    answer = RECORDED_SECOND_TURN
     assert at.chat_message[1].markdown[0].value == english.chat_message[1].markdown[0].value == answer
     (sources,) = at.expander
     assert sources.label == "Источники (1)"

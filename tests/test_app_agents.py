@@ -10,10 +10,10 @@ from chat.export import to_markdown
 from flowise_client.events import parse_event
 from testbed.wire.answers import AGENTS_ANSWER, TOOL_FAILURE
 from testbed.wire.flows import API_KEY, Scenario
-from tests.page import ask, chat_id, page_text
+from testbed.wire.recordings import RECORDED_SECOND_TURN
+from tests.page import ask, chat_id, conversation_of, page_text
 
 FIRST = "Результат: 84 ✅\n\nShall I write the final answer?"
-PROCEEDED = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
 REJECTED = "Understood: nothing more will be done. Ask again whenever you like."
 
 
@@ -74,8 +74,8 @@ def test_proceed_continues_the_same_answer_and_sends_what_flowise_expects(app, w
     }
     # One question, one answer: the flow went on in the same bubble.
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
-    assert len(at.session_state["conversation"].turns) == 1
-    answer = [FIRST, ":material/check: You chose to proceed.", PROCEEDED]
+    assert len(conversation_of(at).turns) == 1
+    answer = [FIRST, ":material/check: You chose to proceed.", RECORDED_SECOND_TURN]
     assert [text for text in bubble_text(at) if text in answer] == answer
     assert steps_box(at).label == "Steps: 4"
     assert not decision_buttons(at)
@@ -104,10 +104,10 @@ def test_reject_with_a_comment(app, wire):
 
 def test_decision_without_streaming(app, wire):
     at = app(Scenario.HUMAN_INPUT)
-    at.session_state["conversation"].streaming = False
+    conversation_of(at).streaming = False
     at = click(ask(at, "What is 5 * 5 ?"), "Proceed")
     assert wire.predictions(Scenario.HUMAN_INPUT)[-1].body["streaming"] is False
-    assert "Результат: 25 ✅" in page_text(at) and PROCEEDED in page_text(at)
+    assert "Результат: 25 ✅" in page_text(at) and RECORDED_SECOND_TURN in page_text(at)
     assert steps_box(at).label == "Steps: 4"
 
 
@@ -132,17 +132,17 @@ def test_a_decision_made_again_after_flowise_refused_it_is_recorded_once(app, wi
     assert at.text_input[0].value == "Go on"
     wire.stopped_chats.add(chat_id(at))
     at = click(at, "Proceed")
-    assert not at.error and PROCEEDED in page_text(at)
+    assert not at.error and RECORDED_SECOND_TURN in page_text(at)
     assert page_text(at).count("You chose to proceed: Go on") == 1
-    (turn,) = at.session_state["conversation"].turns
-    assert to_markdown(at.session_state["conversation"], "Flow", "en").count("You chose to proceed: Go on") == 1
+    (turn,) = conversation_of(at).turns
+    assert to_markdown(conversation_of(at), "Flow", "en").count("You chose to proceed: Go on") == 1
     assert len(turn.decisions) == 1
 
 
 def test_only_the_latest_answer_offers_its_decision(app, wire):
     at = ask(app(Scenario.HUMAN_INPUT), "What is 12 * 7 ?")
     at = ask(at, "Never mind: what is 3 + 4 ?")
-    turns = at.session_state["conversation"].turns
+    turns = conversation_of(at).turns
     assert [b.key for b in decision_buttons(at)] == [f"approve-{turns[1].id}", f"reject-{turns[1].id}"]
 
 
@@ -159,11 +159,11 @@ def test_a_linked_conversation_waiting_for_a_decision_can_be_answered(app, wire)
     # The wire server has the recorded conversation, stopped for approval, under any id the app made.
     linked = app(Scenario.HUMAN_INPUT, FLOWISE_API_KEY=API_KEY).query_params["chat"]
     at = app(Scenario.HUMAN_INPUT, chat=linked, FLOWISE_API_KEY=API_KEY)
-    (turn,) = at.session_state["conversation"].turns
+    (turn,) = conversation_of(at).turns
     assert steps_box(at).label == "Paused at Approval for your decision"
     at = click(at, "Proceed")
     assert wire.predictions(Scenario.HUMAN_INPUT)[-1].body["chatId"] == linked
-    assert PROCEEDED in page_text(at) and len(at.session_state["conversation"].turns) == 1
+    assert RECORDED_SECOND_TURN in page_text(at) and len(conversation_of(at).turns) == 1
 
 
 def test_multi_agent_steps_show_each_agent_with_what_it_did(app):
@@ -233,12 +233,12 @@ def test_a_second_approval_in_the_same_answer_starts_with_an_empty_comment(app, 
         "startNodeId": "humanInputAgentflow_1",
         "feedback": "",
     }
-    assert PROCEEDED in page_text(at)
+    assert RECORDED_SECOND_TURN in page_text(at)
 
 
 def test_an_agent_s_buttons_without_labels_are_worded_in_the_page_s_language(app):
     at = ask(app(Scenario.ECHO), "Send the e-mail?")
-    (turn,) = at.session_state["conversation"].turns
+    (turn,) = conversation_of(at).turns
     turn.action = parse_event(
         {
             "event": "action",

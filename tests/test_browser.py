@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from testbed.browser import assistant_messages, open_page, send, streamlit_app
 from testbed.wire.flows import API_KEY, FLOW_NAMES, Scenario
+from testbed.wire.recordings import RECORDED_ANSWER, RECORDED_GREETING
 
 
 def test_answer_streams_and_both_expanders_show_their_content(browser, apps, slow_wire):
@@ -39,7 +40,7 @@ def test_answer_streams_and_both_expanders_show_their_content(browser, apps, slo
     sources = page.get_by_test_id("stExpanderDetails")
     expect(sources.get_by_text("Париж — столица Франции, крупнейший город страны.")).to_be_visible(timeout=20_000)
     expect(sources.get_by_text("facts.txt")).to_be_visible()
-    assert "Привет! Это детерминированный ответ 🙂." in assistant_messages(page).last.inner_text()
+    assert f"{RECORDED_GREETING}." in assistant_messages(page).last.inner_text()
 
 
 def test_chat_id_is_kept_within_a_tab_and_differs_between_browsers(browser, apps, slow_wire):
@@ -209,7 +210,7 @@ def test_a_conversation_link_restores_it_in_a_fresh_browser(browser, apps):
     page = open_page(browser, f"{app.url}/?chat={own}")
     expect(assistant_messages(page)).to_have_count(2, timeout=20_000)
     expect(page.get_by_text("Sources (1)")).to_have_count(2)
-    assert "Привет! Это детерминированный ответ 🙂" in assistant_messages(page).first.inner_text()
+    assert RECORDED_GREETING in assistant_messages(page).first.inner_text()
     assert page.url.endswith(f"chat={own}")
     fresh = open_page(browser, app.url)
     expect(fresh.get_by_test_id("stChatMessage")).to_have_count(0)
@@ -347,7 +348,7 @@ def test_a_russian_browser_gets_the_interface_in_russian_and_the_answer_as_sent(
     expect(sidebar.get_by_role("button", name="Новый чат")).to_be_visible()
     send(page, "What is the capital of France?")
     answer = assistant_messages(page).last
-    sent = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+    sent = RECORDED_ANSWER
     expect(answer).to_contain_text(sent, timeout=20_000)
     expect(answer.get_by_text("Источники (1)")).to_be_visible()
     expect(sidebar).to_contain_text("Flowise доступен", timeout=20_000)

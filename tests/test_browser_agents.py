@@ -8,9 +8,8 @@ from playwright.sync_api import Locator, expect
 
 from testbed.browser import assistant_messages, open_page, send
 from testbed.wire.flows import Scenario
+from testbed.wire.recordings import RECORDED_SECOND_TURN
 from testbed.wire.server import start_wire
-
-PROCEEDED = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +50,7 @@ def test_agentflow_steps_live_then_closed_and_proceed_goes_on_in_the_same_bubble
     expect(answer).to_contain_text("You chose to proceed.")
     expect(box).to_contain_text("Steps: 4", timeout=20_000)
     expect_closed(box)
-    expect(answer).to_contain_text(PROCEEDED)
+    expect(answer).to_contain_text(RECORDED_SECOND_TURN)
     # One question, one answer: the flow went on in the same bubble, under the first part.
     expect(assistant_messages(page)).to_have_count(1)
     text = answer.inner_text()

@@ -24,8 +24,10 @@ from flowise_client import (
     Timeouts,
 )
 from flowise_client.errors import MESSAGES
-from flowise_client.events import EndEvent, SourceDocumentsEvent, TokenEvent, UsedToolsEvent
+from flowise_client.events import EndEvent, SourceDocumentsEvent, UsedToolsEvent
 from testbed.wire.flows import API_KEY, Scenario
+from testbed.wire.recordings import RECORDED_ANSWER, RECORDED_SECOND_TURN
+from tests.events import answer_text
 
 
 def collect(client, flow_id, question="Hi", chat_id="chat-1", **kwargs):
@@ -34,10 +36,6 @@ def collect(client, flow_id, question="Hi", chat_id="chat-1", **kwargs):
         for event in events:
             seen.append(event)
     return seen
-
-
-def answer(events):
-    return "".join(e.text for e in events if isinstance(e, TokenEvent))
 
 
 def test_request_carries_question_streaming_chat_id_and_key(wire):
@@ -62,7 +60,7 @@ def test_no_key_means_no_authorization_header(wire):
 
 def test_stream_gives_typed_events(wire):
     events = collect(FlowiseClient(wire.url), Scenario.RAG)
-    assert answer(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
+    assert answer_text(events) == RECORDED_SECOND_TURN
     assert any(isinstance(e, SourceDocumentsEvent) for e in events)
     assert isinstance(events[-1], EndEvent)
 
@@ -72,7 +70,7 @@ def test_json_answer_gives_the_same_kind_of_events(wire):
     assert client.is_streaming(Scenario.JSON_ONLY) is False
     assert client.is_streaming(Scenario.RAG) is True
     events = collect(client, Scenario.JSON_ONLY, streaming=False)
-    assert answer(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+    assert answer_text(events) == RECORDED_ANSWER
     assert [type(e).__name__ for e in events] == ["TokenEvent", "SourceDocumentsEvent", "MetadataEvent", "EndEvent"]
     assert wire.predictions(Scenario.JSON_ONLY)[-1].body["streaming"] is False
 
@@ -104,7 +102,7 @@ def test_error_event_in_stream_raises_after_earlier_tokens(wire):
         with FlowiseClient(wire.url).predict(Scenario.ERROR_MIDSTREAM, "Hi", "c") as events:
             for event in events:
                 seen.append(event)
-    assert answer(seen) == "Начинаю ответ 🙂 and then"
+    assert answer_text(seen) == "Начинаю ответ 🙂 and then"
     assert "Model quota exceeded" in str(info.value)
 
 
@@ -122,7 +120,7 @@ def test_wrong_key_without_streaming_is_an_auth_error(wire):
 
 
 def test_right_key_is_accepted(wire):
-    assert answer(collect(FlowiseClient(wire.url, api_key=API_KEY), Scenario.PROTECTED)).startswith("Привет")
+    assert answer_text(collect(FlowiseClient(wire.url, api_key=API_KEY), Scenario.PROTECTED)).startswith("Привет")
 
 
 def test_connection_dropped_midstream_keeps_what_arrived(wire):
@@ -130,7 +128,7 @@ def test_connection_dropped_midstream_keeps_what_arrived(wire):
     with pytest.raises(FlowiseConnectionLostError):
         with FlowiseClient(wire.url).predict(Scenario.DROP, "Hi", "c") as events:
             seen.extend(events)
-    assert answer(seen) == "Частичный ответ before the drop"
+    assert answer_text(seen) == "Частичный ответ before the drop"
 
 
 def test_stream_closed_without_end_is_reported(wire):
@@ -138,7 +136,7 @@ def test_stream_closed_without_end_is_reported(wire):
     with pytest.raises(FlowiseConnectionLostError):
         with FlowiseClient(wire.url).predict(Scenario.NO_END, "Hi", "c") as events:
             seen.extend(events)
-    assert answer(seen) == "An answer that never ends"
+    assert answer_text(seen) == "An answer that never ends"
 
 
 def test_no_first_byte_times_out(wire):
@@ -158,7 +156,7 @@ def test_silence_inside_stream_uses_the_read_timeout(wire):
         with client.predict(Scenario.STALL, "Hi", "c") as events:
             seen.extend(events)
     assert time.monotonic() - started < 3
-    assert answer(seen) == "Started, then silence"
+    assert answer_text(seen) == "Started, then silence"
     assert "nothing arrived for 0.5 s" in str(info.value)
 
 

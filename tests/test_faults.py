@@ -17,10 +17,11 @@ from flowise_client import (
     FlowiseUnreachableError,
     Timeouts,
 )
-from flowise_client.events import EndEvent, TokenEvent
+from flowise_client.events import EndEvent
 from testbed.wire.flows import Scenario
 from testbed.wire.handler import FlowiseWire
 from testbed.wire.server import start_wire
+from tests.events import answer_text
 
 ENDLESS_TOKEN = "Бесконечно 🙂 "
 
@@ -36,7 +37,7 @@ def read(
                 seen.append(event)
     except FlowiseError as exc:
         error = exc
-    return "".join(e.text for e in seen if isinstance(e, TokenEvent)), seen, error
+    return answer_text(seen), seen, error
 
 
 def test_unknown_host_is_unreachable():

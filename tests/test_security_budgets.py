@@ -17,7 +17,7 @@ from flowise_client.uploads import MB
 from testbed.wire.faults import ENDLESS_OPENING
 from testbed.wire.flows import Scenario
 from testbed.wire.media import png, wav
-from tests.page import ask, chat_id, page_text
+from tests.page import ask, chat_id, conversation_of, page_text
 
 
 class Clock:
@@ -246,7 +246,7 @@ def test_the_page_keeps_the_thoughts_that_arrived_and_says_why_the_answer_stoppe
     assert not at.exception
     (error,) = at.error
     assert "The flow's thoughts were longer than 1,000 characters, so the app stopped reading the answer" in error.value
-    turn = at.session_state["conversation"].turns[-1]
+    turn = conversation_of(at).turns[-1]
     assert turn.thinking == "".join(f"Thought {n}. " for n in range(120))[:1000]
     assert any(
         r.method == "PUT" and r.path == f"/api/v1/chatmessage/abort/endless-thinking/{chat_id(at)}"
@@ -257,7 +257,7 @@ def test_the_page_keeps_the_thoughts_that_arrived_and_says_why_the_answer_stoppe
 def test_the_page_keeps_the_answer_and_artifacts_that_arrived(app, wire):
     at = ask(app(Scenario.ENDLESS_ARTIFACTS), "Chart everything")
     assert "more than 50 artifacts with this answer" in at.error[0].value
-    turn = at.session_state["conversation"].turns[-1]
+    turn = conversation_of(at).turns[-1]
     assert turn.answer == ENDLESS_OPENING and [a.data for a in turn.artifacts] == [f"Artifact {n}" for n in range(50)]
     assert ENDLESS_OPENING in page_text(at) and "Artifact 49" in page_text(at)
 

@@ -23,7 +23,7 @@ from flowise_client import StoredMessage
 from testbed.wire.flows import Scenario
 from testbed.wire.media import bomb_png, png
 from testbed.wire.uploads import remote_images_answer
-from tests.page import ask, page_text
+from tests.page import ask, conversation_of, page_text
 
 # CommonMark as a browser would get it, with no filter of its own on what may be a link or a picture.
 MD = MarkdownIt("commonmark")
@@ -140,7 +140,7 @@ def test_an_artifact_bomb_is_a_caption_and_a_large_picture_is_scaled_once(app, d
     assert "The image bomb\\.png that came with this answer is not shown: it has more than 25 million pixels." in text
     assert "The image png that came with this answer is not shown" in text  # the same bomb as a data URL
     assert all(width * height <= PIXEL_BUDGET for width, height in decoded)
-    (turn,) = at.session_state["conversation"].turns
+    (turn,) = conversation_of(at).turns
     (poster,) = [picture for picture in turn.pictures.values() if picture.content]
     assert Image.open(io.BytesIO(poster.content)).width == DISPLAY_PIXELS
 

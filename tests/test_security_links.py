@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from chat.links import link_signer
 from testbed.wire.flows import API_KEY, Scenario
 from tests.log_capture import fresh_log, warnings_of  # noqa: F401 (a fixture)
-from tests.page import APP, chat_id
+from tests.page import APP, chat_id, conversation_of
 
 TRAVERSAL = "../../../chatflows/X"
 
@@ -61,7 +61,7 @@ def test_a_link_the_app_did_not_make_is_refused_and_its_history_never_asked_for(
     assert not at.exception
     assert "does not lead to a conversation started in this app" in at.info[0].value
     assert chat_id(at) != linked and link_signer(None, API_KEY).signed(Scenario.RAG, chat_id(at))
-    assert at.query_params["chat"] == chat_id(at) and not at.session_state["conversation"].turns
+    assert at.query_params["chat"] == chat_id(at) and not conversation_of(at).turns
     assert not [r for r in wire.received[before:] if r.path.startswith("/api/v1/chatmessage")]
 
 

