@@ -28,3 +28,36 @@ def conversation_of(at: AppTest) -> Conversation:
 
 def chat_id(at: AppTest) -> str:
     return conversation_of(at).chat_id
+
+
+def sent_to_browser(at: AppTest) -> str:
+    """Every element the app sent, as its protobuf text: what a browser could see or read."""
+
+    def walk(node) -> list[str]:
+        proto = getattr(node, "proto", None)
+        texts = [str(proto)] if proto is not None else []
+        for child in getattr(node, "children", {}).values():
+            texts += walk(child)
+        return texts
+
+    return "\n".join(walk(at._tree))
+
+
+def enter_password(at: AppTest, attempt: str) -> AppTest:
+    (box,) = at.text_input
+    box.input(attempt)
+    return at.button[0].click().run()
+
+
+def health_line(at: AppTest) -> str:
+    (line,) = [c.value for c in at.sidebar.caption if "Flowise" in c.value]
+    return line
+
+
+def follow_up_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.key and b.key.startswith("follow-up-")]
+
+
+def flow_selector(at: AppTest):
+    (selector,) = at.sidebar.radio
+    return selector

@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 from chat.client_place import Connection, forwarded_hops
 from chat.setup_warnings import _warn_once
 from testbed.wire.flows import Scenario
-from tests.page import APP, ask, page_text
-from tests.test_app import AUTH, PASSWORD, enter_password, sent_to_browser
+from tests.app_cases import AUTH, PASSWORD
+from tests.page import APP, ask, enter_password, page_text, sent_to_browser
 
 COOLING = "Too many wrong passwords came from your network address in the last 15 minutes (10)"
 
