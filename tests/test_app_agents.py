@@ -159,7 +159,7 @@ def test_a_linked_conversation_waiting_for_a_decision_can_be_answered(app, wire)
     # The wire server has the recorded conversation, stopped for approval, under any id the app made.
     linked = app(Scenario.HUMAN_INPUT, FLOWISE_API_KEY=API_KEY).query_params["chat"]
     at = app(Scenario.HUMAN_INPUT, chat=linked, FLOWISE_API_KEY=API_KEY)
-    (turn,) = conversation_of(at).turns
+    (_turn,) = conversation_of(at).turns  # one turn, the linked one
     assert steps_box(at).label == "Paused at Approval for your decision"
     at = click(at, "Proceed")
     assert wire.predictions(Scenario.HUMAN_INPUT)[-1].body["chatId"] == linked

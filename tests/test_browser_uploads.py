@@ -4,6 +4,7 @@ what an answer brings (artifacts, files to download), against the local Flowise-
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -98,4 +99,4 @@ def test_artifacts_show_under_the_answer_and_hostile_html_never_runs(browser, ap
     with page.expect_download() as download:
         answer.get_by_role("button", name="Save report.csv").click()
     assert download.value.suggested_filename == "report.csv"
-    assert open(download.value.path(), "rb").read() == REPORT_CSV
+    assert Path(download.value.path()).read_bytes() == REPORT_CSV

@@ -98,10 +98,12 @@ def test_server_error_carries_flowise_message_without_prefixes(wire):
 
 def test_error_event_in_stream_raises_after_earlier_tokens(wire):
     seen = []
-    with pytest.raises(FlowiseStreamError) as info:
-        with FlowiseClient(wire.url).predict(Scenario.ERROR_MIDSTREAM, "Hi", "c") as events:
-            for event in events:
-                seen.append(event)
+    with (
+        pytest.raises(FlowiseStreamError) as info,
+        FlowiseClient(wire.url).predict(Scenario.ERROR_MIDSTREAM, "Hi", "c") as events,
+    ):
+        for event in events:
+            seen.append(event)
     assert answer_text(seen) == "Начинаю ответ 🙂 and then"
     assert "Model quota exceeded" in str(info.value)
 
@@ -125,17 +127,18 @@ def test_right_key_is_accepted(wire):
 
 def test_connection_dropped_midstream_keeps_what_arrived(wire):
     seen = []
-    with pytest.raises(FlowiseConnectionLostError):
-        with FlowiseClient(wire.url).predict(Scenario.DROP, "Hi", "c") as events:
-            seen.extend(events)
+    with pytest.raises(FlowiseConnectionLostError), FlowiseClient(wire.url).predict(Scenario.DROP, "Hi", "c") as events:
+        seen.extend(events)
     assert answer_text(seen) == "Частичный ответ before the drop"
 
 
 def test_stream_closed_without_end_is_reported(wire):
     seen = []
-    with pytest.raises(FlowiseConnectionLostError):
-        with FlowiseClient(wire.url).predict(Scenario.NO_END, "Hi", "c") as events:
-            seen.extend(events)
+    with (
+        pytest.raises(FlowiseConnectionLostError),
+        FlowiseClient(wire.url).predict(Scenario.NO_END, "Hi", "c") as events,
+    ):
+        seen.extend(events)
     assert answer_text(seen) == "An answer that never ends"
 
 
@@ -152,9 +155,8 @@ def test_silence_inside_stream_uses_the_read_timeout(wire):
     client = FlowiseClient(wire.url, timeouts=Timeouts(connect=2, first_byte=5, read=0.5))
     seen = []
     started = time.monotonic()
-    with pytest.raises(FlowiseTimeoutError) as info:
-        with client.predict(Scenario.STALL, "Hi", "c") as events:
-            seen.extend(events)
+    with pytest.raises(FlowiseTimeoutError) as info, client.predict(Scenario.STALL, "Hi", "c") as events:
+        seen.extend(events)
     assert time.monotonic() - started < 3
     assert answer_text(seen) == "Started, then silence"
     assert "nothing arrived for 0.5 s" in str(info.value)
@@ -214,7 +216,8 @@ def test_chatbot_config_reads_starter_prompts_and_welcome(wire):
             {
                 "status": 500,
                 "message": (
-                    "SerpAPI API key not set. You can set it as SERPAPI_API_KEY in your .env file, or pass it to SerpAPI."
+                    "SerpAPI API key not set. You can set it as SERPAPI_API_KEY in your .env file, "
+                    "or pass it to SerpAPI."
                 ),
             },
         ),

@@ -21,7 +21,8 @@ def test_hostile_answer_sources_and_tools_are_inert_text(browser, wire, tmp_path
         answer = assistant_messages(page).last
         expect(answer).to_contain_text("are fine.", timeout=20_000)
         expect(answer.get_by_test_id("stAlertContentError")).to_contain_text(
-            "The flow failed while answering: <img src=x onerror=\"window.__pwned='error'\"> see [help](data:text/html,<b>x</b>) �evil"
+            "The flow failed while answering: <img src=x onerror=\"window.__pwned='error'\"> "
+            "see [help](data:text/html,<b>x</b>) �evil"
         )
         answer.get_by_text("Sources (2)").click()
         answer.get_by_text("Tools used (1)").click()

@@ -112,9 +112,11 @@ def test_reply_goes_on_in_the_same_chat(wire):
         "humanInput": {"type": "proceed", "startNodeId": "humanInputAgentflow_0", "feedback": "Short, please"},
     }
     # That run has gone on: answering it again is refused, as Flowise refuses it.
-    with pytest.raises(FlowiseStreamError, match="No previous execution found for session chat-hitl-1"):
-        with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-1") as events:
-            list(events)
+    with (
+        pytest.raises(FlowiseStreamError, match="No previous execution found for session chat-hitl-1"),
+        client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-1") as events,
+    ):
+        list(events)
 
 
 def test_reply_without_streaming(wire):
@@ -124,9 +126,11 @@ def test_reply_without_streaming(wire):
     with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-2", streaming=False) as events:
         assert answer_text(list(events)) == REJECT_ANSWER
     assert wire.predictions(Scenario.HUMAN_INPUT)[-1].body["humanInput"]["type"] == "reject"
-    with pytest.raises(FlowiseServerError, match="No previous execution"):
-        with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-2", streaming=False):
-            pass
+    with (
+        pytest.raises(FlowiseServerError, match="No previous execution"),
+        client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-2", streaming=False),
+    ):
+        pass
 
 
 def test_stored_agentflow_answer_carries_its_run_and_pending_action():

@@ -127,7 +127,7 @@ def test_a_question_refused_by_its_session_s_limit_leaves_everyone_s_budget_alon
 def test_starter_prompts_decisions_and_spoken_questions_count_against_everyone(app, wire):
     at = app(Scenario.WELCOME, TOTAL_QUESTIONS_PER_MINUTE="1")
     sent = len(wire.predictions())
-    [b for b in at.button if b.key and b.key.startswith("starter-")][0].click().run()
+    next(b for b in at.button if b.key and b.key.startswith("starter-")).click().run()
     assert len(wire.predictions()) == sent + 1
     voice = app(Scenario.VOICE, TOTAL_QUESTIONS_PER_MINUTE="1")
     voice = voice.get("audio_input")[0].set_value(("clip.wav", wav(), "audio/wav")).run()
@@ -179,10 +179,9 @@ def test_the_text_of_attached_files_counts_towards_the_question_s_length(app, wi
 # -- what one answer may bring ------------------------------------------------------------------------
 def _read_until_cut(client: FlowiseClient, flow_id: str) -> tuple[list, FlowiseAnswerTooLongError]:
     events = []
-    with pytest.raises(FlowiseAnswerTooLongError) as cut:
-        with client.predict(flow_id, "Go on", f"chat-{flow_id}") as stream:
-            for event in stream:
-                events.append(event)
+    with pytest.raises(FlowiseAnswerTooLongError) as cut, client.predict(flow_id, "Go on", f"chat-{flow_id}") as stream:
+        for event in stream:
+            events.append(event)
     return events, cut.value
 
 

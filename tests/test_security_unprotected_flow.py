@@ -10,7 +10,7 @@ from testbed.wire.flows import API_KEY, FLOW_API_KEY_IDS, HIDDEN_FLOW_IDS, Scena
 from tests.log_capture import fresh_log, warnings_of  # noqa: F401 (a fixture)
 
 
-def test_the_log_warns_once_when_the_flow_has_no_api_key_of_its_own(app, fresh_log):
+def test_the_log_warns_once_when_the_flow_has_no_api_key_of_its_own(app, fresh_log):  # noqa: F811 (the fixture)
     for _ in range(2):
         app(HIDDEN_FLOW_IDS[1], FLOWISE_API_KEY=API_KEY)
     app(Scenario.OWN_KEY, FLOWISE_API_KEY=API_KEY)  # Flowise asks for its own key: nothing to say
@@ -19,7 +19,7 @@ def test_the_log_warns_once_when_the_flow_has_no_api_key_of_its_own(app, fresh_l
     assert API_KEY not in warning and FLOW_API_KEY_IDS[Scenario.OWN_KEY] not in warning
 
 
-def test_the_log_warns_once_when_the_flow_is_called_without_a_key(fresh_log):
+def test_the_log_warns_once_when_the_flow_is_called_without_a_key(fresh_log):  # noqa: F811 (the fixture)
     flow = Flow(id="keyless-flow", url="https://flowise.example")
     for _ in range(2):
         warn_if_unprotected(flow, Health(None))

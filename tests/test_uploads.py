@@ -50,8 +50,11 @@ RAG = UploadsConfig(images=IMAGES.images, rag_files=(UploadLimit((".txt", ".md")
 
 
 def test_recorded_uploads_config_reads_as_images_of_four_types_up_to_5_mb():
-    assert IMAGES == UploadsConfig(
-        speech_to_text=False, images=(UploadLimit(("image/gif", "image/jpeg", "image/png", "image/webp"), 5.0),)
+    assert (
+        UploadsConfig(
+            speech_to_text=False, images=(UploadLimit(("image/gif", "image/jpeg", "image/png", "image/webp"), 5.0),)
+        )
+        == IMAGES
     )
 
 
@@ -185,7 +188,7 @@ def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
 
 def test_a_file_the_flow_does_not_take_is_never_sent(wire):
     received = len(wire.received)
-    with pytest.raises(ValueError, match="scan.pdf"):
+    with pytest.raises(ValueError, match=r"scan.pdf"):
         send_files(
             FlowiseClient(wire.url),
             Scenario.IMAGES,
@@ -243,7 +246,7 @@ def test_stored_file_is_read_whole_up_to_a_bound(wire):
     ) as events:
         list(events)
     assert client.get_upload_file(Scenario.IMAGES, "chat-bound", "k.png") == png()
-    with pytest.raises(FlowiseProtocolError, match="The file k.png is larger than .* MB, more than this app shows"):
+    with pytest.raises(FlowiseProtocolError, match=r"The file k.png is larger than .* MB, more than this app shows"):
         client.get_upload_file(Scenario.IMAGES, "chat-bound", "k.png", max_bytes=100)
     request = wire.received[-1]
     assert request.path.startswith("/api/v1/get-upload-file?") and "fileName=k.png" in request.path
@@ -398,7 +401,7 @@ def test_files_that_cannot_be_handed_over_fail_the_turn_which_retries_with_them(
     assert at.chat_message[0].markdown[0].value == "What do my notes say?"
     assert at.chat_message[0].caption[0].value == ":material/attach_file: \\_\\_notes\\_\\_\\.md"
     monkeypatch.setenv("FLOWISE_API_KEY", API_KEY)
-    at = [b for b in at.button if b.label == "Retry"][0].click().run()
+    at = next(b for b in at.button if b.label == "Retry").click().run()
     body = wire.predictions(Scenario.RAG_FILES)[-1].body
     assert body["question"] == "What do my notes say?"
     assert body["uploads"] == [Upload.of_bytes(b"# Notes", RAG_FILE, "__notes__.md", "text/markdown").to_json()]
