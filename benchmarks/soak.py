@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Soak test with injected faults: many sessions asking in sequence while the flow fails at random.
 
-    python benchmarks/soak.py           # 20 sessions x 10 questions, 5 at a time: writes docs/reliability.md
-    python benchmarks/soak.py --quick   # 4 sessions x 3 questions, to try it out (prints, writes nothing)
+    python -m benchmarks.soak           # 20 sessions x 10 questions, 5 at a time: writes docs/reliability.md
+    python -m benchmarks.soak --quick   # 4 sessions x 3 questions, to try it out (prints, writes nothing)
 
 The real app runs with `streamlit run` against the "chaos" flow of the local Flowise-wire server
-(tests/flowise_wire.py). Drawn from each question with a fixed seed, 10% of its answers end in a TCP
+(testbed/wire). Drawn from each question with a fixed seed, 10% of its answers end in a TCP
 reset mid-stream, 10% in a Flowise `error` event, 5% in a silence longer than the app's
 FLOWISE_READ_TIMEOUT; the rest complete. Every session is a headless Chromium page of its own.
 
@@ -20,6 +20,7 @@ Flowise did not come back to the baseline.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -34,12 +35,13 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks.stream import memory_mb, settle
+from testbed.browser import CHROMIUM, CHROMIUM_FLAGS, assistant_messages, open_page, send, streamlit_app
+from testbed.wire.chaos import Chaos
+from testbed.wire.flows import Scenario
+from testbed.wire.server import start_wire
 
-from benchmarks.stream import memory_mb, settle  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, assistant_messages, open_page, send, streamlit_app  # noqa: E402
-from tests.flowise_wire import Chaos, start_wire  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FAULTS = ("reset", "error", "stall")
 # /proc/net/tcp's connection states, by their hex code.
@@ -93,19 +95,15 @@ class Probe:
     def threads(self) -> list[str]:
         names = []
         for task in Path(f"/proc/{self.pid}/task").iterdir():
-            try:
+            with contextlib.suppress(FileNotFoundError):  # the thread ended while we looked
                 names.append((task / "comm").read_text().strip())
-            except FileNotFoundError:  # the thread ended while we looked
-                pass
         return names
 
     def _fd_targets(self) -> list[str]:
         targets = []
         for fd in Path(f"/proc/{self.pid}/fd").iterdir():
-            try:
+            with contextlib.suppress(FileNotFoundError):  # closed while we looked
                 targets.append(os.readlink(fd))
-            except FileNotFoundError:  # closed while we looked
-                pass
         return targets
 
     def fds(self) -> Counter:
@@ -376,9 +374,9 @@ class Report:
         lines = [
             "# Reliability under injected faults",
             "",
-            f"`python benchmarks/soak.py` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: the app "
+            f"`python -m benchmarks.soak` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: the app "
             f'(`streamlit run app.py`, `FLOWISE_READ_TIMEOUT={a.read_timeout:g}`) against the "chaos" flow of the '
-            f"local Flowise-wire server (`tests/flowise_wire.py`, seed {c.seed}). Its answers are {c.tokens} tokens "
+            f"local Flowise-wire server (`testbed/wire`, seed {c.seed}). Its answers are {c.tokens} tokens "
             f"at {1 / c.token_delay:.0f} tokens/s in Flowise's wire format; drawn per question, {c.reset:.0%} end in a "
             f"TCP reset mid-stream, {c.error:.0%} in a Flowise `error` event mid-stream and {c.stall:.0%} in a "
             f"silence of {c.stall_seconds:g} s, longer than the read timeout; the rest complete. Each session is a "
@@ -429,7 +427,7 @@ def run(args: argparse.Namespace) -> Report:
             streamlit_app(
                 tmp,
                 FLOWISE_URL=wire.url,
-                FLOWISE_FLOW_ID="chaos",
+                FLOWISE_FLOW_ID=Scenario.CHAOS,
                 TOTAL_QUESTIONS_PER_MINUTE="0",
                 FLOWISE_READ_TIMEOUT=f"{args.read_timeout:g}",
             ) as app,

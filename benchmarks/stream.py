@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Streaming speed of the app against the per-token `st.write_stream` baseline, in headless Chromium.
 
-    python benchmarks/stream.py           # the full run: writes docs/benchmarks.md and docs/benchmarks.png
-    python benchmarks/stream.py --quick   # a smaller run to try it out (prints, writes nothing)
+    python -m benchmarks.stream           # the full run: writes docs/benchmarks.md and docs/benchmarks.png
+    python -m benchmarks.stream --quick   # a smaller run to try it out (prints, writes nothing)
 
 Both pages are run with `streamlit run` against a local server that streams a Markdown answer of N
 tokens at R tokens/s in Flowise's wire format. For each answer the browser reports when the first
@@ -18,7 +18,6 @@ import base64
 import json
 import os
 import statistics
-import sys
 import threading
 import time
 import uuid
@@ -31,12 +30,11 @@ import requests
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from flowise_client import FlowiseClient
+from flowise_wire import JSON_MEDIA_TYPE, SSE_HEADERS, end_frame, frame, json_body
+from testbed.browser import CHROMIUM, CHROMIUM_FLAGS, send, streamlit_app
 
-from flowise_client import FlowiseClient  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, send, streamlit_app  # noqa: E402
-from tests.flowise_wire import frame  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FIRST, LAST = "Alphastart", "Omegafinish"
 VARIANTS = {"app": "app.py", "baseline": "benchmarks/baseline_app.py"}
@@ -48,7 +46,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def answer_tokens(count: int) -> list[str]:
     """A Markdown answer of ``count`` tokens: paragraphs, a list and a code block now and then."""
-    words = "the flow streams each token while the page shows finished blocks once and only the tail again".split()
+    words = "the flow streams each token while the page shows finished blocks once and only the tail again".split()  # noqa: SIM905
     tokens = [FIRST]
     block = 0
     while len(tokens) < count - 1:
@@ -59,7 +57,7 @@ def answer_tokens(count: int) -> list[str]:
             tokens += [f"\n- item {i} of the list" for i in range(4)] + ["\n\n"]
         else:
             tokens += [f" {words[(block + i) % len(words)]}" for i in range(60)] + [".\n\n"]
-    return tokens[: count - 1] + [f" {LAST}"]
+    return [*tokens[: count - 1], f" {LAST}"]
 
 
 def _stream_handler(answers: dict[int, list[str]]):
@@ -70,9 +68,9 @@ def _stream_handler(answers: dict[int, list[str]]):
             pass
 
         def do_GET(self):
-            body = json.dumps({"isStreaming": True}).encode()
+            body = json_body({"isStreaming": True})
             self.send_response(200)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", JSON_MEDIA_TYPE)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -81,7 +79,8 @@ def _stream_handler(answers: dict[int, list[str]]):
             request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             count, rate = (int(x) for x in request["question"].split("@"))
             self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
+            for name, value in SSE_HEADERS.items():
+                self.send_header(name, value)
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             started = time.monotonic()
@@ -94,7 +93,7 @@ def _stream_handler(answers: dict[int, list[str]]):
                         time.sleep(delay)
                     self._chunk(frame("token", token))
                 meta = {"chatId": request["chatId"], "chatMessageId": str(uuid.uuid4()), "sessionId": request["chatId"]}
-                self._chunk(frame("metadata", meta) + frame("end", "[DONE]"))
+                self._chunk(frame("metadata", meta) + end_frame())
                 self.wfile.write(b"0\r\n\r\n")
             except OSError:
                 pass
@@ -140,24 +139,24 @@ def plain_read_seconds(url: str, count: int, rate: int) -> float:
 
 # Marks when Enter is pressed in the chat box and when the first and last tokens show in the last
 # assistant message; checked once per frame, as a person would see them.
-WATCH = """
-window.__bench = {send: null, first: null, last: null};
-document.addEventListener('keydown', e => {
-  if (e.key === 'Enter' && e.target.dataset.testid === 'stChatInputTextArea') {
-    window.__bench = {send: performance.now(), first: null, last: null};
-  }
-}, true);
-(function check() {
+WATCH = f"""
+window.__bench = {{send: null, first: null, last: null}};
+document.addEventListener('keydown', e => {{
+  if (e.key === 'Enter' && e.target.dataset.testid === 'stChatInputTextArea') {{
+    window.__bench = {{send: performance.now(), first: null, last: null}};
+  }}
+}}, true);
+(function check() {{
   const b = window.__bench;
-  if (b.send !== null && b.last === null) {
+  if (b.send !== null && b.last === null) {{
     const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
     const text = messages.length ? messages[messages.length - 1].textContent : '';
-    if (b.first === null && text.includes('%s')) b.first = performance.now();
-    if (text.includes('%s')) b.last = performance.now();
-  }
+    if (b.first === null && text.includes('{FIRST}')) b.first = performance.now();
+    if (text.includes('{LAST}')) b.last = performance.now();
+  }}
   requestAnimationFrame(check);
-})();
-""" % (FIRST, LAST)
+}})();
+"""
 
 
 @dataclass
@@ -349,7 +348,7 @@ def write_report(single: list[Result], concurrent: list[dict], parser: dict, arg
     lines = [
         "# Streaming benchmark",
         "",
-        f"`python benchmarks/stream.py` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: the app against the "
+        f"`python -m benchmarks.stream` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: the app against the "
         "per-token `st.write_stream` baseline (`benchmarks/baseline_app.py`), each in `streamlit run`, in headless "
         f"Chromium. Medians of {args.repeats} runs. *last/stream* is the time until the last token is on screen over "
         "the time a plain HTTP client takes to read the same stream; *MB* and *frames* are what the browser "
@@ -416,14 +415,16 @@ def chart(rows: list[dict], path: Path) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     rows = [r for r in rows if not r.get("unfinished")]
     for variant, colour in (("app", "tab:blue"), ("baseline", "tab:red")):
-        for rate, style in zip(sorted({r["rate"] for r in rows}), ("-o", "--s", ":^")):
+        for rate, style in zip(sorted({r["rate"] for r in rows}), ("-o", "--s", ":^"), strict=False):
             mine = sorted((r for r in rows if r["variant"] == variant and r["rate"] == rate), key=lambda r: r["tokens"])
             xs = [r["tokens"] for r in mine]
             label = f"{variant}, {rate} tok/s"
             axes[0].plot(xs, [r["last_ratio"] for r in mine], style, color=colour, label=label)
             axes[1].plot(xs, [r["mb"] for r in mine], style, color=colour, label=label)
             axes[2].plot(xs, [r["cpu_s"] for r in mine], style, color=colour, label=label)
-    for ax, title in zip(axes, ("last token on screen / stream time", "MB received by the browser", "server CPU s")):
+    for ax, title in zip(
+        axes, ("last token on screen / stream time", "MB received by the browser", "server CPU s"), strict=False
+    ):
         ax.set_xscale("log")
         ax.set_xlabel("answer tokens")
         ax.set_title(title)

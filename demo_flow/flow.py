@@ -15,11 +15,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from flowise_wire import SSE_HEADERS, end_frame, frame
+
 from .answer import compose_answer
 from .documents import load_paragraphs
 from .memory import MEMORY_TYPE, ChatLog
 from .retrieval import BM25Index
-from .wire import SSE_HEADERS, FlowiseJSONResponse, error_response, source_document, sse_frame, used_tool
+from .wire import FlowiseJSONResponse, error_response, source_document, used_tool
 
 FLOW_ID = "demo"
 FLOW_NAME = "Built-in demo flow"
@@ -117,17 +119,17 @@ class DemoFlow:
     async def _events(
         self, text: str, tools: list[dict[str, Any]], sources: list[dict[str, Any]], metadata: dict[str, Any]
     ) -> AsyncIterator[bytes]:
-        yield sse_frame("start", "")
+        yield frame("start", "")
         for token in _TOKEN.findall(text):
             if self._closing.is_set():
                 return  # to the client, like a dropped connection: no `end` event
-            yield sse_frame("token", token)
+            yield frame("token", token)
             await asyncio.sleep(self._token_delay)
         if tools:
-            yield sse_frame("usedTools", tools)
-        yield sse_frame("sourceDocuments", sources)
-        yield sse_frame("metadata", metadata)
-        yield sse_frame("end", "[DONE]")
+            yield frame("usedTools", tools)
+        yield frame("sourceDocuments", sources)
+        yield frame("metadata", metadata)
+        yield end_frame()
 
     async def _history(self, request: Request) -> Response:
         if (flow_id := request.path_params["flow_id"]) != FLOW_ID:

@@ -1,8 +1,8 @@
 """Takes the README's screenshots: the real app in headless Chromium, against the built-in demo flow
-or the local Flowise-wire server of the tests.
+or the stand-in Flowise server (testbed/wire).
 
-    python scripts/readme_screenshots.py            # all of them, into docs/screenshots/
-    python scripts/readme_screenshots.py welcome    # only the ones named
+    python -m scripts.readme_screenshots            # all of them, into docs/screenshots/
+    python -m scripts.readme_screenshots welcome    # only the ones named
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from testbed.browser import CHROMIUM, CHROMIUM_FLAGS, assistant_messages, open_page, send, streamlit_app
+from testbed.wire.media import png
+from testbed.wire.server import start_wire
 
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, assistant_messages, open_page, send, streamlit_app  # noqa: E402
-from tests.flowise_wire import png, start_wire  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "docs" / "screenshots"
 DEPLOY = "How do I deploy to Streamlit Community Cloud?"

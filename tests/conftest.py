@@ -8,8 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 from chat.app_wide import app_wide
 from chat.setting_sources import SETTING_NAMES
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_app
-from tests.flowise_wire import FlowiseWire, start_wire
+from testbed.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_app
+from testbed.wire.handler import FlowiseWire
+from testbed.wire.server import start_wire
 from tests.page import APP
 
 

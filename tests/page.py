@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from chat.conversation import Conversation
+
 APP = str(Path(__file__).parent.parent / "app.py")
 
 
@@ -19,5 +21,43 @@ def page_text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def conversation_of(at: AppTest) -> Conversation:
+    """The conversation the page holds; the session-state key is the app's, read only here."""
+    return at.session_state["conversation"]
+
+
 def chat_id(at: AppTest) -> str:
-    return at.session_state["conversation"].chat_id
+    return conversation_of(at).chat_id
+
+
+def sent_to_browser(at: AppTest) -> str:
+    """Every element the app sent, as its protobuf text: what a browser could see or read."""
+
+    def walk(node) -> list[str]:
+        proto = getattr(node, "proto", None)
+        texts = [str(proto)] if proto is not None else []
+        for child in getattr(node, "children", {}).values():
+            texts += walk(child)
+        return texts
+
+    return "\n".join(walk(at._tree))
+
+
+def enter_password(at: AppTest, attempt: str) -> AppTest:
+    (box,) = at.text_input
+    box.input(attempt)
+    return at.button[0].click().run()
+
+
+def health_line(at: AppTest) -> str:
+    (line,) = [c.value for c in at.sidebar.caption if "Flowise" in c.value]
+    return line
+
+
+def follow_up_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.key and b.key.startswith("follow-up-")]
+
+
+def flow_selector(at: AppTest):
+    (selector,) = at.sidebar.radio
+    return selector

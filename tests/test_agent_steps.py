@@ -23,7 +23,8 @@ from flowise_client.events import (
     UsedToolsEvent,
 )
 from flowise_client.sse import iter_payloads
-from tests.flowise_wire import AGENT_REASONING, fixture_bytes
+from testbed.wire.answers import AGENT_REASONING
+from testbed.wire.recordings import RECORDED_SECOND_TURN, fixture_bytes
 
 
 def recorded(name: str) -> list:
@@ -94,7 +95,7 @@ def test_continuation_resumes_the_stopped_node_in_the_same_turn():
     ]
     assert turn.answer_parts() == [
         (first, Decision(True, "Short, please", len(first))),
-        ("Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)", None),
+        (RECORDED_SECOND_TURN, None),
     ]
     assert headline(turn.steps, live=False).values == {"count": 4}
     assert turn.state is AnswerState.COMPLETE and len(turn.tools) == 1
@@ -188,7 +189,7 @@ def test_history_puts_an_approved_run_back_into_one_turn():
     assert turn.decisions == [Decision(True, "", len("Результат: 84 ✅\n\nShall I write the final answer?"))]
     assert [text for text, _ in turn.answer_parts()] == [
         "Результат: 84 ✅\n\nShall I write the final answer?",
-        "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)",
+        RECORDED_SECOND_TURN,
     ]
     assert shown(turn.steps) == [
         ("Start", "done"),

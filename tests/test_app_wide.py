@@ -61,9 +61,8 @@ def test_many_threads_never_take_more_than_the_limit():
 
 def test_slots_are_given_back_however_the_block_ends():
     slots = LocalSlots()
-    with slot(slots, "answers", 1) as first:
-        with slot(slots, "answers", 1) as second:
-            assert (first, second) == (True, False)
+    with slot(slots, "answers", 1) as first, slot(slots, "answers", 1) as second:
+        assert (first, second) == (True, False)
     try:
         with slot(slots, "answers", 1) as again:
             assert again

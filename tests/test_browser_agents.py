@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, expect
 
-from tests.browser import assistant_messages, open_page, send
-from tests.flowise_wire import start_wire
-
-PROCEEDED = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
+from testbed.browser import assistant_messages, open_page, send
+from testbed.wire.flows import Scenario
+from testbed.wire.recordings import RECORDED_SECOND_TURN
+from testbed.wire.server import start_wire
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def expect_closed(box: Locator) -> None:
 
 
 def test_agentflow_steps_live_then_closed_and_proceed_goes_on_in_the_same_bubble(browser, apps, slow_wire):
-    page = open_page(browser, apps("human-input").url)
+    page = open_page(browser, apps(Scenario.HUMAN_INPUT).url)
     send(page, "What is 12 * 7 ?")
     answer = assistant_messages(page).last
     box = steps_box(answer)
@@ -50,7 +50,7 @@ def test_agentflow_steps_live_then_closed_and_proceed_goes_on_in_the_same_bubble
     expect(answer).to_contain_text("You chose to proceed.")
     expect(box).to_contain_text("Steps: 4", timeout=20_000)
     expect_closed(box)
-    expect(answer).to_contain_text(PROCEEDED)
+    expect(answer).to_contain_text(RECORDED_SECOND_TURN)
     # One question, one answer: the flow went on in the same bubble, under the first part.
     expect(assistant_messages(page)).to_have_count(1)
     text = answer.inner_text()
@@ -58,8 +58,8 @@ def test_agentflow_steps_live_then_closed_and_proceed_goes_on_in_the_same_bubble
         text.index("Shall I write the final answer?") < text.index("You chose to proceed.") < text.index("The capital")
     )
     expect(answer.get_by_role("button", name="Proceed")).to_have_count(0)
-    chat_id = slow_wire.predictions("human-input")[0].body["chatId"]
-    assert slow_wire.predictions("human-input")[-1].body == {
+    chat_id = slow_wire.predictions(Scenario.HUMAN_INPUT)[0].body["chatId"]
+    assert slow_wire.predictions(Scenario.HUMAN_INPUT)[-1].body == {
         "question": "Proceed",
         "chatId": chat_id,
         "streaming": True,
@@ -72,7 +72,7 @@ def test_agentflow_steps_live_then_closed_and_proceed_goes_on_in_the_same_bubble
 
 
 def test_reject_with_a_comment_round_trip(browser, apps, slow_wire):
-    page = open_page(browser, apps("human-input").url)
+    page = open_page(browser, apps(Scenario.HUMAN_INPUT).url)
     send(page, "What is 12 * 7 ?")
     answer = assistant_messages(page).last
     expect(answer.get_by_role("button", name="Reject")).to_be_visible(timeout=30_000)
@@ -83,7 +83,7 @@ def test_reject_with_a_comment_round_trip(browser, apps, slow_wire):
     expect(answer).to_contain_text("You rejected: Not now, thanks")
     expect(assistant_messages(page)).to_have_count(1)
     expect(steps_box(answer)).to_contain_text("Steps: 4", timeout=10_000)
-    reply = slow_wire.predictions("human-input")[-1].body
+    reply = slow_wire.predictions(Scenario.HUMAN_INPUT)[-1].body
     assert reply["question"] == "Not now, thanks"
     assert reply["humanInput"] == {
         "type": "reject",

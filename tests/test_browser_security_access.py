@@ -15,7 +15,8 @@ import requests
 import werkzeug.serving
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser import assistant_messages, send, streamlit_app
+from testbed.browser import assistant_messages, send, streamlit_app
+from testbed.wire.flows import Scenario
 
 PASSWORD = "a long passphrase, not guessed"
 COOLING = "Too many wrong passwords came from your network address in the last 15 minutes (10)"
@@ -74,7 +75,9 @@ def assert_cooling_down(page: Page) -> None:
 
 
 def password_app(tmp_path: Path, wire, **settings: str):
-    return streamlit_app(tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="echo", APP_PASSWORD=PASSWORD, **settings)
+    return streamlit_app(
+        tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID=Scenario.ECHO, APP_PASSWORD=PASSWORD, **settings
+    )
 
 
 def test_ten_wrong_tries_over_fresh_sessions_refuse_the_right_password_in_a_new_one(browser, wire, tmp_path):
@@ -148,7 +151,7 @@ def login_apps(oidc, wire, tmp_path_factory):
     """The app with an email allowlist, and the app with none, both logging in through ``oidc``."""
     folder = tmp_path_factory.mktemp("login")
     secrets = secrets_with_login(folder, oidc)
-    flow = {"FLOWISE_URL": wire.url, "FLOWISE_FLOW_ID": "echo"}
+    flow = {"FLOWISE_URL": wire.url, "FLOWISE_FLOW_ID": Scenario.ECHO}
     allowlist = {"ALLOWED_EMAILS": "ada@example.com", "ALLOWED_EMAIL_DOMAINS": "team.example"}
     with (
         streamlit_app(folder, secrets=secrets, **flow, **allowlist) as listed,
@@ -197,13 +200,13 @@ def test_an_allowed_email_logs_in_and_chats(browser, oidc, login_apps):
     ],
 )
 def test_a_refused_email_sees_why_and_no_question_box(browser, oidc, login_apps, wire, subject, claims, words):
-    before = len(wire.predictions("echo"))
+    before = len(wire.predictions(Scenario.ECHO))
     page = log_in(browser, oidc, login_apps["listed"].url, subject, claims)
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text(words, timeout=30_000)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     expect(page.get_by_test_id("stChatInputTextArea")).to_have_count(0)
     expect(page.get_by_test_id("stChatMessage")).to_have_count(0)
-    assert len(wire.predictions("echo")) == before
+    assert len(wire.predictions(Scenario.ECHO)) == before
     # Log out ends the session at the provider too (its form asks to confirm), then the app asks to log in.
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("button", name="End session").click(timeout=30_000)

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import assistant_messages, open_page, send
-from tests.flowise_wire import bomb_png, png
+from testbed.browser import assistant_messages, open_page, send
+from testbed.wire.flows import Scenario
+from testbed.wire.media import bomb_png, png
 from tests.test_browser_uploads import attach
 
 MB = 1024 * 1024
@@ -36,7 +37,7 @@ def questions(page: Page):
 
 
 def test_an_attached_image_bomb_costs_the_server_no_memory(browser, apps):
-    app = apps("images")
+    app = apps(Scenario.IMAGES)
     page = open_page(browser, app.url)
     # The same way once with a small picture, so that what is measured is the bomb alone.
     attach(page, "photo.png", "image/png", png(200, 120))
@@ -54,7 +55,7 @@ def test_an_attached_image_bomb_costs_the_server_no_memory(browser, apps):
 
 
 def test_an_image_bomb_from_the_flow_costs_the_server_no_memory(browser, apps):
-    app = apps("image-bomb")
+    app = apps(Scenario.IMAGE_BOMB)
     page = open_page(browser, app.url)
     before = peak_memory(app.pid)
     send(page, "Draw me something")
@@ -117,7 +118,7 @@ def ask_for_images(page: Page, tracker: Tracker):
 
 
 def test_no_image_in_an_answer_loads_from_a_host_not_listed(browser, apps, tracker):
-    page = open_page(browser, apps("remote-images").url)
+    page = open_page(browser, apps(Scenario.REMOTE_IMAGES).url)
     answer = ask_for_images(page, tracker)
     # Each image is a link to it instead, which the reader may follow or not.
     expect(answer.get_by_role("link", name="logo")).to_have_attribute("href", f"{tracker.url}/inline.png?d=secret")
@@ -131,7 +132,7 @@ def test_no_image_in_an_answer_loads_from_a_host_not_listed(browser, apps, track
 
 
 def test_images_from_a_host_image_hosts_lists_load(browser, apps, tracker):
-    page = open_page(browser, apps("remote-images", IMAGE_HOSTS="127.0.0.1").url)
+    page = open_page(browser, apps(Scenario.REMOTE_IMAGES, IMAGE_HOSTS="127.0.0.1").url)
     answer = ask_for_images(page, tracker)
     expect(answer.get_by_role("img", name="logo")).to_be_visible()
     expect(answer.locator(f'img[src="{tracker.url}/artifact.png?d=secret"]')).to_be_visible()

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 from markdown_it import MarkdownIt
 from playwright.sync_api import Page, expect
 
-from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import API_KEY, HIDDEN_FLOW_IDS
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.wire.flows import API_KEY, HIDDEN_FLOW_IDS, Scenario
 
 SIGNED = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.[0-9a-f]{32}")
 REFUSED = "does not lead to a conversation started in this app"
@@ -30,13 +30,13 @@ def history_requests(wire, since: int) -> list:
 
 
 def test_a_planted_link_does_not_catch_what_the_victim_says(browser, apps, slow_wire):
-    app = apps("images", FLOWISE_API_KEY=API_KEY)
+    app = apps(Scenario.IMAGES, FLOWISE_API_KEY=API_KEY)
     before = len(slow_wire.received)
     victim = open_page(browser, f"{app.url}/?chat=attacker-chosen")
     expect(victim.get_by_text(REFUSED)).to_be_visible()
     send(victim, "My card number is 4111 1111")
     expect(assistant_messages(victim).last).to_contain_text("Question: My card number is 4111 1111", timeout=20_000)
-    stored_under = slow_wire.predictions("images")[-1].body["chatId"]
+    stored_under = slow_wire.predictions(Scenario.IMAGES)[-1].body["chatId"]
     assert SIGNED.fullmatch(stored_under) and linked_chat(victim) == stored_under
     assert not history_requests(slow_wire, before)  # the planted id was never looked up
 
@@ -57,7 +57,7 @@ def test_a_planted_link_does_not_catch_what_the_victim_says(browser, apps, slow_
 
 
 def test_guessed_and_tampered_links_are_refused_without_asking_flowise(browser, apps, slow_wire):
-    app = apps("images", FLOWISE_API_KEY=API_KEY)
+    app = apps(Scenario.IMAGES, FLOWISE_API_KEY=API_KEY)
     own = linked_chat(open_page(browser, app.url))
     tampered = own[:-1] + ("0" if own[-1] != "0" else "1")
     for linked in ("session-1", own.split(".")[0], tampered):
@@ -80,7 +80,7 @@ KEYED_PATHS = (
 
 
 def test_a_traversing_link_then_stop_sends_nothing_anywhere_else(browser, apps, slow_wire):
-    app = apps("slow", FLOWISE_API_KEY=API_KEY)
+    app = apps(Scenario.SLOW, FLOWISE_API_KEY=API_KEY)
     before = len(slow_wire.received)
     page = open_page(browser, f"{app.url}/?chat=../../../chatflows/X")
     expect(page.get_by_text(REFUSED)).to_be_visible()

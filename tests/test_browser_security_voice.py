@@ -14,8 +14,9 @@ import soundfile
 from playwright.sync_api import Browser, Page, Route, expect
 
 from chat.i18n import Message
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, RunningApp, open_page
-from tests.flowise_wire import TRANSCRIPTION
+from testbed.browser import CHROMIUM, CHROMIUM_FLAGS, RunningApp, open_page
+from testbed.wire.flows import Scenario
+from testbed.wire.uploads import TRANSCRIPTION
 from tests.recordings import crafted_wav, flac, flac_bomb, fmt_chunk, lying_wav, riff
 
 # Chromium grants the microphone without asking and records a beep from a fake device.
@@ -98,44 +99,44 @@ CRAFTED = {
 @pytest.mark.parametrize("crafted", CRAFTED.keys())
 def test_a_crafted_recording_is_refused_and_the_server_stays_up(microphone_browser, apps, slow_wire, crafted):
     recording, refusal = CRAFTED[crafted]
-    app = apps("voice")
+    app = apps(Scenario.VOICE)
     page = open_page(microphone_browser, app.url)
     upload_instead(page, recording)
-    sent = len(slow_wire.predictions("voice"))
+    sent = len(slow_wire.predictions(Scenario.VOICE))
     record(page)
     expect(page.get_by_test_id("stAlertContentWarning")).to_contain_text(refusal.text("en"), timeout=30_000)
     assert_alive(app)
-    assert len(slow_wire.predictions("voice")) == sent
+    assert len(slow_wire.predictions(Scenario.VOICE)) == sent
     assert not page.get_by_test_id("stChatMessage").count()
     # The page goes on: a fresh recorder, and a real recording after the crafted one is sent.
     page.unroute(UPLOAD_ROUTE)
     record(page)
     expect(page.get_by_test_id("stChatMessage").first).to_contain_text(TRANSCRIPTION, timeout=30_000)
-    assert len(slow_wire.predictions("voice")) == sent + 1
+    assert len(slow_wire.predictions(Scenario.VOICE)) == sent + 1
 
 
 def test_the_wav_that_crashed_the_server_is_sent_as_ogg_at_48_khz(microphone_browser, apps, slow_wire):
     # 50 s at 44.1 kHz, 4.4 MB: libsndfile's Vorbis fallback segfaulted on it and took the server down.
-    app = apps("voice")
+    app = apps(Scenario.VOICE)
     page = open_page(microphone_browser, app.url)
     upload_instead(page, crafted_wav(50, 44100))
-    sent = len(slow_wire.predictions("voice"))
+    sent = len(slow_wire.predictions(Scenario.VOICE))
     record(page)
     expect(page.get_by_test_id("stChatMessage").first).to_contain_text(TRANSCRIPTION, timeout=60_000)
     assert_alive(app)
-    (request,) = slow_wire.predictions("voice")[sent:]
+    (request,) = slow_wire.predictions(Scenario.VOICE)[sent:]
     rate, seconds = sent_ogg(request)
     assert rate == 48000 and abs(seconds - 50) < 0.05
 
 
 def test_a_recording_from_the_microphone_reaches_flowise_as_ogg(microphone_browser, apps, slow_wire):
-    page = open_page(microphone_browser, apps("voice").url)
-    sent = len(slow_wire.predictions("voice"))
+    page = open_page(microphone_browser, apps(Scenario.VOICE).url)
+    sent = len(slow_wire.predictions(Scenario.VOICE))
     record(page)
     question = page.get_by_test_id("stChatMessage").first
     expect(question).to_contain_text(TRANSCRIPTION, timeout=30_000)
     expect(question).to_contain_text("Voice message")
-    (request,) = slow_wire.predictions("voice")[sent:]
+    (request,) = slow_wire.predictions(Scenario.VOICE)[sent:]
     rate, seconds = sent_ogg(request)
     assert rate == 16000 and 0.5 < seconds < 5  # the recorder asks the browser for 16 kHz
     assert not page.get_by_test_id("stAlertContentWarning").count()

@@ -4,11 +4,14 @@ what an answer brings (artifacts, files to download), against the local Flowise-
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser import assistant_messages, open_page, send
-from tests.flowise_wire import REPORT_CSV, png
+from testbed.browser import assistant_messages, open_page, send
+from testbed.wire.flows import Scenario
+from testbed.wire.media import png
+from testbed.wire.uploads import REPORT_CSV
 
 # The picture's own size, once the browser has it: img.decode() settles when the image is loaded.
 NATURAL_SIZE = "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])"
@@ -25,12 +28,14 @@ def attach(page: Page, name: str, mime: str, content: bytes) -> None:
 
 def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_the_question(browser, apps, slow_wire):
     photo = png(200, 120, (200, 30, 30))
-    page = open_page(browser, apps("images").url)
+    page = open_page(browser, apps(Scenario.IMAGES).url)
     attach(page, "photo.png", "image/png", photo)
     send(page, "What is in this picture?")
     expect(assistant_messages(page).last).to_contain_text("Uploads: photo.png (file, image/png)", timeout=20_000)
 
-    (request,) = [r for r in slow_wire.predictions("images") if r.body.get("question") == "What is in this picture?"]
+    (request,) = [
+        r for r in slow_wire.predictions(Scenario.IMAGES) if r.body.get("question") == "What is in this picture?"
+    ]
     assert request.body["uploads"] == [
         {
             "data": "data:image/png;base64," + base64.b64encode(photo).decode(),
@@ -47,20 +52,20 @@ def test_image_from_the_file_picker_reaches_flowise_as_an_upload_and_shows_in_th
 
 
 def test_file_of_a_type_the_flow_refuses_is_not_sent_and_the_text_comes_back(browser, apps, slow_wire):
-    page = open_page(browser, apps("images").url)
-    sent_before = len(slow_wire.predictions("images"))
+    page = open_page(browser, apps(Scenario.IMAGES).url)
+    sent_before = len(slow_wire.predictions(Scenario.IMAGES))
     attach(page, "drawing.svg", "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
     send(page, "Can you read this drawing?")
     warning = page.get_by_test_id("stAlertContentWarning")
     expect(warning).to_contain_text("drawing.svg is not a kind of file this flow accepts", timeout=20_000)
     expect(warning).to_contain_text("GIF, JPEG, PNG, WEBP images up to 5 MB")
     expect(page.get_by_test_id("stChatInputTextArea")).to_have_value("Can you read this drawing?")
-    assert len(slow_wire.predictions("images")) == sent_before
+    assert len(slow_wire.predictions(Scenario.IMAGES)) == sent_before
     assert not assistant_messages(page).count()
 
 
 def test_artifacts_show_under_the_answer_and_hostile_html_never_runs(browser, apps):
-    page = open_page(browser, apps("artifacts").url)
+    page = open_page(browser, apps(Scenario.ARTIFACTS).url)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     send(page, "Make me a chart")
@@ -94,4 +99,4 @@ def test_artifacts_show_under_the_answer_and_hostile_html_never_runs(browser, ap
     with page.expect_download() as download:
         answer.get_by_role("button", name="Save report.csv").click()
     assert download.value.suggested_filename == "report.csv"
-    assert open(download.value.path(), "rb").read() == REPORT_CSV
+    assert Path(download.value.path()).read_bytes() == REPORT_CSV

@@ -10,7 +10,9 @@ import pytest
 from flowise_client import FlowiseClient, Timeouts
 from flowise_client.errors import FlowiseConnectionLostError, FlowiseStreamError, FlowiseTimeoutError
 from flowise_client.events import TokenEvent
-from tests.flowise_wire import CHAOS_ERROR, Chaos, start_wire
+from testbed.wire.chaos import CHAOS_ERROR, Chaos
+from testbed.wire.flows import Scenario
+from testbed.wire.server import start_wire
 
 QUESTIONS = [f"session {s} question {q}" for s in range(100) for q in range(20)]
 
@@ -47,11 +49,11 @@ def _ask(wire, question: str) -> tuple[str, Exception | None]:
     client = FlowiseClient(wire.url, timeouts=Timeouts(read=0.5))
     parts: list[str] = []
     try:
-        with client.predict("chaos", question, "chat-1") as events:
+        with client.predict(Scenario.CHAOS, question, "chat-1") as events:
             for event in events:
                 if isinstance(event, TokenEvent):
                     parts.append(event.text)
-    except Exception as exc:  # noqa: BLE001 - the tests assert which one
+    except Exception as exc:
         return "".join(parts), exc
     finally:
         client.close()

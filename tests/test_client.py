@@ -25,8 +25,10 @@ from flowise_client import (
     Timeouts,
 )
 from flowise_client.errors import MESSAGES
-from flowise_client.events import EndEvent, SourceDocumentsEvent, TokenEvent, UsedToolsEvent
-from tests.flowise_wire import API_KEY
+from flowise_client.events import EndEvent, SourceDocumentsEvent, UsedToolsEvent
+from testbed.wire.flows import API_KEY, Scenario
+from testbed.wire.recordings import RECORDED_ANSWER, RECORDED_SECOND_TURN
+from tests.events import answer_text
 
 
 def collect(client, flow_id, question="Hi", chat_id="chat-1", **kwargs):
@@ -37,14 +39,12 @@ def collect(client, flow_id, question="Hi", chat_id="chat-1", **kwargs):
     return seen
 
 
-def answer(events):
-    return "".join(e.text for e in events if isinstance(e, TokenEvent))
-
-
 def test_request_carries_question_streaming_chat_id_and_key(wire):
     client = FlowiseClient(wire.url, api_key=API_KEY)
-    collect(client, "rag", question="Столица Франции? 🙂", chat_id="chat-42", override_config={"temperature": 0.1})
-    request = wire.predictions("rag")[-1]
+    collect(
+        client, Scenario.RAG, question="Столица Франции? 🙂", chat_id="chat-42", override_config={"temperature": 0.1}
+    )
+    request = wire.predictions(Scenario.RAG)[-1]
     assert request.body == {
         "question": "Столица Франции? 🙂",
         "chatId": "chat-42",
@@ -55,29 +55,29 @@ def test_request_carries_question_streaming_chat_id_and_key(wire):
 
 
 def test_no_key_means_no_authorization_header(wire):
-    collect(FlowiseClient(wire.url), "plain")
-    assert "Authorization" not in wire.predictions("plain")[-1].headers
+    collect(FlowiseClient(wire.url), Scenario.PLAIN)
+    assert "Authorization" not in wire.predictions(Scenario.PLAIN)[-1].headers
 
 
 def test_stream_gives_typed_events(wire):
-    events = collect(FlowiseClient(wire.url), "rag")
-    assert answer(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
+    events = collect(FlowiseClient(wire.url), Scenario.RAG)
+    assert answer_text(events) == RECORDED_SECOND_TURN
     assert any(isinstance(e, SourceDocumentsEvent) for e in events)
     assert isinstance(events[-1], EndEvent)
 
 
 def test_json_answer_gives_the_same_kind_of_events(wire):
     client = FlowiseClient(wire.url)
-    assert client.is_streaming("json-only") is False
-    assert client.is_streaming("rag") is True
-    events = collect(client, "json-only", streaming=False)
-    assert answer(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+    assert client.is_streaming(Scenario.JSON_ONLY) is False
+    assert client.is_streaming(Scenario.RAG) is True
+    events = collect(client, Scenario.JSON_ONLY, streaming=False)
+    assert answer_text(events) == RECORDED_ANSWER
     assert [type(e).__name__ for e in events] == ["TokenEvent", "SourceDocumentsEvent", "MetadataEvent", "EndEvent"]
-    assert wire.predictions("json-only")[-1].body["streaming"] is False
+    assert wire.predictions(Scenario.JSON_ONLY)[-1].body["streaming"] is False
 
 
 def test_json_answer_with_tools(wire):
-    events = collect(FlowiseClient(wire.url), "agent", streaming=False)
+    events = collect(FlowiseClient(wire.url), Scenario.AGENT, streaming=False)
     (tools,) = [e for e in events if isinstance(e, UsedToolsEvent)]
     assert tools.tools[0].tool_output == "84"
 
@@ -91,7 +91,7 @@ def test_unknown_flow_is_not_found(wire):
 
 def test_server_error_carries_flowise_message_without_prefixes(wire):
     with pytest.raises(FlowiseServerError) as info:
-        collect(FlowiseClient(wire.url), "server-error")
+        collect(FlowiseClient(wire.url), Scenario.SERVER_ERROR)
     assert info.value.status == 500
     assert "SerpAPI API key not set" in str(info.value)
     assert "predictionsServices" not in str(info.value)
@@ -101,49 +101,52 @@ def test_error_event_in_stream_raises_after_earlier_tokens(wire):
     seen = []
     with (
         pytest.raises(FlowiseStreamError) as info,
-        FlowiseClient(wire.url).predict("error-midstream", "Hi", "c") as events,
+        FlowiseClient(wire.url).predict(Scenario.ERROR_MIDSTREAM, "Hi", "c") as events,
     ):
         seen.extend(events)
-    assert answer(seen) == "Начинаю ответ 🙂 and then"
+    assert answer_text(seen) == "Начинаю ответ 🙂 and then"
     assert "Model quota exceeded" in str(info.value)
 
 
 @pytest.mark.parametrize("key", [None, "sk-wrong-0000"])
 def test_missing_or_wrong_key_is_an_auth_error_without_the_key(wire, key):
     with pytest.raises(FlowiseAuthError) as info:
-        collect(FlowiseClient(wire.url, api_key=key), "protected")
+        collect(FlowiseClient(wire.url, api_key=key), Scenario.PROTECTED)
     assert "FLOWISE_API_KEY" in str(info.value)
     assert "sk-wrong" not in str(info.value)
 
 
 def test_wrong_key_without_streaming_is_an_auth_error(wire):
     with pytest.raises(FlowiseAuthError):
-        collect(FlowiseClient(wire.url, api_key="sk-wrong-0000"), "protected", streaming=False)
+        collect(FlowiseClient(wire.url, api_key="sk-wrong-0000"), Scenario.PROTECTED, streaming=False)
 
 
 def test_right_key_is_accepted(wire):
-    assert answer(collect(FlowiseClient(wire.url, api_key=API_KEY), "protected")).startswith("Привет")
+    assert answer_text(collect(FlowiseClient(wire.url, api_key=API_KEY), Scenario.PROTECTED)).startswith("Привет")
 
 
 def test_connection_dropped_midstream_keeps_what_arrived(wire):
     seen = []
-    with pytest.raises(FlowiseConnectionLostError), FlowiseClient(wire.url).predict("drop", "Hi", "c") as events:
+    with pytest.raises(FlowiseConnectionLostError), FlowiseClient(wire.url).predict(Scenario.DROP, "Hi", "c") as events:
         seen.extend(events)
-    assert answer(seen) == "Частичный ответ before the drop"
+    assert answer_text(seen) == "Частичный ответ before the drop"
 
 
 def test_stream_closed_without_end_is_reported(wire):
     seen = []
-    with pytest.raises(FlowiseConnectionLostError), FlowiseClient(wire.url).predict("no-end", "Hi", "c") as events:
+    with (
+        pytest.raises(FlowiseConnectionLostError),
+        FlowiseClient(wire.url).predict(Scenario.NO_END, "Hi", "c") as events,
+    ):
         seen.extend(events)
-    assert answer(seen) == "An answer that never ends"
+    assert answer_text(seen) == "An answer that never ends"
 
 
 def test_no_first_byte_times_out(wire):
     client = FlowiseClient(wire.url, timeouts=Timeouts(connect=2, first_byte=0.5, read=5))
     started = time.monotonic()
     with pytest.raises(FlowiseTimeoutError) as info:
-        collect(client, "hang")
+        collect(client, Scenario.HANG)
     assert time.monotonic() - started < 3
     assert "0.5 s" in str(info.value)
 
@@ -152,22 +155,22 @@ def test_silence_inside_stream_uses_the_read_timeout(wire):
     client = FlowiseClient(wire.url, timeouts=Timeouts(connect=2, first_byte=5, read=0.5))
     seen = []
     started = time.monotonic()
-    with pytest.raises(FlowiseTimeoutError) as info, client.predict("stall", "Hi", "c") as events:
+    with pytest.raises(FlowiseTimeoutError) as info, client.predict(Scenario.STALL, "Hi", "c") as events:
         seen.extend(events)
     assert time.monotonic() - started < 3
-    assert answer(seen) == "Started, then silence"
+    assert answer_text(seen) == "Started, then silence"
     assert "nothing arrived for 0.5 s" in str(info.value)
 
 
 def test_html_page_instead_of_stream(wire):
     with pytest.raises(FlowiseProtocolError) as info:
-        collect(FlowiseClient(wire.url), "html")
+        collect(FlowiseClient(wire.url), Scenario.HTML)
     assert "text/html" in str(info.value)
 
 
 def test_wrong_base_url_path_is_not_found(wire):
     with pytest.raises(FlowiseNotFoundError) as info:
-        FlowiseClient(wire.url + "/api/v1").is_streaming("rag")
+        FlowiseClient(wire.url + "/api/v1").is_streaming(Scenario.RAG)
     assert "FLOWISE_URL" in str(info.value) or "FLOWISE_FLOW_ID" in str(info.value)
 
 
@@ -175,14 +178,14 @@ def test_leaving_early_closes_the_connection(wire):
     # A reader that stops after the first token (the user pressed stop, or Streamlit reran the
     # script) must hang up at once, not leave the response open.
     wire.client_left.clear()
-    with FlowiseClient(wire.url).predict("slow", "Hi", "c") as events:
+    with FlowiseClient(wire.url).predict(Scenario.SLOW, "Hi", "c") as events:
         next(events)
         next(events)
     assert wire.client_left.wait(5)
 
 
 def test_abort_calls_flowise_abort_endpoint(wire):
-    FlowiseClient(wire.url, api_key=API_KEY).abort("slow", "chat-9")
+    FlowiseClient(wire.url, api_key=API_KEY).abort(Scenario.SLOW, "chat-9")
     request = wire.received[-1]
     assert (request.method, request.path) == ("PUT", "/api/v1/chatmessage/abort/slow/chat-9")
     assert "Authorization" not in request.headers  # public in Flowise: the key is not handed to it
@@ -190,10 +193,10 @@ def test_abort_calls_flowise_abort_endpoint(wire):
 
 def test_chatbot_config_reads_starter_prompts_and_welcome(wire):
     client = FlowiseClient(wire.url)
-    config = client.chatbot_config("welcome")
+    config = client.chatbot_config(Scenario.WELCOME)
     assert config.starter_prompts == ("What can you do?", "Что такое **Flowise**?")
     assert config.welcome_message == "Здравствуйте! 👋 Ask me *anything*."
-    assert client.chatbot_config("plain").starter_prompts == ()  # the recorded config of a flow without them
+    assert client.chatbot_config(Scenario.PLAIN).starter_prompts == ()  # the recorded config of a flow without them
     assert ChatbotConfig.from_json({"starterPrompts": [{"prompt": " a "}, {"x": 1}, "b"]}).starter_prompts == ("a",)
 
 
@@ -207,7 +210,7 @@ def test_chatbot_config_reads_starter_prompts_and_welcome(wire):
             {"status": 404, "message": "Chatflow 00000000-0000-0000-0000-000000000000 not found in the database!"},
         ),
         (
-            "server-error",
+            Scenario.SERVER_ERROR,
             None,
             "server_failed",
             {
@@ -218,12 +221,12 @@ def test_chatbot_config_reads_starter_prompts_and_welcome(wire):
                 ),
             },
         ),
-        ("protected", None, "key_needed", {}),
-        ("protected", "sk-wrong-0000", "key_rejected", {}),
-        ("html", None, "wrong_content_type", {"url": "{wire}", "content_type": "text/html"}),
-        ("drop", None, "connection_broken", {}),
-        ("no-end", None, "connection_closed", {}),
-        ("error-midstream", None, "flow_failed", {"message": "Model quota exceeded"}),
+        (Scenario.PROTECTED, None, "key_needed", {}),
+        (Scenario.PROTECTED, "sk-wrong-0000", "key_rejected", {}),
+        (Scenario.HTML, None, "wrong_content_type", {"url": "{wire}", "content_type": "text/html"}),
+        (Scenario.DROP, None, "connection_broken", {}),
+        (Scenario.NO_END, None, "connection_closed", {}),
+        (Scenario.ERROR_MIDSTREAM, None, "flow_failed", {"message": "Model quota exceeded"}),
     ],
 )
 def test_each_error_names_its_code_and_the_values_of_its_message(wire, flow_id, key, code, values):
@@ -241,7 +244,7 @@ def test_unreachable_server_names_the_reason_by_its_code(wire):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with pytest.raises(FlowiseUnreachableError) as info:
-        collect(FlowiseClient(f"http://127.0.0.1:{port}"), "rag")
+        collect(FlowiseClient(f"http://127.0.0.1:{port}"), Scenario.RAG)
     assert info.value.code == "unreachable"
     assert info.value.values == {"url": f"http://127.0.0.1:{port}", "reason": "connection_refused"}
     assert "connection refused" in str(info.value)
@@ -257,7 +260,7 @@ def test_credentials_in_the_address_are_sent_but_never_quoted(wire):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with pytest.raises(FlowiseUnreachableError) as info:
-        collect(FlowiseClient(f"http://proxy-user:pa%24%24word@127.0.0.1:{port}"), "rag")
+        collect(FlowiseClient(f"http://proxy-user:pa%24%24word@127.0.0.1:{port}"), Scenario.RAG)
     assert "word" not in str(info.value) and "word" not in json.dumps(info.value.values)
 
 

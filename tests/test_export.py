@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chat.attachments import Attachment
 from chat.conversation import Conversation
@@ -21,7 +21,7 @@ from flowise_client.events import (
     UsedToolsEvent,
 )
 
-ASKED = datetime(2026, 11, 25, 9, 5, tzinfo=timezone.utc)
+ASKED = datetime(2026, 11, 25, 9, 5, tzinfo=UTC)
 
 
 def conversation() -> Conversation:

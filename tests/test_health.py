@@ -11,7 +11,7 @@ import pytest
 from chat.health import Health, check_health
 from demo_flow import start_demo_server
 from flowise_client import FlowiseClient, FlowiseProtocolError, FlowiseUnreachableError
-from tests.flowise_wire import API_KEY, RUN_ONLY_KEY
+from testbed.wire.flows import API_KEY, RUN_ONLY_KEY, Scenario
 
 
 def free_url() -> str:
@@ -59,7 +59,7 @@ def test_ping_of_nothing_is_unreachable():
 
 
 def test_flow_name_is_read_with_the_key(wire):
-    assert FlowiseClient(wire.url, API_KEY).flow_details("rag").name == "Facts about France"
+    assert FlowiseClient(wire.url, API_KEY).flow_details(Scenario.RAG).name == "Facts about France"
     request = wire.received[-1]
     assert (request.method, request.path) == ("GET", "/api/v1/chatflows/rag")
     assert request.headers["Authorization"] == f"Bearer {API_KEY}"
@@ -67,7 +67,7 @@ def test_flow_name_is_read_with_the_key(wire):
 
 @pytest.mark.parametrize(
     ("key", "flow_id"),
-    [(None, "rag"), ("sk-wrong-0000", "rag"), (RUN_ONLY_KEY, "rag"), (API_KEY, "no-such-flow")],
+    [(None, Scenario.RAG), ("sk-wrong-0000", Scenario.RAG), (RUN_ONLY_KEY, Scenario.RAG), (API_KEY, "no-such-flow")],
     ids=["no key: 401", "wrong key: 401", "key without chatflows:view: 403", "unknown flow: 404"],
 )
 def test_flow_name_is_none_when_it_may_not_be_read(wire, key, flow_id):
@@ -75,12 +75,12 @@ def test_flow_name_is_none_when_it_may_not_be_read(wire, key, flow_id):
 
 
 def test_health_of_a_reachable_server(wire):
-    assert check_health(FlowiseClient(wire.url, API_KEY), "echo") == Health(None, "Echo *test* [flow]", False)
-    assert check_health(FlowiseClient(wire.url), "echo") == Health(None, None)
+    assert check_health(FlowiseClient(wire.url, API_KEY), Scenario.ECHO) == Health(None, "Echo *test* [flow]", False)
+    assert check_health(FlowiseClient(wire.url), Scenario.ECHO) == Health(None, None)
 
 
 def test_health_of_an_unreachable_server_says_why():
-    health = check_health(FlowiseClient(free_url(), API_KEY), "echo")
+    health = check_health(FlowiseClient(free_url(), API_KEY), Scenario.ECHO)
     assert not health.reached
     problem = health.problem.text("en")
     assert "Cannot reach Flowise" in problem and "connection refused" in problem

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.wire.flows import Scenario
 
 # Elements the payloads would create, were any of their markup rendered.
 INJECTED = "script, iframe, object, embed, img[onerror], img[src='x'], [onclick], [onload]"
 
 
 def test_hostile_answer_sources_and_tools_are_inert_text(browser, wire, tmp_path):
-    with streamlit_app(tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="hostile") as app:
+    with streamlit_app(tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID=Scenario.HOSTILE) as app:
         page = open_page(browser, app.url)
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -20,7 +21,8 @@ def test_hostile_answer_sources_and_tools_are_inert_text(browser, wire, tmp_path
         answer = assistant_messages(page).last
         expect(answer).to_contain_text("are fine.", timeout=20_000)
         expect(answer.get_by_test_id("stAlertContentError")).to_contain_text(
-            "The flow failed while answering: <img src=x onerror=\"window.__pwned='error'\"> see [help](data:text/html,<b>x</b>) �evil"
+            "The flow failed while answering: <img src=x onerror=\"window.__pwned='error'\"> "
+            "see [help](data:text/html,<b>x</b>) �evil"
         )
         answer.get_by_text("Sources (2)").click()
         answer.get_by_text("Tools used (1)").click()

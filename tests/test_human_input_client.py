@@ -15,14 +15,14 @@ from flowise_client.events import (
     AgentFlowExecutedDataEvent,
     CalledToolsEvent,
     NextAgentFlowEvent,
-    TokenEvent,
     ToolUse,
     UnknownEvent,
 )
 from flowise_client.sse import iter_payloads
-from tests.flowise_wire import fixture_bytes
+from testbed.wire.flows import Scenario
+from testbed.wire.recordings import RECORDED_SECOND_TURN, fixture_bytes
+from tests.events import answer_text
 
-PROCEED_ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
 REJECT_ANSWER = "Understood: nothing more will be done. Ask again whenever you like."
 
 
@@ -33,10 +33,6 @@ def recorded(name: str) -> list:
 def the(events, kind):
     (found,) = [e for e in events if isinstance(e, kind)]
     return found
-
-
-def text(events) -> str:
-    return "".join(e.text for e in events if isinstance(e, TokenEvent))
 
 
 def test_recorded_run_stops_at_the_human_input_node_with_its_action():
@@ -56,7 +52,7 @@ def test_recorded_run_stops_at_the_human_input_node_with_its_action():
     assert action.is_agentflow and action.accepts_feedback
     assert (action.node_id, action.node_label) == ("humanInputAgentflow_0", "Approval")
     assert (action.label(True), action.label(False)) == ("Proceed", "Reject")
-    assert text(events) == "Результат: 84 ✅\n\nShall I write the final answer?"
+    assert answer_text(events) == "Результат: 84 ✅\n\nShall I write the final answer?"
     # The agent's tool use is only in the node's data: it is not the last node.
     last = [e for e in events if isinstance(e, AgentFlowExecutedDataEvent)][-1]
     assert last.nodes[1].used_tools == (ToolUse("calculator", {"input": "12 * 7"}, "84"),)
@@ -70,8 +66,8 @@ def test_recorded_continuation_resumes_the_stopped_node():
         ("Writer", "INPROGRESS"),
         ("Writer", "FINISHED"),
     ]
-    assert text(events) == PROCEED_ANSWER
-    assert text(recorded("human-input.reject.stream.sse")) == REJECT_ANSWER
+    assert answer_text(events) == RECORDED_SECOND_TURN
+    assert answer_text(recorded("human-input.reject.stream.sse")) == REJECT_ANSWER
 
 
 def test_agentflow_reply_is_what_flowise_widget_sends():
@@ -103,32 +99,36 @@ def test_sequential_agent_reply_sends_the_button_label_with_the_action():
 
 def test_reply_goes_on_in_the_same_chat(wire):
     client = FlowiseClient(wire.url)
-    with client.predict("human-input", "What is 12 * 7 ?", "chat-hitl-1") as events:
+    with client.predict(Scenario.HUMAN_INPUT, "What is 12 * 7 ?", "chat-hitl-1") as events:
         action = the(list(events), ActionEvent)
-    with client.predict("human-input", HumanReply(action, True, "Short, please"), "chat-hitl-1") as events:
-        assert text(list(events)) == PROCEED_ANSWER
-    assert wire.predictions("human-input")[-1].body == {
+    with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, True, "Short, please"), "chat-hitl-1") as events:
+        assert answer_text(list(events)) == RECORDED_SECOND_TURN
+    assert wire.predictions(Scenario.HUMAN_INPUT)[-1].body == {
         "question": "Short, please",
         "chatId": "chat-hitl-1",
         "streaming": True,
         "humanInput": {"type": "proceed", "startNodeId": "humanInputAgentflow_0", "feedback": "Short, please"},
     }
     # That run has gone on: answering it again is refused, as Flowise refuses it.
-    with pytest.raises(FlowiseStreamError, match="No previous execution found for session chat-hitl-1"):
-        with client.predict("human-input", HumanReply(action, False), "chat-hitl-1") as events:
-            list(events)
+    with (
+        pytest.raises(FlowiseStreamError, match="No previous execution found for session chat-hitl-1"),
+        client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-1") as events,
+    ):
+        list(events)
 
 
 def test_reply_without_streaming(wire):
     client = FlowiseClient(wire.url)
-    with client.predict("human-input", "What is 5 * 5 ?", "chat-hitl-2", streaming=False) as events:
+    with client.predict(Scenario.HUMAN_INPUT, "What is 5 * 5 ?", "chat-hitl-2", streaming=False) as events:
         action = the(list(events), ActionEvent)
-    with client.predict("human-input", HumanReply(action, False), "chat-hitl-2", streaming=False) as events:
-        assert text(list(events)) == REJECT_ANSWER
-    assert wire.predictions("human-input")[-1].body["humanInput"]["type"] == "reject"
-    with pytest.raises(FlowiseServerError, match="No previous execution"):
-        with client.predict("human-input", HumanReply(action, False), "chat-hitl-2", streaming=False):
-            pass
+    with client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-2", streaming=False) as events:
+        assert answer_text(list(events)) == REJECT_ANSWER
+    assert wire.predictions(Scenario.HUMAN_INPUT)[-1].body["humanInput"]["type"] == "reject"
+    with (
+        pytest.raises(FlowiseServerError, match="No previous execution"),
+        client.predict(Scenario.HUMAN_INPUT, HumanReply(action, False), "chat-hitl-2", streaming=False),
+    ):
+        pass
 
 
 def test_stored_agentflow_answer_carries_its_run_and_pending_action():

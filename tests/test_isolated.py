@@ -27,20 +27,20 @@ def test_the_childs_output_comes_back(tmp_path):
 
 def test_a_segfault_ends_only_the_child(tmp_path):
     crash = script(tmp_path, "import ctypes\nctypes.string_at(0)")
-    with pytest.raises(ChildFailed, match="child.py was ended by SIGSEGV"):
+    with pytest.raises(ChildFailed, match=r"child.py was ended by SIGSEGV"):
         run_isolated(crash, (), b"", GENEROUS)
     assert run_isolated(script(tmp_path, "print('again')"), (), b"", GENEROUS) == b"again\n"
 
 
 def test_the_child_cannot_take_more_memory_than_its_limit(tmp_path):
     hog = script(tmp_path, "data = bytearray(1024 * 1024 * 1024)\nprint('allocated')")
-    with pytest.raises(ChildFailed, match="(?s)exited with status 1: .*MemoryError"):
+    with pytest.raises(ChildFailed, match=r"(?s)exited with status 1: .*MemoryError"):
         run_isolated(hog, (), b"", GENEROUS)
 
 
 def test_a_busy_child_is_ended_at_its_cpu_limit(tmp_path):
     spin = script(tmp_path, "while True:\n    pass")
-    with pytest.raises(ChildFailed, match="was ended by SIGXCPU|was ended by SIGKILL"):
+    with pytest.raises(ChildFailed, match=r"was ended by SIGXCPU|was ended by SIGKILL"):
         run_isolated(spin, (), b"", ChildLimits(memory_bytes=512 * MB, cpu_seconds=1, wall_seconds=120))
 
 

@@ -28,7 +28,7 @@ def everyone(clock) -> AppWide:
 
 def test_window_lets_limit_questions_through_then_says_how_long_to_wait(clock):
     window = SlidingWindow(clock=clock)
-    for step in range(3):
+    for _ in range(3):
         assert window.wait(3) == 0
         window.record()
         clock.now += 10

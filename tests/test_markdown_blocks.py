@@ -54,7 +54,7 @@ def assert_every_prefix_cut_is_safe(text: str) -> None:
     st.lists(st.sampled_from(["\n\n", "\n", "\n\n\n"]), min_size=7, max_size=7),
 )
 def test_cuts_never_change_the_rendering(blocks, separators):
-    text = "".join(block + sep for block, sep in zip(blocks, separators))
+    text = "".join(block + sep for block, sep in zip(blocks, separators, strict=False))
     assert_every_prefix_cut_is_safe(text)
 
 

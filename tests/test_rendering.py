@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from chat.display_text import display_text
@@ -81,7 +81,7 @@ def test_heading_shows_control_and_bidi_characters_visibly():
 
 
 def test_answer_caption_is_in_the_readers_zone_with_the_tokens_reported():
-    turn = Turn("q", asked_at=datetime(2026, 11, 25, 9, 5, tzinfo=timezone.utc))
+    turn = Turn("q", asked_at=datetime(2026, 11, 25, 9, 5, tzinfo=UTC))
     assert answer_caption(turn, ZoneInfo("Europe/Moscow")) == "12:05"
     assert answer_caption(turn, None) == "09:05"
     turn.usage = UsageMetadataEvent(input_tokens=1234, output_tokens=56, total_tokens=1290)
@@ -91,7 +91,7 @@ def test_answer_caption_is_in_the_readers_zone_with_the_tokens_reported():
 
 
 def test_an_answer_counts_the_tokens_of_every_model_call():
-    turn = Turn("q", asked_at=datetime(2026, 11, 25, 9, 5, tzinfo=timezone.utc))
+    turn = Turn("q", asked_at=datetime(2026, 11, 25, 9, 5, tzinfo=UTC))
     turn.apply(UsageMetadataEvent(input_tokens=100, output_tokens=20, total_tokens=120))  # a first node
     turn.apply(UsageMetadataEvent(input_tokens=1200, output_tokens=36, total_tokens=1236))  # the answering node
     assert answer_caption(turn, None) == "09:05 · 1,300 tokens in, 56 out"

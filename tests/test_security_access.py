@@ -13,8 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from chat.client_place import Connection, forwarded_hops
 from chat.setup_warnings import _warn_once
-from tests.page import APP, ask, page_text
-from tests.test_app import AUTH, PASSWORD, enter_password, sent_to_browser
+from testbed.wire.flows import Scenario
+from tests.app_cases import AUTH, PASSWORD
+from tests.page import APP, ask, enter_password, page_text, sent_to_browser
 
 COOLING = "Too many wrong passwords came from your network address in the last 15 minutes (10)"
 
@@ -26,7 +27,7 @@ def start(wire, monkeypatch):
     def new_session(secrets: dict | None = None, **env: str) -> AppTest:
         for name, value in {
             "FLOWISE_URL": wire.url,
-            "FLOWISE_FLOW_ID": "echo",
+            "FLOWISE_FLOW_ID": Scenario.ECHO,
             "APP_PASSWORD": PASSWORD,
             **env,
         }.items():
@@ -157,7 +158,7 @@ def test_a_short_password_is_warned_about_once_and_never_logged(start, setup_log
 
 def login_app(wire, monkeypatch, user: dict, **env: str) -> AppTest:
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.ECHO)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     at = AppTest.from_file(APP, default_timeout=30)
@@ -211,7 +212,7 @@ def test_a_provider_s_address_is_shown_as_written():
 
 def test_the_refusal_speaks_russian(wire, monkeypatch):
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "echo")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.ECHO)
     monkeypatch.setenv("ALLOWED_EMAILS", "ada@example.com")
     at = AppTest.from_file(APP, default_timeout=30)
     at.context["locale"] = "ru-RU"

@@ -15,8 +15,10 @@ from chat.settings import load_settings
 from flowise_client import AnswerBounds, FlowiseAnswerTooLongError, FlowiseClient
 from flowise_client.events import ArtifactsEvent, SourceDocumentsEvent, ThinkingEvent, TokenEvent
 from flowise_client.uploads import MB
-from tests.flowise_wire import ENDLESS_OPENING, png, wav
-from tests.page import ask, chat_id, page_text
+from testbed.wire.faults import ENDLESS_OPENING
+from testbed.wire.flows import Scenario
+from testbed.wire.media import png, wav
+from tests.page import ask, chat_id, conversation_of, page_text
 
 
 class Clock:
@@ -95,11 +97,11 @@ EVERYONE_FULL = "from all its visitors in the last minute as it accepts"
 
 
 def test_five_sessions_together_send_no_more_than_the_app_s_questions_per_minute(app, wire):
-    sessions = [app("echo", TOTAL_QUESTIONS_PER_MINUTE="3") for _ in range(5)]
-    sent = len(wire.predictions("echo"))
+    sessions = [app(Scenario.ECHO, TOTAL_QUESTIONS_PER_MINUTE="3") for _ in range(5)]
+    sent = len(wire.predictions(Scenario.ECHO))
     for number, at in enumerate(sessions):
         ask(at, f"Question from session {number}")
-    asked = [r.body["question"] for r in wire.predictions("echo")[sent:]]
+    asked = [r.body["question"] for r in wire.predictions(Scenario.ECHO)[sent:]]
     assert asked == [f"Question from session {number}" for number in range(3)]
     for number, at in enumerate(sessions[:3]):
         assert f"You asked: Question from session {number}" in page_text(at) and not at.warning
@@ -113,26 +115,26 @@ def test_five_sessions_together_send_no_more_than_the_app_s_questions_per_minute
 
 
 def test_a_question_refused_by_its_session_s_limit_leaves_everyone_s_budget_alone(app, wire):
-    eager = app("echo", QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2")
+    eager = app(Scenario.ECHO, QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2")
     for question in ("first", "second", "third", "fourth"):
         ask(eager, question)
     assert "as many questions in the last minute as this chat accepts (1)" in eager.warning[0].value
-    other = ask(app("echo", QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2"), "another visitor")
+    other = ask(app(Scenario.ECHO, QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2"), "another visitor")
     assert "You asked: another visitor" in page_text(other) and not other.warning
-    late = ask(app("echo", QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2"), "a third visitor")
+    late = ask(app(Scenario.ECHO, QUESTIONS_PER_MINUTE="1", TOTAL_QUESTIONS_PER_MINUTE="2"), "a third visitor")
     assert f"{EVERYONE_FULL} (2)" in late.warning[0].value
 
 
 def test_starter_prompts_decisions_and_spoken_questions_count_against_everyone(app, wire):
-    at = app("welcome", TOTAL_QUESTIONS_PER_MINUTE="1")
+    at = app(Scenario.WELCOME, TOTAL_QUESTIONS_PER_MINUTE="1")
     sent = len(wire.predictions())
-    [b for b in at.button if b.key and b.key.startswith("starter-")][0].click().run()
+    next(b for b in at.button if b.key and b.key.startswith("starter-")).click().run()
     assert len(wire.predictions()) == sent + 1
-    voice = app("voice", TOTAL_QUESTIONS_PER_MINUTE="1")
+    voice = app(Scenario.VOICE, TOTAL_QUESTIONS_PER_MINUTE="1")
     voice = voice.get("audio_input")[0].set_value(("clip.wav", wav(), "audio/wav")).run()
     assert EVERYONE_FULL in voice.warning[0].value and not voice.code
     app_wide.clear()
-    decision = ask(app("human-input", TOTAL_QUESTIONS_PER_MINUTE="1"), "What is 12 * 7 ?")
+    decision = ask(app(Scenario.HUMAN_INPUT, TOTAL_QUESTIONS_PER_MINUTE="1"), "What is 12 * 7 ?")
     (proceed,) = [b for b in decision.button if b.key and b.key.startswith("approve-")]
     decision = proceed.click().run()
     assert len(wire.predictions()) == sent + 2  # the starter prompt, and the question the flow stopped in
@@ -141,7 +143,7 @@ def test_starter_prompts_decisions_and_spoken_questions_count_against_everyone(a
 
 # -- files with a question ----------------------------------------------------------------------------
 def test_more_files_than_a_question_may_bring_sends_nothing_and_gives_the_text_back(app, wire):
-    at = app("images", MAX_FILES_PER_QUESTION="2")
+    at = app(Scenario.IMAGES, MAX_FILES_PER_QUESTION="2")
     received = len(wire.received)
     box = at.chat_input[0]
     for number in range(3):
@@ -155,33 +157,32 @@ def test_more_files_than_a_question_may_bring_sends_nothing_and_gives_the_text_b
     assert not at.chat_message
     box = at.chat_input[0].upload("cat-0.png", png(), "image/png").upload("cat-1.png", png(), "image/png")
     at = box.set_value("And of these two?").run()
-    assert [u["name"] for u in wire.predictions("images")[-1].body["uploads"]] == ["cat-0.png", "cat-1.png"]
+    assert [u["name"] for u in wire.predictions(Scenario.IMAGES)[-1].body["uploads"]] == ["cat-0.png", "cat-1.png"]
 
 
 def test_the_text_of_attached_files_counts_towards_the_question_s_length(app, wire):
-    at = app("full-files", MAX_QUESTION_CHARS="20")
-    sent = len(wire.predictions("full-files"))
+    at = app(Scenario.FULL_FILES, MAX_QUESTION_CHARS="20")
+    sent = len(wire.predictions(Scenario.FULL_FILES))
     notes = ("Пункт. " * 70).encode()  # 490 characters once Flowise has extracted them
     at = at.chat_input[0].upload("notes.txt", notes, "text/plain").set_value("Summarise").run()
     assert not at.exception
-    assert len(wire.predictions("full-files")) == sent
+    assert len(wire.predictions(Scenario.FULL_FILES)) == sent
     (warning,) = at.warning
     assert "Your question with the text of its files (notes\\.txt) is 499 characters long" in warning.value
     assert "at most 20. It was not sent" in warning.value
     assert at.chat_input[0].proto.value == "Summarise" and at.chat_input[0].proto.set_value
     assert [c.value for c in at.code] == ["Summarise"] and not at.chat_message
     at = at.chat_input[0].upload("short.txt", b"Short notes", "text/plain").set_value("Summarise").run()
-    assert wire.predictions("full-files")[-1].body["uploads"][0]["data"] == "Short notes"
+    assert wire.predictions(Scenario.FULL_FILES)[-1].body["uploads"][0]["data"] == "Short notes"
     assert not at.warning and len(at.chat_message) == 2
 
 
 # -- what one answer may bring ------------------------------------------------------------------------
 def _read_until_cut(client: FlowiseClient, flow_id: str) -> tuple[list, FlowiseAnswerTooLongError]:
     events = []
-    with pytest.raises(FlowiseAnswerTooLongError) as cut:
-        with client.predict(flow_id, "Go on", f"chat-{flow_id}") as stream:
-            for event in stream:
-                events.append(event)
+    with pytest.raises(FlowiseAnswerTooLongError) as cut, client.predict(flow_id, "Go on", f"chat-{flow_id}") as stream:
+        for event in stream:
+            events.append(event)
     return events, cut.value
 
 
@@ -189,21 +190,21 @@ def _read_until_cut(client: FlowiseClient, flow_id: str) -> tuple[list, FlowiseA
     ("flow_id", "code", "kept"),
     [
         (
-            "endless-thinking",
+            Scenario.ENDLESS_THINKING,
             "thoughts_too_long",
             lambda events: "".join(e.text for e in events if isinstance(e, ThinkingEvent)),
         ),
         (
-            "endless-artifacts",
+            Scenario.ENDLESS_ARTIFACTS,
             "too_many_artifacts",
             lambda events: [a.data for e in events if isinstance(e, ArtifactsEvent) for a in e.artifacts],
         ),
         (
-            "endless-sources",
+            Scenario.ENDLESS_SOURCES,
             "too_many_sources",
             lambda events: [d.page_content for e in events if isinstance(e, SourceDocumentsEvent) for d in e.documents],
         ),
-        ("endless-agent-events", "too_many_events", lambda events: len(events)),
+        (Scenario.ENDLESS_AGENT_EVENTS, "too_many_events", lambda events: len(events)),
     ],
 )
 def test_a_flow_that_never_stops_sending_one_kind_of_event_is_cut_off_and_its_connection_closed(
@@ -221,13 +222,13 @@ def test_a_flow_that_never_stops_sending_one_kind_of_event_is_cut_off_and_its_co
         "too_many_events": 1 + 40,  # the text, which is counted apart, and 40 others: the start, agent events
     }[code]
     assert kept(events) == expected
-    if flow_id != "endless-thinking":
+    if flow_id != Scenario.ENDLESS_THINKING:
         assert [e.text for e in events if isinstance(e, TokenEvent)] == [ENDLESS_OPENING]
 
 
 def test_artifacts_are_bounded_by_their_size_too(wire):
     client = FlowiseClient(wire.url, answer_bounds=AnswerBounds(artifacts=10**6, artifact_bytes=MB // 8, events=10**6))
-    events, cut = _read_until_cut(client, "endless-artifacts")
+    events, cut = _read_until_cut(client, Scenario.ENDLESS_ARTIFACTS)
     assert cut.code == "artifacts_too_large" and "came to more than 0.125 MB" in str(cut)
     sizes = [len(a.data) for e in events if isinstance(e, ArtifactsEvent) for a in e.artifacts]
     assert sum(sizes) <= MB // 8 < sum(sizes) + len(f"Artifact {len(sizes)}")
@@ -235,17 +236,17 @@ def test_artifacts_are_bounded_by_their_size_too(wire):
 
 def test_a_stream_is_bounded_as_a_whole(wire):
     client = FlowiseClient(wire.url, answer_bounds=AnswerBounds(stream_bytes=50_000))
-    events, cut = _read_until_cut(client, "endless-agent-events")
+    events, cut = _read_until_cut(client, Scenario.ENDLESS_AGENT_EVENTS)
     assert cut.code == "stream_too_large"
     assert [e.text for e in events if isinstance(e, TokenEvent)] == [ENDLESS_OPENING]
 
 
 def test_the_page_keeps_the_thoughts_that_arrived_and_says_why_the_answer_stopped(app, wire):
-    at = ask(app("endless-thinking", FLOWISE_MAX_ANSWER_CHARS="1000"), "Think forever")
+    at = ask(app(Scenario.ENDLESS_THINKING, FLOWISE_MAX_ANSWER_CHARS="1000"), "Think forever")
     assert not at.exception
     (error,) = at.error
     assert "The flow's thoughts were longer than 1,000 characters, so the app stopped reading the answer" in error.value
-    turn = at.session_state["conversation"].turns[-1]
+    turn = conversation_of(at).turns[-1]
     assert turn.thinking == "".join(f"Thought {n}. " for n in range(120))[:1000]
     assert any(
         r.method == "PUT" and r.path == f"/api/v1/chatmessage/abort/endless-thinking/{chat_id(at)}"
@@ -254,16 +255,16 @@ def test_the_page_keeps_the_thoughts_that_arrived_and_says_why_the_answer_stoppe
 
 
 def test_the_page_keeps_the_answer_and_artifacts_that_arrived(app, wire):
-    at = ask(app("endless-artifacts"), "Chart everything")
+    at = ask(app(Scenario.ENDLESS_ARTIFACTS), "Chart everything")
     assert "more than 50 artifacts with this answer" in at.error[0].value
-    turn = at.session_state["conversation"].turns[-1]
+    turn = conversation_of(at).turns[-1]
     assert turn.answer == ENDLESS_OPENING and [a.data for a in turn.artifacts] == [f"Artifact {n}" for n in range(50)]
     assert ENDLESS_OPENING in page_text(at) and "Artifact 49" in page_text(at)
 
 
 # -- a comment with a rating --------------------------------------------------------------------------
 def test_a_feedback_comment_reaches_flowise_no_longer_than_the_cap(app, wire):
-    at = ask(app("rag"), "What is the capital of France?")
+    at = ask(app(Scenario.RAG), "What is the capital of France?")
     at.get("feedback")[0].set_value(0).run()
     (comment_box,) = [t for t in at.text_input if t.label.startswith("Anything to add")]
     assert comment_box.max_chars == MAX_FEEDBACK_CHARS == 2000

@@ -3,12 +3,13 @@ what the server received, request by request."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 import pytest
 
 from flowise_client import FlowiseClient, FlowiseError, Rating
-from tests.flowise_wire import API_KEY
+from testbed.wire.flows import API_KEY, Scenario
 
 TRAVERSAL = "../../../chatflows/X"
 
@@ -36,10 +37,8 @@ def every_request(client: FlowiseClient, flow_id: str, chat_id: str, feedback_id
         lambda: client.get_upload_file(flow_id, chat_id, "a.png"),
         lambda: client.download_file_annotation(flow_id, chat_id, "a.png"),
     ):
-        try:
+        with contextlib.suppress(FlowiseError):
             call()
-        except FlowiseError:
-            pass
 
 
 def test_an_id_holding_a_path_stays_one_segment_of_its_own_endpoint(wire):
@@ -81,7 +80,7 @@ def test_every_call_goes_to_its_endpoint_with_each_id_encoded(wire):
 def test_a_dot_segment_is_never_sent(wire, segment):
     before = len(wire.received)
     with pytest.raises(ValueError):
-        FlowiseClient(wire.url, api_key=API_KEY).abort("rag", segment)
+        FlowiseClient(wire.url, api_key=API_KEY).abort(Scenario.RAG, segment)
     assert len(wire.received) == before
 
 
@@ -91,7 +90,7 @@ KEYED = ("/api/v1/prediction/", "/api/v1/chatmessage/rag?", "/api/v1/chatflows/r
 def test_the_api_key_goes_only_to_the_endpoints_that_need_it(wire):
     client = FlowiseClient(wire.url, api_key=API_KEY)
     before = len(wire.received)
-    every_request(client, "rag", str(uuid.uuid4()), "fb-1")
+    every_request(client, Scenario.RAG, str(uuid.uuid4()), "fb-1")
     client.ping()
     received = wire.received[before:]
     assert len(received) == 13

@@ -12,7 +12,7 @@ from chat.conversation import Conversation
 from chat.export import to_markdown
 from chat.links import flow_slugs
 from chat.settings import Flow
-from tests.flowise_wire import API_KEY, HIDDEN_FLOW_IDS
+from testbed.wire.flows import API_KEY, HIDDEN_FLOW_IDS
 from tests.page import APP, page_text
 
 

@@ -21,8 +21,10 @@ from chat.setting_sources import SettingsError
 from chat.settings import load_settings
 from components.markdown import safe_markdown
 from flowise_client import StoredMessage
-from tests.flowise_wire import bomb_png, png, remote_images_answer
-from tests.page import ask, page_text
+from testbed.wire.flows import Scenario
+from testbed.wire.media import bomb_png, png
+from testbed.wire.uploads import remote_images_answer
+from tests.page import ask, conversation_of, page_text
 
 # CommonMark as a browser would get it, with no filter of its own on what may be a link or a picture.
 MD = MarkdownIt("commonmark")
@@ -134,12 +136,12 @@ def test_a_picture_is_made_to_fit_the_page_and_a_small_one_is_kept_as_it_came():
 
 
 def test_an_artifact_bomb_is_a_caption_and_a_large_picture_is_scaled_once(app, decoded):
-    at = ask(app("image-bomb"), "Draw me something")
+    at = ask(app(Scenario.IMAGE_BOMB), "Draw me something")
     text = page_text(at)
     assert "The image bomb\\.png that came with this answer is not shown: it has more than 25 million pixels." in text
     assert "The image png that came with this answer is not shown" in text  # the same bomb as a data URL
     assert all(width * height <= PIXEL_BUDGET for width, height in decoded)
-    (turn,) = at.session_state["conversation"].turns
+    (turn,) = conversation_of(at).turns
     (poster,) = [picture for picture in at.session_state["answer_files"][turn].pictures.values() if picture.content]
     assert Image.open(io.BytesIO(poster.content)).width == DISPLAY_PIXELS
 

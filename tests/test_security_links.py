@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat.links import link_signer
-from tests.flowise_wire import API_KEY
+from testbed.wire.flows import API_KEY, Scenario
 from tests.log_capture import fresh_log, warnings_of  # noqa: F401 (a fixture)
-from tests.page import APP, chat_id
+from tests.page import APP, chat_id, conversation_of
 
 TRAVERSAL = "../../../chatflows/X"
 
@@ -39,7 +39,7 @@ def test_links_outlive_a_restart_when_the_key_comes_from_a_setting():
     )
 
 
-def test_without_a_secret_or_key_links_last_as_long_as_the_process_and_the_log_says_so_once(fresh_log):
+def test_without_a_secret_or_key_links_last_as_long_as_the_process_and_the_log_says_so_once(fresh_log):  # noqa: F811 (the fixture)
     first, second = link_signer(None, None), link_signer(None, None)
     assert second.signed("rag", first.mint("rag"))
     assert not link_signer(None, API_KEY).signed("rag", first.mint("rag"))
@@ -53,21 +53,21 @@ def test_without_a_secret_or_key_links_last_as_long_as_the_process_and_the_log_s
 )
 def test_a_link_the_app_did_not_make_is_refused_and_its_history_never_asked_for(app, wire, linked):
     if linked == "tampered":
-        linked = link_signer(None, API_KEY).mint("rag")[:-1] + "x"
+        linked = link_signer(None, API_KEY).mint(Scenario.RAG)[:-1] + "x"
     elif linked == "other-flow":
-        linked = link_signer(None, API_KEY).mint("echo")
+        linked = link_signer(None, API_KEY).mint(Scenario.ECHO)
     before = len(wire.received)
-    at = app("rag", chat=linked, FLOWISE_API_KEY=API_KEY)
+    at = app(Scenario.RAG, chat=linked, FLOWISE_API_KEY=API_KEY)
     assert not at.exception
     assert "does not lead to a conversation started in this app" in at.info[0].value
-    assert chat_id(at) != linked and link_signer(None, API_KEY).signed("rag", chat_id(at))
-    assert at.query_params["chat"] == chat_id(at) and not at.session_state["conversation"].turns
+    assert chat_id(at) != linked and link_signer(None, API_KEY).signed(Scenario.RAG, chat_id(at))
+    assert at.query_params["chat"] == chat_id(at) and not conversation_of(at).turns
     assert not [r for r in wire.received[before:] if r.path.startswith("/api/v1/chatmessage")]
 
 
 def test_the_refusal_reads_in_russian(wire, monkeypatch):
     monkeypatch.setenv("FLOWISE_URL", wire.url)
-    monkeypatch.setenv("FLOWISE_FLOW_ID", "rag")
+    monkeypatch.setenv("FLOWISE_FLOW_ID", Scenario.RAG)
     at = AppTest.from_file(APP, default_timeout=30)
     at.context["locale"] = "ru-RU"
     at.query_params["chat"] = "session-1"
@@ -76,10 +76,10 @@ def test_the_refusal_reads_in_russian(wire, monkeypatch):
 
 
 def test_an_own_link_to_a_conversation_with_no_history_is_not_taken_up(app, wire):
-    linked = app("echo", FLOWISE_API_KEY=API_KEY).query_params["chat"]
-    wire.history[("echo", linked)] = []  # nothing was ever said under it
-    at = app("echo", chat=linked, FLOWISE_API_KEY=API_KEY)
+    linked = app(Scenario.ECHO, FLOWISE_API_KEY=API_KEY).query_params["chat"]
+    wire.history[(Scenario.ECHO, linked)] = []  # nothing was ever said under it
+    at = app(Scenario.ECHO, chat=linked, FLOWISE_API_KEY=API_KEY)
     assert chat_id(at) != linked and at.query_params["chat"] == chat_id(at)
     assert not at.info  # nothing went wrong: the link simply held nothing
     at = at.chat_input[0].set_value("Hello").run()
-    assert wire.predictions("echo")[-1].body["chatId"] == chat_id(at) != linked
+    assert wire.predictions(Scenario.ECHO)[-1].body["chatId"] == chat_id(at) != linked

@@ -19,7 +19,7 @@ from chat.settings import Flow, load_settings
 from chat.streamlit_settings import current_settings
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS, FlowiseClient
 from flowise_client.sse import MAX_MESSAGE_BYTES
-from tests.flowise_wire import start_wire
+from testbed.wire.server import start_wire
 from tests.page import APP
 
 PASSWORD = "correct horse battery staple"

@@ -18,7 +18,8 @@ from chat.settings import DEFAULT_MAX_RECORDING_SECONDS, load_settings
 from chat.voice import ENCODERS_AT_ONCE, ENCODERS_KEY, ogg_opus, recording_upload
 from chat.wav_recording import RecordingRefused, read_recording
 from flowise_client.uploads import MB
-from tests.flowise_wire import wav
+from testbed.wire.flows import Scenario
+from testbed.wire.media import wav
 from tests.recordings import crafted_wav, flac, flac_bomb, fmt_chunk, lying_wav, recorder_wav, riff
 from tests.test_isolated import script
 
@@ -238,21 +239,21 @@ def record(at, recording: bytes):
 
 
 def test_a_flac_named_wav_is_refused_on_the_page_and_not_sent(app, wire):
-    at = app("voice")
-    sent = len(wire.predictions("voice"))
+    at = app(Scenario.VOICE)
+    sent = len(wire.predictions(Scenario.VOICE))
     at = record(at, flac(1.0))
-    assert not at.exception and len(wire.predictions("voice")) == sent
+    assert not at.exception and len(wire.predictions(Scenario.VOICE)) == sent
     assert at.warning[0].value.startswith("This is not a recording from the recorder (only WAV recordings are taken)")
     assert not at.chat_message
 
 
 def test_max_recording_seconds_is_the_longest_recording_sent(app, wire):
-    at = app("voice", MAX_RECORDING_SECONDS="2")
-    sent = len(wire.predictions("voice"))
+    at = app(Scenario.VOICE, MAX_RECORDING_SECONDS="2")
+    sent = len(wire.predictions(Scenario.VOICE))
     at = record(at, recorder_wav(3.0))
-    assert len(wire.predictions("voice")) == sent
+    assert len(wire.predictions(Scenario.VOICE)) == sent
     assert at.warning[0].value.startswith("The recording is 3 seconds long and at most 2 seconds are taken")
     at = record(at, recorder_wav(2.0))
-    assert len(wire.predictions("voice")) == sent + 1
-    assert wire.predictions("voice")[-1].body["uploads"][0]["mime"] == "audio/ogg"
+    assert len(wire.predictions(Scenario.VOICE)) == sent + 1
+    assert wire.predictions(Scenario.VOICE)[-1].body["uploads"][0]["mime"] == "audio/ogg"
     assert not at.warning

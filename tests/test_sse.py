@@ -18,7 +18,9 @@ from flowise_client.events import (
     UsedToolsEvent,
 )
 from flowise_client.sse import iter_payloads
-from tests.flowise_wire import fixture_bytes, frame
+from flowise_wire import frame
+from testbed.wire.recordings import RECORDED_ANSWER, RECORDED_SECOND_TURN, fixture_bytes
+from tests.events import answer_text
 
 RECORDED = [
     "plain.stream.sse",
@@ -38,14 +40,10 @@ def names(events):
     return [type(e).__name__ for e in events]
 
 
-def text_of(events):
-    return "".join(e.text for e in events if isinstance(e, TokenEvent))
-
-
 def test_rag_transcript_gives_tokens_sources_metadata_and_end():
     events = events_of([fixture_bytes("rag.stream.sse")])
     assert isinstance(events[0], StartEvent)
-    assert text_of(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris. (turn 2)"
+    assert answer_text(events) == RECORDED_SECOND_TURN
     (sources,) = [e for e in events if isinstance(e, SourceDocumentsEvent)]
     assert sources.documents[0].metadata == {"source": "facts.txt"}
     assert "Париж — столица Франции" in sources.documents[0].page_content
@@ -62,7 +60,7 @@ def test_agent_transcript_gives_used_tools():
     assert tools.tools[0].tool == "calculator"
     assert tools.tools[0].tool_input == {"input": "2140526 / 105.4"}
     assert tools.tools[0].tool_output == "20308.595825426943"
-    assert text_of(events).endswith("✅")
+    assert answer_text(events).endswith("✅")
 
 
 def test_agentflow_transcript_gives_node_progress_tokens_and_usage():
@@ -79,7 +77,7 @@ def test_agentflow_transcript_gives_node_progress_tokens_and_usage():
     ]
     executed = [e for e in events if isinstance(e, AgentFlowExecutedDataEvent)][-1]
     assert [(n.node_label, n.status) for n in executed.nodes] == [("Start", "FINISHED"), ("Answer", "FINISHED")]
-    assert text_of(events) == "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
+    assert answer_text(events) == RECORDED_ANSWER
     assert [e for e in events if isinstance(e, UsageMetadataEvent)] == [UsageMetadataEvent(10, 10, 20)]
     assert events[-3] == AgentFlowEvent("FINISHED")
     assert not any(isinstance(e, UnknownEvent) for e in events)
@@ -137,7 +135,7 @@ def test_stream_without_end_keeps_every_event():
     truncated = body[: body.index(b'{"event":"metadata"')]
     events = events_of([truncated])
     assert not any(isinstance(e, (MetadataEvent, EndEvent)) for e in events)
-    assert text_of(events).endswith("(turn 2)")
+    assert answer_text(events).endswith("(turn 2)")
     # The last frame may lack its blank line and is still delivered.
     assert events_of([frame("token", "x").rstrip(b"\n")]) == [TokenEvent("x")]
 

@@ -13,9 +13,11 @@ from chat.turn import Turn
 from flowise_client.event_parsing import parse_event
 from flowise_client.events import EndEvent, ThinkingEvent, TokenEvent
 from flowise_client.prediction_json import events_from_prediction
-from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import API_KEY, REASONED_ANSWER, THINKING_SECONDS, THOUGHTS, start_wire
-from tests.page import ask, chat_id, page_text
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.wire.answers import REASONED_ANSWER, THINKING_SECONDS, THOUGHTS
+from testbed.wire.flows import API_KEY, Scenario
+from testbed.wire.server import start_wire
+from tests.page import ask, chat_id, conversation_of, page_text
 
 
 def test_turn_keeps_the_thoughts_apart_from_the_answer():
@@ -60,7 +62,7 @@ def thoughts_box(at: AppTest):
 
 
 def test_thoughts_sit_in_their_own_box_above_the_answer_and_come_back_with_the_link(app):
-    at = ask(app("reasoning", FLOWISE_API_KEY=API_KEY), "Capital of France?")
+    at = ask(app(Scenario.REASONING, FLOWISE_API_KEY=API_KEY), "Capital of France?")
     assert not at.exception
     box = thoughts_box(at)
     assert box.markdown[0].value == "".join(THOUGHTS)
@@ -68,13 +70,13 @@ def test_thoughts_sit_in_their_own_box_above_the_answer_and_come_back_with_the_l
     assert REASONED_ANSWER in [m.value for m in answer.markdown]
     assert "".join(THOUGHTS) not in [m.value for m in answer.markdown if m not in box.markdown]
 
-    linked = app("reasoning", chat=chat_id(at), FLOWISE_API_KEY=API_KEY)
+    linked = app(Scenario.REASONING, chat=chat_id(at), FLOWISE_API_KEY=API_KEY)
     assert thoughts_box(linked).markdown[0].value == "".join(THOUGHTS)
     assert REASONED_ANSWER in page_text(linked)
 
 
 def test_thoughts_box_in_russian(app):
-    at = app("reasoning").sidebar.selectbox[0].select("ru").run()
+    at = app(Scenario.REASONING).sidebar.selectbox[0].select("ru").run()
     at = ask(at, "Столица Франции?")
     assert thoughts_box(at).label == f"Размышления: {THINKING_SECONDS} с"
 
@@ -82,7 +84,7 @@ def test_thoughts_box_in_russian(app):
 def test_thoughts_stream_open_then_close_when_the_answer_starts(browser, tmp_path):
     wire = start_wire(step_delay=0.8)
     try:
-        with streamlit_app(tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID="reasoning") as app:
+        with streamlit_app(tmp_path, FLOWISE_URL=wire.url, FLOWISE_FLOW_ID=Scenario.REASONING) as app:
             page = open_page(browser, app.url)
             send(page, "Capital of France?")
             answer = assistant_messages(page).last
@@ -117,8 +119,8 @@ def test_thoughts_are_in_both_downloads():
 
 
 def test_an_answer_going_on_after_a_decision_keeps_its_thoughts_above_it(app):
-    at = ask(app("human-input"), "What is 12 * 7 ?")
-    (turn,) = at.session_state["conversation"].turns
+    at = ask(app(Scenario.HUMAN_INPUT), "What is 12 * 7 ?")
+    (turn,) = conversation_of(at).turns
     turn.thinking, turn.thinking_seconds = "Twelve sevens.", 3
     (proceed,) = [b for b in at.button if b.key and b.key.startswith("approve-")]
     at = proceed.click().run()

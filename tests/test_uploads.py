@@ -32,8 +32,11 @@ from flowise_client import (
     UploadsConfig,
 )
 from flowise_client.uploads import FULL_FILE, IMAGE, MB, RAG_FILE
-from tests.flowise_wire import API_KEY, FIXTURES, TRANSCRIPTION, png, wav
-from tests.page import chat_id, page_text
+from testbed.wire.flows import API_KEY, Scenario
+from testbed.wire.media import png, wav
+from testbed.wire.recordings import FIXTURES
+from testbed.wire.uploads import TRANSCRIPTION
+from tests.page import chat_id, conversation_of, page_text
 
 
 def english(message) -> str:
@@ -48,8 +51,11 @@ RAG = UploadsConfig(images=IMAGES.images, rag_files=(UploadLimit((".txt", ".md")
 
 
 def test_recorded_uploads_config_reads_as_images_of_four_types_up_to_5_mb():
-    assert IMAGES == UploadsConfig(
-        speech_to_text=False, images=(UploadLimit(("image/gif", "image/jpeg", "image/png", "image/webp"), 5.0),)
+    assert (
+        UploadsConfig(
+            speech_to_text=False, images=(UploadLimit(("image/gif", "image/jpeg", "image/png", "image/webp"), 5.0),)
+        )
+        == IMAGES
     )
 
 
@@ -170,7 +176,7 @@ def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
         PendingFile("photo.png", "image/png", png()),
         PendingFile("notes.txt", "text/plain", "Заметки 🙂".encode()),
     ]
-    uploads = send_files(client, "full-files", "chat-full-1", policy, files)
+    uploads = send_files(client, Scenario.FULL_FILES, "chat-full-1", policy, files)
     assert [(u.type, u.name, u.mime) for u in uploads] == [
         ("file", "photo.png", "image/png"),
         ("file:full", "notes.txt", "text/plain"),
@@ -183,10 +189,10 @@ def test_files_for_full_upload_are_sent_as_their_extracted_text(wire):
 
 def test_a_file_the_flow_does_not_take_is_never_sent(wire):
     received = len(wire.received)
-    with pytest.raises(ValueError, match="scan.pdf"):
+    with pytest.raises(ValueError, match=r"scan.pdf"):
         send_files(
             FlowiseClient(wire.url),
-            "images",
+            Scenario.IMAGES,
             "c",
             UploadPolicy(IMAGES),
             [PendingFile("a.png", "image/png", png()), PendingFile("scan.pdf", "application/pdf", b"%PDF")],
@@ -197,7 +203,9 @@ def test_a_file_the_flow_does_not_take_is_never_sent(wire):
 def test_a_file_flowise_refuses_to_extract_says_which_and_why(wire):
     policy = UploadPolicy(IMAGES, FullFileUpload(("application/pdf",)))  # the app's view is out of date
     with pytest.raises(UploadFailed) as failure:
-        send_files(FlowiseClient(wire.url), "full-files", "c", policy, [PendingFile("a.pdf", "application/pdf", b"%")])
+        send_files(
+            FlowiseClient(wire.url), Scenario.FULL_FILES, "c", policy, [PendingFile("a.pdf", "application/pdf", b"%")]
+        )
     assert english(failure.value.message) == (
         "The files (a.pdf) could not be handed to Flowise, so the question was not asked: "
         "Flowise answered with an error (HTTP 500): File type 'application/pdf' is not "
@@ -208,9 +216,9 @@ def test_a_file_flowise_refuses_to_extract_says_which_and_why(wire):
 def test_files_for_retrieval_go_to_the_vector_store_first_which_needs_the_key(wire):
     notes = [PendingFile("notes.md", "text/markdown", b"# Notes")]
     with pytest.raises(UploadFailed) as failure:
-        send_files(FlowiseClient(wire.url), "rag-files", "c1", UploadPolicy(RAG), notes)
+        send_files(FlowiseClient(wire.url), Scenario.RAG_FILES, "c1", UploadPolicy(RAG), notes)
     assert "This flow needs an API key" in english(failure.value.message)
-    uploads = send_files(FlowiseClient(wire.url, API_KEY), "rag-files", "c2", UploadPolicy(RAG), notes)
+    uploads = send_files(FlowiseClient(wire.url, API_KEY), Scenario.RAG_FILES, "c2", UploadPolicy(RAG), notes)
     assert uploads == [Upload.of_bytes(b"# Notes", RAG_FILE, "notes.md", "text/markdown")]
     upsert = [r for r in wire.received if r.path == "/api/v1/vector/upsert/rag-files"][-1]
     assert upsert.body == {"fields": {"chatId": "c2"}, "files": [("files", "notes.md", "text/markdown", b"# Notes")]}
@@ -235,12 +243,12 @@ def test_a_recording_goes_as_ogg_opus_at_its_own_rate():
 def test_stored_file_is_read_whole_up_to_a_bound(wire):
     client = FlowiseClient(wire.url)
     with client.predict(
-        "images", "Keep this", "chat-bound", uploads=[Upload.of_bytes(png(), IMAGE, "k.png", "image/png")]
+        Scenario.IMAGES, "Keep this", "chat-bound", uploads=[Upload.of_bytes(png(), IMAGE, "k.png", "image/png")]
     ) as events:
         list(events)
-    assert client.get_upload_file("images", "chat-bound", "k.png") == png()
-    with pytest.raises(FlowiseProtocolError, match="The file k.png is larger than .* MB, more than this app shows"):
-        client.get_upload_file("images", "chat-bound", "k.png", max_bytes=100)
+    assert client.get_upload_file(Scenario.IMAGES, "chat-bound", "k.png") == png()
+    with pytest.raises(FlowiseProtocolError, match=r"The file k.png is larger than .* MB, more than this app shows"):
+        client.get_upload_file(Scenario.IMAGES, "chat-bound", "k.png", max_bytes=100)
     request = wire.received[-1]
     assert request.path.startswith("/api/v1/get-upload-file?") and "fileName=k.png" in request.path
 
@@ -248,7 +256,7 @@ def test_stored_file_is_read_whole_up_to_a_bound(wire):
 def test_history_gives_back_the_files_of_each_question_with_thumbnails(wire):
     client = FlowiseClient(wire.url, API_KEY)
     with client.predict(
-        "images",
+        Scenario.IMAGES,
         "Two files",
         "chat-hist",
         uploads=[
@@ -257,12 +265,12 @@ def test_history_gives_back_the_files_of_each_question_with_thumbnails(wire):
         ],
     ) as events:
         list(events)
-    messages = client.chat_history("images", "chat-hist")
+    messages = client.chat_history(Scenario.IMAGES, "chat-hist")
     assert messages[0].file_uploads == (
         StoredUpload("stored-file", "wide.png", "image/png"),
         StoredUpload("url", "x.jpg", "image/jpeg"),
     )
-    (turn,) = turns_from_history(messages, lambda name: client.get_upload_file("images", "chat-hist", name))
+    (turn,) = turns_from_history(messages, lambda name: client.get_upload_file(Scenario.IMAGES, "chat-hist", name))
     assert [a.name for a in turn.attachments] == ["wide.png", "x.jpg"]
     assert turn.attachments[0].thumbnail.startswith(b"\x89PNG") and turn.attachments[1].thumbnail is None
     assert turn.state is AnswerState.COMPLETE and "Uploads: wide.png (file, image/png)" in turn.answer
@@ -277,9 +285,9 @@ def test_history_message_without_uploads_has_none():
 
 
 def test_question_box_takes_files_only_where_the_flow_accepts_them(app):
-    assert app("images").chat_input[0].proto.accept_file != 0
-    assert app("echo").chat_input[0].proto.accept_file == 0
-    assert not app("images").get("audio_input")
+    assert app(Scenario.IMAGES).chat_input[0].proto.accept_file != 0
+    assert app(Scenario.ECHO).chat_input[0].proto.accept_file == 0
+    assert not app(Scenario.IMAGES).get("audio_input")
 
 
 def uploads_asked(wire, flow_id: str) -> int:
@@ -287,20 +295,20 @@ def uploads_asked(wire, flow_id: str) -> int:
 
 
 def test_what_a_flow_accepts_is_read_from_its_chat_settings_else_asked_apart(app, wire):
-    asked = uploads_asked(wire, "images")
-    assert app("images").chat_input[0].proto.accept_file != 0
-    assert uploads_asked(wire, "images") == asked  # one request fewer before the page shows
-    older = uploads_asked(wire, "images-flowise-1.5")
-    assert app("images-flowise-1.5").chat_input[0].proto.accept_file != 0
-    assert uploads_asked(wire, "images-flowise-1.5") == older + 1
+    asked = uploads_asked(wire, Scenario.IMAGES)
+    assert app(Scenario.IMAGES).chat_input[0].proto.accept_file != 0
+    assert uploads_asked(wire, Scenario.IMAGES) == asked  # one request fewer before the page shows
+    older = uploads_asked(wire, Scenario.IMAGES_FLOWISE_1_5)
+    assert app(Scenario.IMAGES_FLOWISE_1_5).chat_input[0].proto.accept_file != 0
+    assert uploads_asked(wire, Scenario.IMAGES_FLOWISE_1_5) == older + 1
 
 
 def test_flow_settings_flowise_could_not_give_are_asked_again_later(app, wire, monkeypatch):
     def settings_asked() -> int:
         return sum(r.path == "/api/v1/public-chatbotConfig/images" for r in wire.received)
 
-    monkeypatch.setattr(wire, "config_failures", {"images"})
-    at = app("images")
+    monkeypatch.setattr(wire, "config_failures", {Scenario.IMAGES})
+    at = app(Scenario.IMAGES)
     assert at.chat_input[0].proto.accept_file == 0 and not at.exception  # unknown for now: text only
     asked = settings_asked()
     at.run()
@@ -315,17 +323,17 @@ def test_flow_settings_flowise_could_not_give_are_asked_again_later(app, wire, m
 def test_streamlit_lets_through_the_images_a_flow_takes_and_a_ten_minute_recording(app):
     # Streamlit's browser code drops a file over its cap before the app can say anything, and ends a
     # recording that reaches it: the cap must be above what Flowise allows (images up to 5 MB).
-    cap = app("images").chat_input[0].proto.max_upload_size_mb * MB
+    cap = app(Scenario.IMAGES).chat_input[0].proto.max_upload_size_mb * MB
     assert cap >= max(limit.max_mb for limit in IMAGES.images) * MB
     assert cap >= 10 * 60 * 16000 * 2  # 16 kHz, 16-bit mono WAV, as the recorder takes it
 
 
 def test_attached_image_goes_with_the_question_and_shows_in_its_bubble(app, wire):
     photo = png(400, 300)
-    at = app("images")
+    at = app(Scenario.IMAGES)
     at = at.chat_input[0].upload("cat.png", photo, "image/png").set_value("Whose cat?").run()
     assert not at.exception
-    body = wire.predictions("images")[-1].body
+    body = wire.predictions(Scenario.IMAGES)[-1].body
     assert body["question"] == "Whose cat?" and body["chatId"] == chat_id(at)
     assert body["uploads"] == [Upload.of_bytes(photo, IMAGE, "cat.png", "image/png").to_json()]
     question = at.chat_message[0]
@@ -335,14 +343,14 @@ def test_attached_image_goes_with_the_question_and_shows_in_its_bubble(app, wire
     assert "Uploads: cat.png (file, image/png)." in page_text(at)
     at.run()  # drawn again from the history
     assert len(at.chat_message[0].get("image")) == 1
-    assert not at.session_state["conversation"].turns[0].uploads  # answered: the bytes are let go
+    assert not conversation_of(at).turns[0].uploads  # answered: the bytes are let go
 
 
 def test_refused_file_sends_nothing_and_gives_the_text_back(app, wire):
-    at = app("images")
-    sent = len(wire.predictions("images"))
+    at = app(Scenario.IMAGES)
+    sent = len(wire.predictions(Scenario.IMAGES))
     at = at.chat_input[0].upload("scan.pdf", b"%PDF-1.4", "application/pdf").set_value("Read my scan").run()
-    assert len(wire.predictions("images")) == sent
+    assert len(wire.predictions(Scenario.IMAGES)) == sent
     (warning,) = at.warning
     assert "scan\\.pdf is not a kind of file this flow accepts, so nothing was sent" in warning.value
     assert at.chat_input[0].proto.value == "Read my scan" and at.chat_input[0].proto.set_value
@@ -351,10 +359,10 @@ def test_refused_file_sends_nothing_and_gives_the_text_back(app, wire):
 
 
 def test_question_with_files_turned_away_by_the_limits_asks_for_the_files_again(app, wire):
-    at = app("images", MAX_QUESTION_CHARS="10")
-    sent = len(wire.predictions("images"))
+    at = app(Scenario.IMAGES, MAX_QUESTION_CHARS="10")
+    sent = len(wire.predictions(Scenario.IMAGES))
     at = at.chat_input[0].upload("__init__.png", png(), "image/png").set_value("Whose cat is this?").run()
-    assert len(wire.predictions("images")) == sent
+    assert len(wire.predictions(Scenario.IMAGES)) == sent
     (warning,) = at.warning
     assert "Shorten it" in warning.value
     assert "Your files (\\_\\_init\\_\\_\\.png) were not kept: attach them again when you send it." in warning.value
@@ -362,27 +370,27 @@ def test_question_with_files_turned_away_by_the_limits_asks_for_the_files_again(
 
 
 def test_image_without_text_is_sent_but_a_file_without_text_is_not(app, wire):
-    at = app("full-files")
+    at = app(Scenario.FULL_FILES)
     at = at.chat_input[0].upload("notes.txt", b"notes", "text/plain").run()
     assert "Add a question to go with notes\\.txt" in at.warning[0].value and not at.chat_message
     at = at.chat_input[0].upload("dot.png", png(), "image/png").run()
     assert not at.warning
-    assert wire.predictions("full-files")[-1].body["question"] == ""
-    assert wire.predictions("full-files")[-1].body["uploads"][0]["name"] == "dot.png"
+    assert wire.predictions(Scenario.FULL_FILES)[-1].body["question"] == ""
+    assert wire.predictions(Scenario.FULL_FILES)[-1].body["uploads"][0]["name"] == "dot.png"
 
 
 def test_file_for_full_upload_has_its_text_extracted_then_sent(app, wire):
-    at = app("full-files")
+    at = app(Scenario.FULL_FILES)
     at = at.chat_input[0].upload("notes.txt", "Пункт 1".encode(), "text/plain").set_value("Summarise").run()
     assert not at.exception and not at.error
     attached = [r for r in wire.received if r.path == f"/api/v1/attachments/full-files/{chat_id(at)}"]
     assert len(attached) == 1
-    upload = wire.predictions("full-files")[-1].body["uploads"][0]
+    upload = wire.predictions(Scenario.FULL_FILES)[-1].body["uploads"][0]
     assert upload == {"data": "Пункт 1", "type": "file:full", "name": "notes.txt", "mime": "text/plain"}
 
 
 def test_files_that_cannot_be_handed_over_fail_the_turn_which_retries_with_them(app, wire, monkeypatch):
-    at = app("rag-files")  # no API key: Flowise refuses the vector store upsert
+    at = app(Scenario.RAG_FILES)  # no API key: Flowise refuses the vector store upsert
     at = at.chat_input[0].upload("__notes__.md", b"# Notes", "text/markdown").set_value("What do my notes say?").run()
     (error,) = at.error
     # The file's name as written, as in the question's bubble: not "notes" in bold.
@@ -394,20 +402,20 @@ def test_files_that_cannot_be_handed_over_fail_the_turn_which_retries_with_them(
     assert at.chat_message[0].markdown[0].value == "What do my notes say?"
     assert at.chat_message[0].caption[0].value == ":material/attach_file: \\_\\_notes\\_\\_\\.md"
     monkeypatch.setenv("FLOWISE_API_KEY", API_KEY)
-    at = [b for b in at.button if b.label == "Retry"][0].click().run()
-    body = wire.predictions("rag-files")[-1].body
+    at = next(b for b in at.button if b.label == "Retry").click().run()
+    body = wire.predictions(Scenario.RAG_FILES)[-1].body
     assert body["question"] == "What do my notes say?"
     assert body["uploads"] == [Upload.of_bytes(b"# Notes", RAG_FILE, "__notes__.md", "text/markdown").to_json()]
     assert "Uploads: __notes__.md (file:rag, text/markdown)." in page_text(at)
 
 
 def test_spoken_question_goes_as_ogg_and_shows_what_flowise_heard(app, wire):
-    at = app("voice")
+    at = app(Scenario.VOICE)
     recorder = at.get("audio_input")[0]
     assert recorder.proto.sample_rate == 16000
     at = recorder.set_value(("clip.wav", wav(), "audio/wav")).run()
     assert not at.exception
-    body = wire.predictions("voice")[-1].body
+    body = wire.predictions(Scenario.VOICE)[-1].body
     assert body["question"] == ""
     (upload,) = body["uploads"]
     assert (upload["type"], upload["mime"]) == ("audio", "audio/ogg") and upload["name"].endswith(".ogg")
@@ -415,33 +423,33 @@ def test_spoken_question_goes_as_ogg_and_shows_what_flowise_heard(app, wire):
     assert at.chat_message[0].markdown[0].value == TRANSCRIPTION
     assert at.chat_message[0].caption[0].value == ":material/attach_file: Voice message"
     assert at.get("audio_input")[0].key != recorder.key  # a fresh recorder for the next question
-    sent = len(wire.predictions("voice"))
+    sent = len(wire.predictions(Scenario.VOICE))
     at.run()
-    assert len(wire.predictions("voice")) == sent  # the recording is sent once
+    assert len(wire.predictions(Scenario.VOICE)) == sent  # the recording is sent once
     assert at.chat_message[0].markdown[0].value == TRANSCRIPTION
 
 
 def test_recording_that_is_not_audio_is_not_sent(app, wire):
-    at = app("voice")
-    sent = len(wire.predictions("voice"))
+    at = app(Scenario.VOICE)
+    sent = len(wire.predictions(Scenario.VOICE))
     at = at.get("audio_input")[0].set_value(("clip.wav", b"RIFF....WAVEjunk", "audio/wav")).run()
-    assert len(wire.predictions("voice")) == sent
+    assert len(wire.predictions(Scenario.VOICE)) == sent
     assert at.warning[0].value.startswith("The recording could not be read, so nothing was sent")
     assert not at.code  # nothing typed to give back
 
 
 def test_restoring_a_conversation_does_not_wait_long_for_its_thumbnails(app, wire, monkeypatch):
-    first = app("images", FLOWISE_API_KEY=API_KEY)
+    first = app(Scenario.IMAGES, FLOWISE_API_KEY=API_KEY)
     for name in ("slow.png", "large.png", "small.png"):
         first = first.chat_input[0].upload(name, png(), "image/png").set_value(f"About {name}").run()
     chat = chat_id(first)
     large = io.BytesIO()
     Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3)).save(large, format="PNG")
     assert len(large.getvalue()) > 5 * MB
-    wire.stored[("images", chat, "large.png")] = ("image/png", large.getvalue())
+    wire.stored[(Scenario.IMAGES, chat, "large.png")] = ("image/png", large.getvalue())
     monkeypatch.setattr(wire, "stalled_files", {"slow.png"})
     started = time.monotonic()
-    restored = app("images", chat=chat, FLOWISE_API_KEY=API_KEY)
+    restored = app(Scenario.IMAGES, chat=chat, FLOWISE_API_KEY=API_KEY)
     assert time.monotonic() - started < 15 and not restored.exception
     questions = [m for m in restored.chat_message if m.name == "user"]
     assert [m.caption[0].value for m in questions] == [
@@ -454,8 +462,8 @@ def test_restoring_a_conversation_does_not_wait_long_for_its_thumbnails(app, wir
 
 @pytest.mark.parametrize("streaming", [True, False])
 def test_artifacts_and_files_to_download_show_under_the_answer(app, wire, streaming):
-    at = app("artifacts")
-    at.session_state["conversation"].streaming = streaming
+    at = app(Scenario.ARTIFACTS)
+    conversation_of(at).streaming = streaming
     at = at.chat_input[0].set_value("Make me a chart").run()
     assert not at.exception
     answer = at.chat_message[1]
@@ -478,7 +486,7 @@ def test_a_file_to_download_is_fetched_on_a_click_then_saved_or_the_reason_shown
     def downloads() -> int:
         return sum(r.path == "/api/v1/openai-assistants-file/download" for r in wire.received)
 
-    at = app("artifacts")
+    at = app(Scenario.ARTIFACTS)
     at = at.chat_input[0].set_value("Make me a chart").run()
     before = downloads()
     at.run()
@@ -489,9 +497,9 @@ def test_a_file_to_download_is_fetched_on_a_click_then_saved_or_the_reason_shown
     (save,) = at.chat_message[1].get("download_button")
     assert save.proto.label == "Save report\\.csv"
 
-    at = app("artifacts")
+    at = app(Scenario.ARTIFACTS)
     at = at.chat_input[0].set_value("Make me a chart").run()
-    del wire.stored[("artifacts", chat_id(at), "report.csv")]  # gone from Flowise's storage since
+    del wire.stored[(Scenario.ARTIFACTS, chat_id(at), "report.csv")]  # gone from Flowise's storage since
     at = at.chat_message[1].button[0].click().run()
     answer = at.chat_message[1]
     assert not answer.get("download_button") and [b.label for b in answer.button] == ["Download report\\.csv"]
@@ -501,16 +509,16 @@ def test_a_file_to_download_is_fetched_on_a_click_then_saved_or_the_reason_shown
 
 
 def test_linked_conversation_brings_back_thumbnails_and_artifacts(app, wire):
-    first = app("images", FLOWISE_API_KEY=API_KEY)
+    first = app(Scenario.IMAGES, FLOWISE_API_KEY=API_KEY)
     first.chat_input[0].upload("kept.png", png(90, 90), "image/png").set_value("Remember this").run()
-    restored = app("images", chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
+    restored = app(Scenario.IMAGES, chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
     assert not restored.exception
     assert restored.chat_message[0].markdown[0].value == "Remember this"
     assert len(restored.chat_message[0].get("image")) == 1
 
-    first = app("artifacts", FLOWISE_API_KEY=API_KEY)
+    first = app(Scenario.ARTIFACTS, FLOWISE_API_KEY=API_KEY)
     first.chat_input[0].set_value("Chart please").run()
-    restored = app("artifacts", chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
+    restored = app(Scenario.ARTIFACTS, chat=chat_id(first), FLOWISE_API_KEY=API_KEY)
     answer = restored.chat_message[1]
     assert len(answer.get("image")) == 2 and len(answer.get("iframe")) == 1
     assert [b.label for b in answer.button] == ["Download report\\.csv"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.flowise_local import LocalFlowise, local_flowise
+from testbed.local_flowise import LocalFlowise, local_flowise
 
 
 @pytest.fixture(scope="session")

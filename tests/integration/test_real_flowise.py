@@ -40,12 +40,11 @@ from flowise_client.events import (
     UnknownEvent,
     UsedToolsEvent,
 )
-from tests.browser import assistant_messages, open_page, send, streamlit_app
-from tests.flowise_wire import png, wav
-from tests.integration.llm_standin import IMAGE_ANSWER, TRANSCRIPT
+from testbed.browser import assistant_messages, open_page, send, streamlit_app
+from testbed.llm_standin import ANSWER, IMAGE_ANSWER, TRANSCRIPT
+from testbed.wire.media import png, wav
 
 pytestmark = pytest.mark.flowise
-ANSWER = "Привет! Это детерминированный ответ 🙂. The capital of France is Paris."
 UNKNOWN_FLOW = "00000000-0000-0000-0000-000000000000"
 
 
@@ -256,26 +255,26 @@ def test_unknown_flow_is_reported_at_once(flowise):
     client = FlowiseClient(flowise.base_url, timeouts=Timeouts(first_byte=2))
     with pytest.raises(FlowiseNotFoundError):
         client.is_streaming(UNKNOWN_FLOW)
-    with pytest.raises(FlowiseNotFoundError):
-        with client.predict(UNKNOWN_FLOW, "hi", "c", streaming=False):
-            pass
+    with pytest.raises(FlowiseNotFoundError), client.predict(UNKNOWN_FLOW, "hi", "c", streaming=False):
+        pass
     # Flowise 3.1.4 never answers a streaming request for an unknown flow; the first-byte wait ends it.
-    with pytest.raises(FlowiseTimeoutError):
-        with client.predict(UNKNOWN_FLOW, "hi", "c"):
-            pass
+    with pytest.raises(FlowiseTimeoutError), client.predict(UNKNOWN_FLOW, "hi", "c"):
+        pass
 
 
 def test_abort_of_a_running_answer(flowise):
     client = FlowiseClient(flowise.base_url)
     flow_id, chat_id = flowise.flows["agentflow"], f"it-abort-{uuid.uuid4()}"
     received, aborted_at = [], None
-    with pytest.raises(FlowiseStreamError, match="aborted"):
-        with client.predict(flow_id, "Please be slow", chat_id) as events:
-            for event in events:
-                received.append(event)
-                if aborted_at is None and text(received):
-                    client.abort(flow_id, chat_id)
-                    aborted_at = time.monotonic()
+    with (
+        pytest.raises(FlowiseStreamError, match="aborted"),
+        client.predict(flow_id, "Please be slow", chat_id) as events,
+    ):
+        for event in events:
+            received.append(event)
+            if aborted_at is None and text(received):
+                client.abort(flow_id, chat_id)
+                aborted_at = time.monotonic()
     # The slow answer takes 20 s; an agentflow stops at once and says why.
     assert time.monotonic() - aborted_at < 5
     assert text(received).startswith("Медл") and len(text(received)) < 40

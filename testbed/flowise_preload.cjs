@@ -1,4 +1,4 @@
-// Preloaded into the local test Flowise (NODE_OPTIONS=--require <this file>) by scripts/flowise_local.py.
+// Preloaded into the local test Flowise (NODE_OPTIONS=--require <this file>) by testbed/local_flowise.py.
 //
 // Why: @langchain/core's utils/tiktoken counts tokens with encodings it fetches from
 // https://tiktoken.pages.dev/js/<encoding>.json through an AsyncCaller that retries with exponential

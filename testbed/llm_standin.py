@@ -1,6 +1,6 @@
 """A deterministic OpenAI-compatible server for a real Flowise's ChatOpenAI and OpenAI Embeddings nodes.
 
-    python tests/integration/llm_standin.py [PORT] [--token-delay SECONDS] [--slow-seconds SECONDS]
+    python -m testbed.llm_standin [PORT] [--token-delay SECONDS] [--slow-seconds SECONDS]
 
 It listens on 127.0.0.1 (PORT 0, the default, picks a free port) and prints the port on the first line
 of stdout. One line per request goes to stderr.

@@ -1,0 +1,1 @@
+"""Benchmarks of the app in headless Chromium; run from the repository root: python -m benchmarks.stream."""
