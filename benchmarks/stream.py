@@ -46,7 +46,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def answer_tokens(count: int) -> list[str]:
     """A Markdown answer of ``count`` tokens: paragraphs, a list and a code block now and then."""
-    words = "the flow streams each token while the page shows finished blocks once and only the tail again".split()  # noqa: SIM905
+    words = "the flow streams each token while the page shows finished blocks once and only the tail again".split()
     tokens = [FIRST]
     block = 0
     while len(tokens) < count - 1:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from flowise_client import FlowiseClient, FlowiseError, FullFileUpload, Upload, UploadLimit, UploadsConfig
@@ -38,7 +38,7 @@ class PendingFile:
 class UploadPolicy:
     """What a flow accepts besides text: from its uploads config and its Full File Upload setting."""
 
-    config: UploadsConfig = UploadsConfig()
+    config: UploadsConfig = field(default_factory=UploadsConfig)
     full_files: FullFileUpload | None = None
 
     @property

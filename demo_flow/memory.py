@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import OrderedDict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 MEMORY_TYPE = "Buffer Memory"
@@ -72,7 +72,7 @@ class ChatLog:
         return messages
 
     def _row(self, chat_id: str, message_id: str, role: str, content: str, **extra: Any) -> dict[str, Any]:
-        created = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        created = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return {
             "id": message_id,
             "role": role,

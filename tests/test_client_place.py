@@ -11,7 +11,7 @@ PROXY = parse_networks("10.0.0.5")
 
 
 def test_the_server_trusts_loopback_unless_the_environment_says_otherwise():
-    assert LOOPBACK_DEFAULT == parse_networks("127.0.0.1, ::1")
+    assert parse_networks("127.0.0.1, ::1") == LOOPBACK_DEFAULT
     assert server_trust({"FORWARDED_ALLOW_IPS": "10.0.0.5"}) == PROXY
     assert server_trust({"FORWARDED_ALLOW_IPS": ""}) == ()
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 CHAOS_ERROR = "503 The model is overloaded. Please try again later."
 
 
-_CHAOS_WORDS = (  # noqa: SIM905
+_CHAOS_WORDS = (
     "the flow reads each token as it arrives and keeps what came before a fault so that nothing "
     "already shown is lost while the page waits for the model to finish its answer"
 ).split()
