@@ -8,6 +8,8 @@ import re
 from collections.abc import Collection
 from urllib.parse import urlsplit
 
+from .http_urls import http_url
+
 _NAME = re.compile(r"[\w-]+(?:\.[\w-]+)*")
 
 
@@ -26,11 +28,5 @@ def host_name(entry: str) -> str | None:
 def allowed_image_url(url: str, hosts: Collection[str]) -> bool:
     """Whether ``url`` is an http(s) URL whose host is one of ``hosts`` (as :func:`host_name` gives
     them), read as the browser reads it: user info, port and a trailing path do not count."""
-    if not hosts:
-        return False
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and host is not None and host in hosts
+    address = http_url(url) if hosts else None
+    return address is not None and urlsplit(address).hostname in hosts

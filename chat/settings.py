@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from flowise_client import DEFAULT_MAX_ANSWER_CHARS
 
 from .client_place import Network, parse_networks
+from .http_urls import http_url
 from .i18n import Message
 from .image_hosts import host_name
 from .login import EmailAllowlist
@@ -175,19 +176,12 @@ def _server_url(value: str | None, what: str | Message) -> tuple[str | None, str
     names the setting in a message if it is not an address."""
     if value is None:
         return None, None
-    if not _is_web_address(value):
+    url = http_url(value)
+    if url is None:
         raise SettingsError(Message("settings.bad_url", {"name": what}))
-    if match := _PREDICTION_URL.match(value):
+    if match := _PREDICTION_URL.match(url):
         return match["base"].rstrip("/"), match["flow"]
-    return value.rstrip("/"), None
-
-
-def _is_web_address(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # such as an unclosed [ of an IPv6 address
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return url.rstrip("/"), None
 
 
 def _flow_list(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
