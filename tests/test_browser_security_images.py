@@ -4,12 +4,10 @@ server that the page must not call unless IMAGE_HOSTS lists it."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -17,6 +15,7 @@ from playwright.sync_api import Page, expect
 from testbed.browser import assistant_messages, open_page, send
 from testbed.wire.flows import Scenario
 from testbed.wire.media import bomb_png, png
+from tests.local_server import Reply, serving
 from tests.test_browser_uploads import attach
 
 MB = 1024 * 1024
@@ -88,24 +87,13 @@ class Tracker:
 def tracker() -> Iterator[Tracker]:
     picture = png(4, 4)
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            found.paths.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(picture)))
-            self.end_headers()
-            self.wfile.write(picture)
+    def record_and_answer(request: BaseHTTPRequestHandler) -> Reply:
+        found.paths.append(request.path)
+        return 200, "image/png", picture
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    found = Tracker(f"http://127.0.0.1:{server.server_address[1]}")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield found
-    server.shutdown()
-    server.server_close()
+    with serving(record_and_answer) as url:
+        found = Tracker(url)
+        yield found
 
 
 def ask_for_images(page: Page, tracker: Tracker):

@@ -6,6 +6,7 @@ import base64
 import json
 import socket
 import time
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -29,6 +30,7 @@ from flowise_client.events import EndEvent, SourceDocumentsEvent, UsedToolsEvent
 from testbed.wire.flows import API_KEY, Scenario
 from testbed.wire.recordings import RECORDED_ANSWER, RECORDED_SECOND_TURN
 from tests.events import answer_text
+from tests.local_server import Reply, serving
 
 
 def collect(client, flow_id, question="Hi", chat_id="chat-1", **kwargs):
@@ -267,32 +269,14 @@ def test_credentials_in_the_address_are_sent_but_never_quoted(wire):
 def test_a_key_quoted_across_the_cut_of_a_long_error_is_not_shown_in_part():
     """A proxy or node that quotes the Authorization header far into a long error message: the part
     of the message the page shows must not end in the first half of the key."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    from threading import Thread
 
-    class QuotesTheHeader(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            quoted = self.headers["Authorization"]
-            message = "x" * (500 - len("Bearer ") - len(API_KEY) // 2) + quoted + " was refused"
-            body = json.dumps({"statusCode": 500, "message": message}).encode()
-            self.send_response(500)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def quote_the_header(request: BaseHTTPRequestHandler) -> Reply:
+        quoted = request.headers["Authorization"]
+        message = "x" * (500 - len("Bearer ") - len(API_KEY) // 2) + quoted + " was refused"
+        return 500, "application/json", json.dumps({"statusCode": 500, "message": message}).encode()
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), QuotesTheHeader)
-    Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        client = FlowiseClient(f"http://127.0.0.1:{server.server_port}", API_KEY)
-        with pytest.raises(FlowiseServerError) as failure:
-            collect(client, "flow")
-    finally:
-        server.shutdown()
+    with serving(quote_the_header) as url, pytest.raises(FlowiseServerError) as failure:
+        collect(FlowiseClient(url, API_KEY), "flow")
     shown = str(failure.value) + repr(failure.value.values)
     assert API_KEY[: len(API_KEY) // 2] not in shown
     assert "x" * 100 in shown
@@ -361,27 +345,10 @@ def test_a_broken_answer_is_logged_without_the_question(wire, caplog, flow_id, e
 
 
 def test_a_reply_that_is_not_json_is_logged_with_its_path(caplog):
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    from threading import Thread
-
-    class NotJson(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"<html>sign in</html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), NotJson)
-    Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with pytest.raises(FlowiseProtocolError) as info:
-            FlowiseClient(f"http://127.0.0.1:{server.server_port}", API_KEY).is_streaming("flow")
-    finally:
-        server.shutdown()
+    with (
+        serving(lambda _: (200, "application/json", b"<html>sign in</html>")) as url,
+        pytest.raises(FlowiseProtocolError) as info,
+    ):
+        FlowiseClient(url, API_KEY).is_streaming("flow")
     assert client_warnings(caplog) == ["Flowise's reply to /api/v1/chatflows-streaming/flow is not valid JSON"]
     assert isinstance(info.value.__cause__, ValueError)

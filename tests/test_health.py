@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -12,6 +10,7 @@ from chat.health import Health, check_health
 from demo_flow import start_demo_server
 from flowise_client import FlowiseClient, FlowiseProtocolError, FlowiseUnreachableError
 from testbed.wire.flows import API_KEY, RUN_ONLY_KEY, Scenario
+from tests.local_server import serving
 
 
 def free_url() -> str:
@@ -24,23 +23,8 @@ def free_url() -> str:
 def login_page():
     """A server that answers everything with a login page, as a misconfigured proxy does."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"<html><body>Please log in</body></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(lambda _: (200, "text/html", b"<html><body>Please log in</body></html>")) as url:
+        yield url
 
 
 def test_ping_reaches_flowise(wire):
