@@ -10,9 +10,7 @@ from typing import Any
 
 from flowise_wire import end_frame, frame, thinking_frame
 
-from .flows import (
-    Scenario,
-)
+from .flows import Scenario
 from .handler import WireHandler
 
 
@@ -27,20 +25,24 @@ def echo(h: WireHandler, body: dict, streaming: bool) -> None:
         h.send_json(200, {"text": text, **meta})
 
 
-FOLLOW_UPS = ["Почему Париж?", "And *Lyon*?"]
-
-
-def follow_ups(h: WireHandler, body: dict, streaming: bool) -> None:
-    """Answers with follow-up prompts in its metadata, as a flow with them enabled does: a JSON string."""
+def memory_metadata(h: WireHandler, body: dict) -> dict[str, Any]:
+    """The metadata event of a flow with a Buffer Memory, for the question in ``body``."""
     chat_id = body.get("chatId", "")
-    meta = {
+    return {
         "chatId": chat_id,
         "chatMessageId": f"msg-{len(h.wire.received)}",
         "question": body.get("question", ""),
         "sessionId": chat_id,
         "memoryType": "Buffer Memory",
-        "followUpPrompts": json.dumps(FOLLOW_UPS),
     }
+
+
+FOLLOW_UPS = ["Почему Париж?", "And *Lyon*?"]
+
+
+def follow_ups(h: WireHandler, body: dict, streaming: bool) -> None:
+    """Answers with follow-up prompts in its metadata, as a flow with them enabled does: a JSON string."""
+    meta = {**memory_metadata(h, body), "followUpPrompts": json.dumps(FOLLOW_UPS)}
     h.stream(
         frame("start", "") + frame("token", f"About {body.get('question', '')}") + frame("metadata", meta) + end_frame()
     )
@@ -128,14 +130,7 @@ AGENTS_ANSWER = "Около 2,1 миллиона человек: Paris had 2,102
 
 
 def agents(h: WireHandler, body: dict, streaming: bool) -> None:
-    chat_id = body.get("chatId", "")
-    meta = {
-        "chatId": chat_id,
-        "chatMessageId": f"msg-{len(h.wire.received)}",
-        "question": body.get("question", ""),
-        "sessionId": chat_id,
-        "memoryType": "Buffer Memory",
-    }
+    meta = memory_metadata(h, body)
     h.stream_frames(
         frame("start", AGENT_REASONING[:1])
         + frame("agentReasoning", AGENT_REASONING[:1])
