@@ -13,8 +13,11 @@ class DisplayText(NamedTuple):
     language: str | None
 
 
-def display_text(value: object) -> DisplayText:
-    """JSON pretty-printed (also when it came as a string holding an object or a list), text as is."""
+def display_text(value: object, *, text_may_be_json: bool = True) -> DisplayText:
+    """JSON pretty-printed, text as is. ``text_may_be_json``: a string is read as JSON when it holds
+    some, as tools send their input and output; an artifact's text is its content, kept as written."""
+    if isinstance(value, str) and not text_may_be_json:
+        return DisplayText(value, None)
     if isinstance(value, str):
         try:
             decoded = json.loads(value)

@@ -50,14 +50,16 @@ def render_artifacts(flow: FlowTarget, chat_id: str, turn: Turn) -> None:
         if kind in IMAGE_TYPES:
             _render_image(flow, chat_id, turn, index)
         elif kind == "html":
-            st.iframe(
-                sandboxed_html(display_text(artifact.data).text, t("artifact.html_title")), height=HTML_HEIGHT + 8
-            )
+            st.iframe(sandboxed_html(_content(artifact.data), t("artifact.html_title")), height=HTML_HEIGHT + 8)
         elif kind in ("json", "javascript"):
-            st.code(display_text(artifact.data).text, language=kind, wrap_lines=True)
+            st.code(_content(artifact.data), language=kind, wrap_lines=True)
         else:
             # Markdown, and kinds without a renderer of their own (Flowise's widget does the same).
-            st.markdown(safe_markdown(display_text(artifact.data).text, flow.image_hosts))
+            st.markdown(safe_markdown(_content(artifact.data), flow.image_hosts))
+
+
+def _content(data: object) -> str:
+    return display_text(data, text_may_be_json=False).text
 
 
 def _render_image(flow: FlowTarget, chat_id: str, turn: Turn, index: int) -> None:

@@ -55,6 +55,12 @@ def test_tool_values_display_text():
     assert display_text("plain words") == ("plain words", None)
 
 
+def test_an_artifact_s_text_is_shown_as_written_even_when_it_reads_as_json():
+    for text in ("1.50", "[1,2]", '{"a": 1}'):
+        assert display_text(text, text_may_be_json=False) == (text, None)
+    assert display_text({"a": 1}, text_may_be_json=False) == ('{\n  "a": 1\n}', "json")
+
+
 def test_turn_collects_answer_sources_tools_and_ignores_start_text():
     turn = Turn("q")
     doc = SourceDocument("Paris is the capital.", {"source": "facts.txt"})
