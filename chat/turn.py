@@ -121,8 +121,8 @@ class Turn:
     state: AnswerState = AnswerState.STREAMING
     # Why the answer FAILED; None in any other state.
     error: Message | None = None
-    # The answer's one buffer, drawn from while it streams. Kept as parts: joining once per flush
-    # is cheaper than growing one string per token.
+    # The answer's one buffer, drawn from while it streams. Kept as parts while it grows: joining
+    # them once per flush is cheaper than growing one string per token.
     _parts: list[str] = field(default_factory=list)
 
     @classmethod
@@ -182,9 +182,7 @@ class Turn:
             # the answer took them all.
             self.usage = event if self.usage is None else _sum_usage(self.usage, event)
         elif isinstance(event, EndEvent):
-            if self._end(AnswerState.COMPLETE):
-                # Its text is whole: one string from now on.
-                self._parts[:] = [self.answer]
+            self._end(AnswerState.COMPLETE)
             # Answered: the files will not be sent again, so their bytes need not be kept.
             self.pending_files.clear()
             self.uploads.clear()
@@ -198,6 +196,8 @@ class Turn:
         if self.state is not AnswerState.STREAMING:
             return False
         self.state = state
+        # Its text is whole: one string from now on, not joined again on every rerun.
+        self._parts[:] = [self.answer]
         return True
 
     def _add_sources(self, documents: tuple[SourceDocument, ...]) -> None:
