@@ -109,9 +109,6 @@ def _run(flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | 
 
 def _read_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: HumanReply | None, view: AnswerView) -> None:
     streaming = flow_streams(flow.client, flow.flow_id, convo)
-    # The conversation's id as the memory session, whatever the configuration says, so that a
-    # shared configuration never shares one memory between visitors.
-    override = {**flow.override_config, "sessionId": convo.chat_id} if flow.override_config else None
     if turn.pending_files:
         turn.uploads = send_files(flow.client, flow.flow_id, convo.chat_id, flow.upload_policy, turn.pending_files)
         if why := attached_text_too_long(turn.question, turn.uploads, flow.limits.max_chars):
@@ -122,7 +119,10 @@ def _read_answer(flow: FlowTarget, convo: Conversation, turn: Turn, reply: Human
         reply or turn.question,
         convo.chat_id,
         streaming=streaming,
-        override_config=override,
+        override_config=flow.override_config,
+        # The conversation's id as the memory session, whatever the configuration says, so that a
+        # shared configuration never shares one memory between visitors.
+        session_id=convo.chat_id,
         uploads=turn.uploads,
     ) as events:
         for event in events:

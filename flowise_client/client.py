@@ -215,6 +215,7 @@ class FlowiseClient:
         *,
         streaming: bool = True,
         override_config: Mapping[str, Any] | None = None,
+        session_id: str | None = None,
         uploads: Sequence[Upload] = (),
     ) -> Iterator[Iterator[FlowiseEvent]]:
         """Ask the flow a question, or answer the ``action`` it stopped at with a :class:`HumanReply`
@@ -227,9 +228,10 @@ class FlowiseClient:
         ``max_answer_chars``, or what else it brings passes ``answer_bounds`` (what fitted is yielded
         first). A question whose connection fails before the server answered
         anything is asked again after each of ``retry_delays`` (for a JSON answer, only when refused).
-        ``uploads`` go with the question as its images, recordings and files.
+        ``uploads`` go with the question as its images, recordings and files. ``session_id``, with an
+        ``override_config``, is its ``sessionId`` whatever the configuration says (the flow's memory).
         """
-        body = prediction_body(question, chat_id, streaming, override_config, uploads)
+        body = prediction_body(question, chat_id, streaming, override_config, session_id, uploads)
         timeouts = self._transport.timeouts
         timeout = (timeouts.connect, timeouts.first_byte) if streaming else self._transport.json_timeout
         # Asking again must not run the flow twice. Flowise sends a stream's headers before it runs the

@@ -35,6 +35,7 @@ def prediction_body(
     chat_id: str,
     streaming: bool,
     override_config: Mapping[str, Any] | None,
+    session_id: str | None,
     uploads: Sequence[Upload],
 ) -> dict[str, Any]:
     if isinstance(question, HumanReply):
@@ -43,7 +44,8 @@ def prediction_body(
         body = {"question": question}
     body.update(chatId=chat_id, streaming=streaming)
     if override_config:
-        body["overrideConfig"] = dict(override_config)
+        session = {"sessionId": session_id} if session_id is not None else {}
+        body["overrideConfig"] = {**override_config, **session}
     if uploads:
         body["uploads"] = [upload.to_json() for upload in uploads]
     return body

@@ -56,6 +56,13 @@ def test_request_carries_question_streaming_chat_id_and_key(wire):
     assert request.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
+def test_the_session_id_overrides_the_one_in_the_configuration(wire):
+    config = {"temperature": 0.1, "sessionId": "shared by everyone"}
+    collect(FlowiseClient(wire.url), Scenario.RAG, chat_id="chat-7", override_config=config, session_id="chat-7")
+    assert wire.predictions(Scenario.RAG)[-1].body["overrideConfig"] == {"temperature": 0.1, "sessionId": "chat-7"}
+    assert config["sessionId"] == "shared by everyone"
+
+
 def test_no_key_means_no_authorization_header(wire):
     collect(FlowiseClient(wire.url), Scenario.PLAIN)
     assert "Authorization" not in wire.predictions(Scenario.PLAIN)[-1].headers
