@@ -8,14 +8,13 @@ from datetime import datetime
 
 from flowise_client import StoredMessage, StoredUpload
 from flowise_client.events import AgentFlowExecutedDataEvent, FlowiseEvent
+from flowise_client.human_input import stored_decision
 
 from .attachments import Attachment, attachment
 from .turn import AnswerState, Turn
 
 # Reads a file Flowise stores with the conversation, by name; None if it cannot.
 FetchFile = Callable[[str], bytes | None]
-# What Flowise's widgets send as the question of a reply without a comment (HumanReply.question).
-_REPLY_WORDS = {"Proceed": True, "Reject": False}
 
 
 def turns_from_history(messages: list[StoredMessage], fetch: FetchFile | None = None) -> list[Turn]:
@@ -28,15 +27,15 @@ def turns_from_history(messages: list[StoredMessage], fetch: FetchFile | None = 
     turns: list[Turn] = []
     run = ""  # the agentflow run of the last answer
     for message in messages:
-        if message.role == "userMessage":
+        if message.is_question:
             if run and message.execution_id == run and turns[-1].state is AnswerState.COMPLETE:
-                approve = _REPLY_WORDS.get(message.content)
+                approve = stored_decision(message.content)
                 turns[-1].resume(approve, "" if approve is not None else message.content)
                 continue
             files = [_attachment(upload, fetch) for upload in message.file_uploads]
             turns.append(Turn(message.content, asked_at=_when(message.created), attachments=files))
             run = ""
-        elif message.role == "apiMessage" and turns and turns[-1].state is not AnswerState.COMPLETE:
+        elif message.is_answer and turns and turns[-1].state is not AnswerState.COMPLETE:
             for event in message.events:
                 turns[-1].apply(event)
             run = message.execution_id

@@ -26,6 +26,14 @@ class StoredMessage:
     file_uploads: tuple[StoredUpload, ...] = ()
     execution_id: str = ""
 
+    @property
+    def is_question(self) -> bool:
+        return self.role == "userMessage"
+
+    @property
+    def is_answer(self) -> bool:
+        return self.role == "apiMessage"
+
     @classmethod
     def from_json(cls, message: Mapping[str, Any]) -> StoredMessage:
         content = message.get("content")

@@ -7,6 +7,15 @@ from typing import Any
 
 from .events import ActionEvent
 
+# The question an agentflow's decision without a comment is sent as: what the chat history stores.
+AGENTFLOW_REPLY_WORDS = {True: "Proceed", False: "Reject"}
+
+
+def stored_decision(question: str) -> bool | None:
+    """The decision a stored question of a resumed agentflow run was sent as: True for "Proceed",
+    False for "Reject", None for a comment (the person's own words)."""
+    return next((approve for approve, word in AGENTFLOW_REPLY_WORDS.items() if word == question), None)
+
 
 @dataclass(frozen=True)
 class HumanReply:
@@ -32,7 +41,7 @@ class HumanReply:
         if not self.action.is_agentflow:
             # Flowise matches the question against the mapping; without one, any word will do.
             return self.action.label(self.approve) or ("Approve" if self.approve else "Reject")
-        return self.feedback.strip() or ("Proceed" if self.approve else "Reject")
+        return self.feedback.strip() or AGENTFLOW_REPLY_WORDS[self.approve]
 
     def request_fields(self) -> dict[str, Any]:
         """What goes into the prediction's body beside the question and chat id."""
