@@ -17,7 +17,7 @@ from .flowise_errors import error_message
 from .history import turns_from_history
 from .i18n import Message
 from .links import FlowLink, flow_slugs
-from .session import CONVERSATION, CONVERSATIONS, FLOW_CHOICE
+from .session import CONVERSATIONS, FLOW_CHOICE
 from .settings import Flow
 
 # The page URL's query parameters: the conversation id, and with several flows, the flow's slug.
@@ -48,7 +48,7 @@ def open_or_start_conversation(link: FlowLink) -> Conversation:
     conversations = _conversations()
     if link.flow_id not in conversations:
         conversations[link.flow_id] = link.new_conversation() if conversations else _linked_conversation(link)
-    convo = st.session_state[CONVERSATION] = conversations[link.flow_id]
+    convo = conversations[link.flow_id]
     _show_in_url(convo.chat_id, link.slug)
     return convo
 
@@ -119,6 +119,6 @@ def restore_conversation(client: FlowiseClient, link: FlowLink, convo: Conversat
 def start_new_conversation(link: FlowLink) -> Conversation:
     """A new conversation with the flow, in place of its current one."""
     convo = link.new_conversation()
-    _conversations()[link.flow_id] = st.session_state[CONVERSATION] = convo
+    _conversations()[link.flow_id] = convo
     st.query_params[URL_CHAT] = convo.chat_id
     return convo

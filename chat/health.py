@@ -23,10 +23,6 @@ class Health:
     # Whether Flowise asks for the flow's own API key; None when the key may not read the flow.
     has_own_key: bool | None = None
 
-    @property
-    def reached(self) -> bool:
-        return self.problem is None
-
 
 def check_health(client: FlowiseClient, flow_id: str) -> Health:
     try:

@@ -1,5 +1,6 @@
-"""What a browser session keeps in ``st.session_state``: every key it is kept under, and one way to
-keep a value that is made once, or again when it is out of date."""
+"""What a browser session keeps in ``st.session_state``: the key of each value the app keeps there
+(widgets' keys, made per turn, are beside the widgets' callbacks), and one way to keep a value that
+is made once, or again when it is out of date."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ import streamlit as st
 
 _T = TypeVar("_T")
 
-# The conversation on the page: the chosen flow's.
-CONVERSATION = "conversation"
 # Each flow's conversation in this session, by flow id: switching flows and back keeps each one.
 CONVERSATIONS = "conversations"
 # The flow selector's widget key: its value is the chosen flow's id.

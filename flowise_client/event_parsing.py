@@ -191,8 +191,6 @@ _PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], FlowiseEvent]] = {
     "end": lambda data, _: EndEvent(),
 }
 
-EVENT_NAMES = frozenset(_PARSERS)
-
 
 def parse_event(payload: Mapping[str, Any]) -> FlowiseEvent:
     """Turn one decoded ``{"event": ..., "data": ...}`` object into a typed event."""

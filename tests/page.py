@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from chat.conversation import Conversation
+from chat.session import CONVERSATIONS, FLOW_CHOICE
 
 APP = str(Path(__file__).parent.parent / "app.py")
 
@@ -22,8 +23,9 @@ def page_text(at: AppTest) -> str:
 
 
 def conversation_of(at: AppTest) -> Conversation:
-    """The conversation the page holds; the session-state key is the app's, read only here."""
-    return at.session_state["conversation"]
+    """The conversation the page holds: the chosen flow's. The session-state keys are the app's,
+    read only here."""
+    return at.session_state[CONVERSATIONS][at.session_state[FLOW_CHOICE]]
 
 
 def chat_id(at: AppTest) -> str:
