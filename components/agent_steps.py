@@ -5,10 +5,10 @@ arrives, closed once it is done; the same box, closed, in the history."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.elements.lib.mutable_status_container import StatusContainer
 
 from chat.display_text import display_text
 from chat.language import language, t
@@ -16,6 +16,10 @@ from chat.steps import FlowSteps, Step, StepState, headline
 from flowise_client.events import SourceDocument, ToolUse
 
 from .markdown import plain_text, safe_markdown
+
+if TYPE_CHECKING:
+    # What st.status returns: only its type is named, from where Streamlit keeps it.
+    from streamlit.elements.lib.mutable_status_container import StatusContainer
 
 _ICONS = {
     StepState.RUNNING: ":material/progress_activity:",

@@ -1,4 +1,5 @@
-"""The one place the app calls a private Streamlit API.
+"""The one place the drawing code calls a private Streamlit API (chat/run_stopped.py is the one
+place that reads Streamlit's runtime).
 
 Text still arriving is drawn as ``st.write_stream`` draws it, with ``DeltaGenerator._markdown(...,
 unterminated_parsing=True)``: an unclosed ``**bold**`` or code span shows as closed, not as raw
